@@ -1,0 +1,7 @@
+"""``python -m splitsched`` runs the CLI."""
+
+import sys
+
+from splitsched.cli import main
+
+sys.exit(main())

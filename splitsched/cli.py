@@ -1,0 +1,220 @@
+"""Command line: parse, call the library, print. Exit codes: 0 ok, 1 internal error, 2 bad input."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+import pandas as pd
+
+from splitsched.io.instance import read_instance
+from splitsched.model.errors import SplitschedError
+from splitsched.model.flowshop import FlowShop
+from splitsched.model.layer_problem import LayerProblem
+from splitsched.model.result import Result, Status
+from splitsched.model.solution import FlowShopSolution, LayerSolution
+from splitsched.registry import solve, solvers
+
+EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors on one line with exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``splitsched`` argument parser with all sub-commands."""
+    parser = _Parser(prog="splitsched", description=__doc__.split(".")[0] + ": split DNN inference scheduling.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    _add_solve(commands)
+    _add_solvers(commands)
+    _add_gantt(commands)
+    _add_demo(commands)
+    return parser
+
+
+def _add_solver_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("instance", help="instance file: Taillard text (flow shop) or splitsched/layers-v1 JSON")
+    parser.add_argument("--solver", required=True, help="registered solver name (see `splitsched solvers`)")
+    parser.add_argument("--time-limit", type=float, default=None, metavar="S", help="seconds for the solver")
+    parser.add_argument("--seed", type=int, default=None, metavar="N", help="random seed")
+    parser.add_argument(
+        "--option", action="append", default=[], metavar="KEY=VALUE",
+        help="solver option, repeatable (value parsed as JSON, else as a string)",
+    )  # fmt: skip
+
+
+def _add_solve(commands: Any) -> None:
+    parser = commands.add_parser("solve", help="solve one instance with one solver")
+    _add_solver_arguments(parser)
+    parser.add_argument("--json", action="store_true", help="print exactly one JSON object on stdout")
+    parser.set_defaults(handler=_cmd_solve)
+
+
+def _add_solvers(commands: Any) -> None:
+    parser = commands.add_parser("solvers", help="list the registered solvers")
+    parser.add_argument("--json", action="store_true", help="print a JSON list")
+    parser.set_defaults(handler=_cmd_solvers)
+
+
+def _add_gantt(commands: Any) -> None:
+    parser = commands.add_parser("gantt", help="solve, then draw the schedule as a Gantt chart")
+    _add_solver_arguments(parser)
+    parser.add_argument("-o", "--output", required=True, metavar="FILE.png", help="image file to write")
+    parser.set_defaults(handler=_cmd_gantt)
+
+
+def _add_demo(commands: Any) -> None:
+    parser = commands.add_parser("demo", help="solve the built-in examples with every solver and compare")
+    parser.add_argument("--time-limit", type=float, default=10.0, metavar="S", help="seconds per solver run")
+    parser.set_defaults(handler=_cmd_demo)
+
+
+def _parse_options(pairs: Sequence[str]) -> dict[str, Any]:
+    options: dict[str, Any] = {}
+    for pair in pairs:
+        key, separator, text = pair.partition("=")
+        if not separator or not key:
+            raise SplitschedError(f"--option expects KEY=VALUE, got {pair!r}")
+        try:
+            options[key] = json.loads(text)
+        except json.JSONDecodeError:
+            options[key] = text
+    return options
+
+
+def _solve_from_args(args: argparse.Namespace) -> tuple[FlowShop | LayerProblem, Result]:
+    instance = read_instance(args.instance)
+    options = _parse_options(args.option)
+    result = solve(instance, args.solver, time_limit=args.time_limit, seed=args.seed, **options)
+    return instance, result
+
+
+def _cmd_solve(args: argparse.Namespace) -> int:
+    instance, result = _solve_from_args(args)
+    if args.json:
+        print(json.dumps({"instance": instance.name, **result.to_dict()}, default=str))
+    else:
+        print(format_result(instance, result))
+    return EXIT_INTERNAL if result.status is Status.ERROR else EXIT_OK
+
+
+def _cmd_solvers(args: argparse.Namespace) -> int:
+    rows = [
+        {"name": spec.name, "kind": "exact" if spec.exact else "heuristic",
+         "problems": [str(p) for p in spec.problems], "options": list(spec.options),
+         "description": spec.description}
+        for spec in solvers()
+    ]  # fmt: skip
+    if args.json:
+        print(json.dumps(rows))
+    else:
+        table = pd.DataFrame(rows)
+        for column in ("problems", "options"):
+            table[column] = table[column].map(", ".join)
+        print(table.to_string(index=False))
+    return EXIT_OK
+
+
+def _cmd_gantt(args: argparse.Namespace) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from splitsched.plotting.gantt import plot_gantt
+    from splitsched.simulate import evaluate
+
+    instance, result = _solve_from_args(args)
+    if result.solution is None:
+        print(format_result(instance, result))
+        return EXIT_INTERNAL if result.status is Status.ERROR else EXIT_BAD_INPUT
+    timeline = evaluate(instance, result.solution)
+    title = f"{instance.name or 'instance'}: {result.solver} ({result.status}), makespan {timeline.makespan:g}"
+    ax = plot_gantt(timeline, title=title)
+    try:
+        ax.figure.savefig(args.output, dpi=120, bbox_inches="tight")
+    except (OSError, ValueError) as error:
+        raise SplitschedError(f"{args.output}: cannot write image: {error}") from None
+    plt.close(ax.figure)
+    print(f"wrote {args.output} (makespan {timeline.makespan:g}, status {result.status})")
+    return EXIT_OK
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from splitsched.demo import run_demo
+
+    table = run_demo(time_limit=args.time_limit)
+    with pd.option_context("display.width", 200, "display.max_colwidth", 60):
+        print(table.drop(columns=["note"]).to_string(index=False))
+    print("\nobjective = makespan (simulated); gap_% = distance to the best proven optimum.")
+    return EXIT_OK
+
+
+def format_result(instance: FlowShop | LayerProblem, result: Result) -> str:
+    """A short human-readable summary of ``result``."""
+    lines = [
+        f"instance   {instance.name or '(unnamed)'} ({_describe(instance)})",
+        f"solver     {result.solver}",
+        f"status     {result.status}" + (f": {result.message}" if result.message else ""),
+        f"objective  {_number(result.objective)}",
+        f"bound      {_number(result.bound)}",
+        f"runtime    {result.runtime_s:.3f} s",
+    ]
+    return "\n".join(lines + _describe_solution(result))
+
+
+def _describe(instance: FlowShop | LayerProblem) -> str:
+    if isinstance(instance, FlowShop):
+        return f"flow shop, {instance.n_jobs} jobs x {instance.n_stages} stages"
+    return f"{instance.problem}, {len(instance.graph)} layers, {instance.graph.structure}"
+
+
+def _describe_solution(result: Result) -> list[str]:
+    solution = result.solution
+    if isinstance(solution, FlowShopSolution):
+        return ["permutation " + " ".join(map(str, solution.permutation))]
+    if isinstance(solution, LayerSolution):
+        schedule = solution.schedule
+        return [
+            "device     " + " ".join(schedule.device),
+            "link       " + " ".join(schedule.link),
+            "server     " + " ".join(schedule.server),
+        ]
+    return []
+
+
+def _number(value: float | None) -> str:
+    return "-" if value is None else f"{value:g}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; return the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except SplitschedError as error:
+        print(f"splitsched: error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("splitsched: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 - last resort: one line, no traceback
+        if os.environ.get("SPLITSCHED_DEBUG"):
+            raise
+        print(
+            f"splitsched: internal error: {type(error).__name__}: {error} (set SPLITSCHED_DEBUG=1 for a traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""The data model: instances, placements, schedules, solutions and results."""
+
+from splitsched.model.errors import (
+    InstanceError,
+    ScheduleError,
+    SizeLimitError,
+    SolverError,
+    SplitschedError,
+)
+from splitsched.model.flowshop import FlowShop
+from splitsched.model.layer_graph import Layer, LayerGraph, Structure
+from splitsched.model.layer_problem import LayerProblem
+from splitsched.model.link import LinearLink
+from splitsched.model.placement import Placement, Side
+from splitsched.model.problem import Problem
+from splitsched.model.result import Result, SolverOutput, Status
+from splitsched.model.schedule import Resource, Schedule
+from splitsched.model.solution import FlowShopSolution, LayerSolution, Solution
+from splitsched.model.timeline import TimedOperation, Timeline
+
+Instance = FlowShop | LayerProblem
+
+__all__ = [
+    "FlowShop",
+    "FlowShopSolution",
+    "Instance",
+    "InstanceError",
+    "Layer",
+    "LayerGraph",
+    "LayerProblem",
+    "LayerSolution",
+    "LinearLink",
+    "Placement",
+    "Problem",
+    "Resource",
+    "Result",
+    "Schedule",
+    "ScheduleError",
+    "Side",
+    "SizeLimitError",
+    "Solution",
+    "SolverError",
+    "SolverOutput",
+    "SplitschedError",
+    "Status",
+    "Structure",
+    "TimedOperation",
+    "Timeline",
+]

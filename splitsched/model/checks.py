@@ -1,0 +1,45 @@
+"""Small value checks shared by the dataclasses and the file readers."""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+
+from splitsched.model.errors import InstanceError
+
+
+def check_time(value: object, field: str) -> float:
+    """Return ``value`` as a float if it is a finite, non-negative number.
+
+    Parameters
+    ----------
+    value
+        The candidate time (ms) or size (bytes).
+    field
+        Name of the field, used in the error message.
+
+    Raises
+    ------
+    InstanceError
+        If ``value`` is not a real number (booleans excluded), is NaN or infinite,
+        or is negative.
+    """
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise InstanceError(field, f"expected a number, got {value!r}")
+    number = float(value)
+    if math.isnan(number):
+        raise InstanceError(field, "is NaN")
+    if math.isinf(number):
+        raise InstanceError(field, "is infinite")
+    if number < 0:
+        raise InstanceError(field, f"is negative ({number:g})")
+    return number
+
+
+def check_name(value: object, field: str) -> str:
+    """Return ``value`` if it is a non-empty string without surrounding spaces."""
+    if not isinstance(value, str) or not value.strip():
+        raise InstanceError(field, f"expected a non-empty string, got {value!r}")
+    if value != value.strip():
+        raise InstanceError(field, f"name {value!r} has leading or trailing spaces")
+    return value

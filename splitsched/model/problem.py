@@ -1,0 +1,21 @@
+"""The closed list of problems the toolkit solves."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Problem(StrEnum):
+    """Which optimisation problem an instance poses.
+
+    ``FLOWSHOP``
+        Permutation flow shop ``Fm|prmu|Cmax`` (S0's P2 is ``m = 3``).
+    ``LAYER_SCHEDULE``
+        Schedule a layer graph under a given placement (S0's P1).
+    ``LAYER_JOINT``
+        Choose the placement and the schedule of a layer graph together.
+    """
+
+    FLOWSHOP = "flowshop"
+    LAYER_SCHEDULE = "layer-schedule"
+    LAYER_JOINT = "layer-joint"

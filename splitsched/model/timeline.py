@@ -1,0 +1,70 @@
+"""Timed operations: what the simulator returns and the Gantt chart draws."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+
+@dataclass(frozen=True)
+class TimedOperation:
+    """One operation with its start and finish times.
+
+    Parameters
+    ----------
+    resource
+        Lane name: ``device``, ``link``, ``server`` or ``stage 1`` … ``stage m``.
+    label
+        What runs: a layer name, a tensor's producer, or ``job j``.
+    start, finish
+        Times in the instance's unit (ms for layer graphs).
+    """
+
+    resource: str
+    label: str
+    start: float
+    finish: float
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """All operations of a simulated schedule and its makespan.
+
+    Parameters
+    ----------
+    resources
+        Lane names, top to bottom.
+    operations
+        Every operation, grouped by resource in processing order.
+    makespan
+        Latest finish time (0 when nothing runs).
+    """
+
+    resources: tuple[str, ...]
+    operations: tuple[TimedOperation, ...]
+    makespan: float
+    _by_key: dict[tuple[str, str], TimedOperation] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_key = {(op.resource, op.label): op for op in self.operations}
+        object.__setattr__(self, "_by_key", by_key)
+
+    def operation(self, resource: str, label: str) -> TimedOperation:
+        """The operation ``label`` on ``resource`` (``KeyError`` if absent)."""
+        return self._by_key[(resource, label)]
+
+    def start(self, resource: str, label: str) -> float:
+        """Start time of operation ``label`` on ``resource``."""
+        return self.operation(resource, label).start
+
+    def finish(self, resource: str, label: str) -> float:
+        """Finish time of operation ``label`` on ``resource``."""
+        return self.operation(resource, label).finish
+
+    @cached_property
+    def busy_time(self) -> dict[str, float]:
+        """Total processing time per resource."""
+        busy = dict.fromkeys(self.resources, 0.0)
+        for op in self.operations:
+            busy[op.resource] += op.finish - op.start
+        return busy

@@ -1,0 +1,226 @@
+"""Solver registry and the one entry point :func:`solve`.
+
+Solver modules know nothing of this registry: the table below names them. A
+solver function takes the instance and keyword options and returns a
+:class:`~splitsched.model.result.SolverOutput`; :func:`solve` times it,
+re-simulates its solution and turns it into a checked
+:class:`~splitsched.model.result.Result`.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from splitsched.formulations.brute_force import brute_force_flowshop, brute_force_layers
+from splitsched.heuristics.identity import identity_flowshop, identity_layers
+from splitsched.model.errors import ScheduleError, SolverError
+from splitsched.model.flowshop import FlowShop
+from splitsched.model.layer_problem import LayerProblem
+from splitsched.model.problem import Problem
+from splitsched.model.result import Result, SolverOutput, Status
+from splitsched.simulate import evaluate
+
+Instance = FlowShop | LayerProblem
+SolverFunction = Callable[..., SolverOutput]
+
+RELATIVE_TOLERANCE = 1e-6
+"""Largest relative difference allowed between a solver's claim and the simulator."""
+
+_STATUSES_WITH_SOLUTION = (Status.OPTIMAL, Status.FEASIBLE)
+
+
+@dataclass(frozen=True)
+class SolverSpec:
+    """A registered solver.
+
+    Parameters
+    ----------
+    name
+        Stable name used by :func:`solve` and the CLI.
+    implementations
+        One function per problem the solver handles.
+    exact
+        Whether the solver proves optimality (given enough time).
+    description
+        One line for ``splitsched solvers``.
+    """
+
+    name: str
+    implementations: Mapping[Problem, SolverFunction]
+    exact: bool
+    description: str
+    options: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        names = {
+            parameter
+            for function in self.implementations.values()
+            for parameter in list(inspect.signature(function).parameters)[1:]
+        }
+        object.__setattr__(self, "options", tuple(sorted(names - {"time_limit", "seed"})))
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        """The problems this solver handles."""
+        return tuple(self.implementations)
+
+    def implementation(self, problem: Problem) -> SolverFunction:
+        """The function for ``problem``.
+
+        Raises
+        ------
+        SolverError
+            If the solver does not handle ``problem``.
+        """
+        if problem not in self.implementations:
+            handled = ", ".join(self.problems)
+            raise SolverError(f"solver {self.name!r} does not solve {problem} instances (it solves: {handled})")
+        return self.implementations[problem]
+
+
+_SOLVERS: dict[str, SolverSpec] = {
+    spec.name: spec
+    for spec in (
+        SolverSpec(
+            "identity",
+            {Problem.FLOWSHOP: identity_flowshop, Problem.LAYER_SCHEDULE: identity_layers},
+            exact=False,
+            description="reference: jobs in file order; layers in topological order (ties by file order)",
+        ),
+        SolverSpec(
+            "brute-force",
+            {
+                Problem.FLOWSHOP: brute_force_flowshop,
+                Problem.LAYER_SCHEDULE: brute_force_layers,
+                Problem.LAYER_JOINT: brute_force_layers,
+            },
+            exact=True,
+            description="reference: enumerates every permutation / placement and schedule (small instances)",
+        ),
+    )
+}
+
+
+def solvers() -> tuple[SolverSpec, ...]:
+    """Every registered solver, in registration order."""
+    return tuple(_SOLVERS.values())
+
+
+def get_solver(name: str) -> SolverSpec:
+    """The solver registered as ``name``.
+
+    Raises
+    ------
+    SolverError
+        If no solver has that name (the message lists the known names).
+    """
+    if name not in _SOLVERS:
+        raise SolverError(f"unknown solver {name!r} (known: {', '.join(_SOLVERS)})")
+    return _SOLVERS[name]
+
+
+def solve(
+    instance: Instance,
+    solver: str = "identity",
+    *,
+    time_limit: float | None = None,
+    seed: int | None = None,
+    **options: Any,
+) -> Result:
+    """Solve ``instance`` with a registered solver and check the answer.
+
+    Parameters
+    ----------
+    instance
+        A :class:`~splitsched.model.flowshop.FlowShop` or a
+        :class:`~splitsched.model.layer_problem.LayerProblem`.
+    solver
+        A registered name (see :func:`solvers`).
+    time_limit
+        Wall-clock seconds for the solver, or ``None`` for no limit.
+    seed
+        Random seed for solvers that use randomness.
+    **options
+        Solver-specific options (listed by ``SolverSpec.options``).
+
+    Returns
+    -------
+    Result
+        Its ``objective`` is the simulator's makespan of the returned solution.
+        Status ``error`` (with both numbers in ``message``) if the solver's
+        claimed objective differs from the simulator's by more than a relative
+        1e-6, if the solution is infeasible, or if a bound exceeds the objective.
+
+    Raises
+    ------
+    SolverError
+        Unknown solver, unsupported problem, unknown option, bad time limit or
+        seed, or an instance too large for the solver (``SizeLimitError``).
+    """
+    spec = get_solver(solver)
+    function = spec.implementation(instance.problem)
+    arguments = _solver_arguments(spec, function, time_limit, seed, options)
+    started = time.perf_counter()
+    output = function(instance, **arguments)
+    runtime = time.perf_counter() - started
+    return _checked_result(instance, spec.name, output, runtime)
+
+
+def _solver_arguments(
+    spec: SolverSpec, function: SolverFunction, time_limit: float | None, seed: int | None, options: dict
+) -> dict[str, Any]:
+    if time_limit is not None and not (isinstance(time_limit, int | float) and time_limit > 0):
+        raise SolverError(f"time_limit must be a positive number of seconds, got {time_limit!r}")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        raise SolverError(f"seed must be an integer, got {seed!r}")
+    accepted = inspect.signature(function).parameters
+    for option in options:
+        if option not in accepted or option in ("time_limit", "seed"):
+            known = ", ".join(spec.options) or "none"
+            raise SolverError(f"solver {spec.name!r} has no option {option!r} (options: {known})")
+    arguments = dict(options)
+    if "time_limit" in accepted:
+        arguments["time_limit"] = time_limit
+    if "seed" in accepted:
+        arguments["seed"] = seed
+    return arguments
+
+
+def _checked_result(instance: Instance, solver: str, output: SolverOutput, runtime: float) -> Result:
+    def result(status: Status, objective: float | None, message: str = "") -> Result:
+        return Result(
+            instance.problem, solver, status, objective, output.bound, runtime,
+            output.solution, message, output.log, output.metadata,
+        )  # fmt: skip
+
+    if output.solution is None:
+        if output.status in _STATUSES_WITH_SOLUTION:
+            return result(Status.ERROR, None, f"status {output.status} without a solution")
+        return result(output.status, None)
+    try:
+        makespan = evaluate(instance, output.solution).makespan
+    except ScheduleError as error:
+        return result(Status.ERROR, None, f"infeasible solution: {error}")
+    problem = _claim_problem(output, makespan)
+    return result(Status.ERROR if problem else output.status, makespan, problem)
+
+
+def _claim_problem(output: SolverOutput, makespan: float) -> str:
+    """Describe what is wrong with the solver's claims, or return ``""``."""
+    claimed, bound = output.objective, output.bound
+    if claimed is not None and not _close(claimed, makespan):
+        return f"solver claims objective {claimed!r}, simulator gives {makespan!r}"
+    if bound is not None and bound > makespan and not _close(bound, makespan):
+        return f"solver's bound {bound!r} exceeds the simulated objective {makespan!r}"
+    if output.status is Status.OPTIMAL and (bound is None or not _close(bound, makespan)):
+        return f"status optimal but bound {bound!r} differs from objective {makespan!r}"
+    return ""
+
+
+def _close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=RELATIVE_TOLERANCE, abs_tol=1e-9)
