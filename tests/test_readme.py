@@ -1,0 +1,23 @@
+"""The README's two commands: CI runs the second verbatim."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _readme_commands() -> list[str]:
+    return re.findall(r"```bash\n(.+?)\n```", (ROOT / "README.md").read_text(), flags=re.S)[:2]
+
+
+def test_readme_opens_with_demo_and_test_commands() -> None:
+    demo, tests = _readme_commands()
+    assert demo.endswith("splitsched demo") and "pip install ." in demo
+    assert "'.[test]'" in tests and tests.endswith("pytest")
+
+
+def test_ci_runs_the_readme_test_command_verbatim() -> None:
+    _, tests = _readme_commands()
+    assert tests in (ROOT / ".ci" / "run").read_text().splitlines()
