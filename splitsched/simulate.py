@@ -18,7 +18,7 @@ from splitsched.model.flowshop import FlowShop
 from splitsched.model.layer_problem import LayerProblem
 from splitsched.model.placement import Placement
 from splitsched.model.schedule import Resource, Schedule
-from splitsched.model.solution import FlowShopSolution, LayerSolution, Solution
+from splitsched.model.solution import FlowShopSolution, LayerSolution, Solution, job_indices
 from splitsched.model.timeline import TimedOperation, Timeline
 
 LAYER_RESOURCES = tuple(resource.value for resource in Resource)
@@ -90,10 +90,7 @@ def simulate_flowshop(flowshop: FlowShop, permutation: Sequence[int]) -> FlowSho
 
 
 def _checked_permutation(permutation: Sequence[int], n_jobs: int) -> tuple[int, ...]:
-    try:
-        order = tuple(int(job) for job in permutation)
-    except (TypeError, ValueError):
-        raise ScheduleError(f"permutation must be a sequence of job indices, got {permutation!r}") from None
+    order = job_indices(permutation)
     if sorted(order) != list(range(n_jobs)):
         raise ScheduleError(f"permutation {list(order)} is not a permutation of jobs 0..{n_jobs - 1}")
     return order

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 from numbers import Real
 
 from splitsched.model.errors import InstanceError
@@ -26,7 +27,10 @@ def check_time(value: object, field: str) -> float:
     """
     if isinstance(value, bool) or not isinstance(value, Real):
         raise InstanceError(field, f"expected a number, got {value!r}")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        raise InstanceError(field, "is too large to be a finite number") from None
     if math.isnan(number):
         raise InstanceError(field, "is NaN")
     if math.isinf(number):
@@ -42,4 +46,6 @@ def check_name(value: object, field: str) -> str:
         raise InstanceError(field, f"expected a non-empty string, got {value!r}")
     if value != value.strip():
         raise InstanceError(field, f"name {value!r} has leading or trailing spaces")
+    if any(unicodedata.category(char) == "Cc" for char in value):
+        raise InstanceError(field, f"name {value!r} contains a control character")
     return value

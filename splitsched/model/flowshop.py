@@ -77,12 +77,13 @@ class FlowShop:
 def _validated_times(values: npt.ArrayLike) -> npt.NDArray[np.float64]:
     try:
         times = np.array(values, dtype=np.float64)
-    except (TypeError, ValueError) as error:
+    except (TypeError, ValueError, OverflowError) as error:
         raise InstanceError("processing_times", f"not a numeric array ({error})") from None
     if times.ndim != 2:
         raise InstanceError("processing_times", f"expected a 2-D array (jobs x stages), got {times.ndim}-D")
     if times.shape[0] == 0 or times.shape[1] == 0:
         raise InstanceError("processing_times", f"empty instance (shape {times.shape})")
+    times += 0.0  # turns -0.0 into 0.0, so equal instances hash alike
     bad = ~np.isfinite(times) | (times < 0)
     if bad.any():
         job, stage = (int(i) for i in np.argwhere(bad)[0])

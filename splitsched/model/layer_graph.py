@@ -49,6 +49,8 @@ class Layer:
     def __post_init__(self) -> None:
         where = f"layer {self.name!r}"
         check_name(self.name, f"{where}.name")
+        if isinstance(self.inputs, str):
+            raise InstanceError(f"{where}.inputs", f"expected a sequence of layer names, got the string {self.inputs!r}")
         object.__setattr__(self, "inputs", tuple(self.inputs))
         for attribute in ("device_time", "server_time", "tx_time"):
             value = check_time(getattr(self, attribute), f"{where}.{attribute}")
@@ -250,14 +252,17 @@ class LayerGraph:
                 f"graph {self.name or '(unnamed)'} has {count} input-to-sink paths, "
                 f"above the limit of {max_paths}"
             )
-        return list(self._walk_paths((self.input_layer,)))
+        return list(self._walk_paths())
 
-    def _walk_paths(self, prefix: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
-        successors = self.successors(prefix[-1])
-        if not successors:
-            yield prefix
-        for successor in successors:
-            yield from self._walk_paths((*prefix, successor))
+    def _walk_paths(self) -> Iterator[tuple[str, ...]]:
+        # An explicit stack, not recursion: chains of thousands of layers are common.
+        stack = [(self.input_layer,)]
+        while stack:
+            prefix = stack.pop()
+            successors = self.successors(prefix[-1])
+            if not successors:
+                yield prefix
+            stack.extend((*prefix, successor) for successor in reversed(successors))
 
     def count_paths(self) -> int:
         """Number of input-to-sink paths (exact integer, by dynamic programming)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from splitsched.model.checks import check_time
@@ -26,8 +25,8 @@ class LinearLink:
 
     def __post_init__(self) -> None:
         bandwidth = check_time(self.bandwidth_bps, "link.bandwidth_bps")
-        if bandwidth == 0 or math.isinf(bandwidth):
-            raise InstanceError("link.bandwidth_bps", "must be positive and finite")
+        if bandwidth == 0:
+            raise InstanceError("link.bandwidth_bps", "must be positive")
         object.__setattr__(self, "bandwidth_bps", bandwidth)
         object.__setattr__(self, "latency_ms", check_time(self.latency_ms, "link.latency_ms"))
 

@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from numbers import Integral
 from dataclasses import dataclass
 from typing import Any
 
+from splitsched.model.errors import ScheduleError
 from splitsched.model.placement import Placement
 from splitsched.model.schedule import Schedule
+
+
+def job_indices(permutation: Iterable[object]) -> tuple[int, ...]:
+    """``permutation`` as a tuple of ints; anything but integers raises ``ScheduleError``.
+
+    Floats are refused rather than truncated: ``1.5`` is not a job.
+    """
+    try:
+        jobs = tuple(permutation)
+    except TypeError:
+        raise ScheduleError(f"a permutation must be a sequence of job indices, got {permutation!r}") from None
+    for job in jobs:
+        if isinstance(job, bool) or not isinstance(job, Integral):
+            raise ScheduleError(f"permutation entries must be integers, got {job!r}")
+    return tuple(int(job) for job in jobs)
 
 
 @dataclass(frozen=True)
@@ -17,7 +34,7 @@ class FlowShopSolution:
     permutation: tuple[int, ...]
 
     def __init__(self, permutation: Sequence[int]):
-        object.__setattr__(self, "permutation", tuple(int(job) for job in permutation))
+        object.__setattr__(self, "permutation", job_indices(permutation))
 
     def to_dict(self) -> dict[str, Any]:
         """``{"permutation": [...]}``."""

@@ -1,0 +1,27 @@
+"""Readers and writers of instance files; every reader raises InstanceError on bad input."""
+
+from splitsched.io.instance import read_instance, write_instance
+from splitsched.io.layers_json import (
+    format_layers,
+    layers_from_dict,
+    layers_to_dict,
+    parse_layers,
+    read_layers,
+    write_layers,
+)
+from splitsched.io.taillard import format_taillard, parse_taillard, read_taillard, write_taillard
+
+__all__ = [
+    "format_layers",
+    "format_taillard",
+    "parse_layers",
+    "layers_from_dict",
+    "layers_to_dict",
+    "parse_taillard",
+    "read_instance",
+    "read_layers",
+    "read_taillard",
+    "write_instance",
+    "write_layers",
+    "write_taillard",
+]
