@@ -49,3 +49,13 @@ def check_name(value: object, field: str) -> str:
     if any(unicodedata.category(char) == "Cc" for char in value):
         raise InstanceError(field, f"name {value!r} contains a control character")
     return value
+
+
+def names_tuple(value: object, field: str) -> tuple[str, ...]:
+    """Return ``value`` as a tuple of names; a lone string is refused, not split into letters."""
+    if isinstance(value, str):
+        raise InstanceError(field, f"expected a sequence of layer names, got the string {value!r}")
+    try:
+        return tuple(value)  # type: ignore[arg-type]
+    except TypeError:
+        raise InstanceError(field, f"expected a sequence of layer names, got {value!r}") from None

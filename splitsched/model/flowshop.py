@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -10,6 +11,7 @@ import numpy.typing as npt
 from splitsched.model.checks import check_time
 from splitsched.model.errors import InstanceError
 from splitsched.model.problem import Problem
+from splitsched.model.solution import job_indices
 
 
 @dataclass(frozen=True, eq=False)
@@ -56,9 +58,20 @@ class FlowShop:
         """Always :attr:`Problem.FLOWSHOP`."""
         return Problem.FLOWSHOP
 
-    def relabelled(self, order: npt.ArrayLike) -> FlowShop:
-        """Return the instance whose job ``i`` is this instance's job ``order[i]``."""
-        return FlowShop(self.processing_times[np.asarray(order, dtype=int)], self.name)
+    def relabelled(self, order: Sequence[int]) -> FlowShop:
+        """Return the instance whose job ``i`` is this instance's job ``order[i]``.
+
+        ``order`` may name a subset of the jobs (a sub-instance), each at most once.
+
+        Raises
+        ------
+        InstanceError
+            If ``order`` is empty, repeats a job, or names a job that does not exist.
+        """
+        jobs = job_indices(order)
+        if not jobs or len(set(jobs)) != len(jobs) or not all(0 <= job < self.n_jobs for job in jobs):
+            raise InstanceError("order", f"{list(jobs)} is not a list of distinct jobs among 0..{self.n_jobs - 1}")
+        return FlowShop(self.processing_times[list(jobs)], self.name)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, FlowShop):
@@ -76,7 +89,13 @@ class FlowShop:
 
 def _validated_times(values: npt.ArrayLike) -> npt.NDArray[np.float64]:
     try:
-        times = np.array(values, dtype=np.float64)
+        raw = np.asarray(values)
+    except (TypeError, ValueError, OverflowError) as error:
+        raise InstanceError("processing_times", f"not a numeric array ({error})") from None
+    if raw.dtype.kind not in "iuf" and raw.size:
+        raise InstanceError("processing_times", f"expected numbers, got an array of {raw.dtype} values")
+    try:
+        times = np.array(raw, dtype=np.float64)
     except (TypeError, ValueError, OverflowError) as error:
         raise InstanceError("processing_times", f"not a numeric array ({error})") from None
     if times.ndim != 2:

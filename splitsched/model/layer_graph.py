@@ -10,7 +10,7 @@ from functools import cached_property
 
 import networkx as nx
 
-from splitsched.model.checks import check_name, check_time
+from splitsched.model.checks import check_name, check_time, names_tuple
 from splitsched.model.errors import InstanceError, SizeLimitError
 from splitsched.model.link import LinearLink
 
@@ -49,9 +49,7 @@ class Layer:
     def __post_init__(self) -> None:
         where = f"layer {self.name!r}"
         check_name(self.name, f"{where}.name")
-        if isinstance(self.inputs, str):
-            raise InstanceError(f"{where}.inputs", f"expected a sequence of layer names, got the string {self.inputs!r}")
-        object.__setattr__(self, "inputs", tuple(self.inputs))
+        object.__setattr__(self, "inputs", names_tuple(self.inputs, f"{where}.inputs"))
         for attribute in ("device_time", "server_time", "tx_time"):
             value = check_time(getattr(self, attribute), f"{where}.{attribute}")
             object.__setattr__(self, attribute, value)
@@ -111,6 +109,8 @@ class LayerGraph:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "layers", tuple(self.layers))
+        if self.link is not None and not isinstance(self.link, LinearLink):
+            raise InstanceError("link", f"expected a LinearLink, got {type(self.link).__name__}")
         if not self.layers:
             raise InstanceError("layers", "empty graph: at least one layer is needed")
         object.__setattr__(self, "_index", _name_index(self.layers))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
 
+from splitsched.model.checks import names_tuple
 from splitsched.model.errors import InstanceError
 from splitsched.model.layer_graph import LayerGraph
 
@@ -43,12 +44,10 @@ class Placement:
     sides: tuple[Side, ...]
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "sides", tuple(self.sides))
-        if len(self.sides) != len(self.graph):
-            raise InstanceError("placement", f"{len(self.sides)} sides for {len(self.graph)} layers")
-        for name, side in zip(self.graph.names, self.sides):
-            if not isinstance(side, Side):
-                raise InstanceError(f"placement.{name}", f"expected 'device' or 'server', got {side!r}")
+        sides = names_tuple(self.sides, "placement")
+        if len(sides) != len(self.graph):
+            raise InstanceError("placement", f"{len(sides)} sides for {len(self.graph)} layers")
+        object.__setattr__(self, "sides", tuple(_as_side(side, name) for name, side in zip(self.graph.names, sides)))
         self._check_valid()
 
     def _check_valid(self) -> None:
@@ -80,7 +79,7 @@ class Placement:
     @classmethod
     def from_device_layers(cls, graph: LayerGraph, device_layers: Iterable[str]) -> Placement:
         """Put ``device_layers`` on the device and every other layer on the server."""
-        on_device = set(device_layers)
+        on_device = set(names_tuple(device_layers, "placement"))
         unknown = on_device - set(graph.names)
         if unknown:
             raise InstanceError(f"placement.{sorted(unknown)[0]}", "unknown layer")

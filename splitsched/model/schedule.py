@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from splitsched.model.checks import names_tuple
 from splitsched.model.placement import Placement
 
 
@@ -42,7 +43,8 @@ class Schedule:
 
     def __post_init__(self) -> None:
         for resource in Resource:
-            object.__setattr__(self, resource.value, tuple(getattr(self, resource.value)))
+            order = names_tuple(getattr(self, resource.value), f"schedule.{resource.value}")
+            object.__setattr__(self, resource.value, order)
 
     def order(self, resource: Resource) -> tuple[str, ...]:
         """The operation order on ``resource``."""

@@ -49,6 +49,10 @@ class Timeline:
         by_key = {(op.resource, op.label): op for op in self.operations}
         object.__setattr__(self, "_by_key", by_key)
 
+    def lane(self, resource: str) -> tuple[TimedOperation, ...]:
+        """The operations on ``resource`` in processing order."""
+        return tuple(op for op in self.operations if op.resource == resource)
+
     def operation(self, resource: str, label: str) -> TimedOperation:
         """The operation ``label`` on ``resource`` (``KeyError`` if absent)."""
         return self._by_key[(resource, label)]
