@@ -17,7 +17,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from splitsched.formulations.brute_force import brute_force_flowshop, brute_force_layers
+from splitsched.heuristics.cds import cds_solver
+from splitsched.heuristics.ej import ej_solver
 from splitsched.heuristics.identity import identity_flowshop, identity_layers
+from splitsched.heuristics.iterated_greedy import ig_solver
+from splitsched.heuristics.johnson import johnson_solver
+from splitsched.heuristics.neh import neh_solver
+from splitsched.heuristics.random_order import random_solver
 from splitsched.model.errors import ScheduleError, SolverError
 from splitsched.model.flowshop import FlowShop
 from splitsched.model.layer_problem import LayerProblem
@@ -83,6 +89,10 @@ class SolverSpec:
         return self.implementations[problem]
 
 
+def _flowshop_heuristic(name: str, function: SolverFunction, description: str) -> SolverSpec:
+    return SolverSpec(name, {Problem.FLOWSHOP: function}, exact=False, description=description)
+
+
 _SOLVERS: dict[str, SolverSpec] = {
     spec.name: spec
     for spec in (
@@ -102,6 +112,12 @@ _SOLVERS: dict[str, SolverSpec] = {
             exact=True,
             description="reference: enumerates every permutation / placement and schedule (small instances)",
         ),
+        _flowshop_heuristic("johnson", johnson_solver, "Johnson's rule (S1 Alg. 1); 2 stages only, optimal there"),
+        _flowshop_heuristic("ej", ej_solver, "Extended Johnson (S0 Alg. 1): Johnson on (p1+p2, p2+p3); 3 stages only"),
+        _flowshop_heuristic("cds", cds_solver, "Campbell-Dudek-Smith: best of m-1 surrogate Johnson orders"),
+        _flowshop_heuristic("neh", neh_solver, "NEH (S0 Alg. 2) with Taillard's acceleration; ties to the first position"),
+        _flowshop_heuristic("ig", ig_solver, "iterated greedy (Ruiz & Stuetzle 2007); seeded; 1000 iterations by default"),
+        _flowshop_heuristic("random", random_solver, "a uniformly random permutation; seeded"),
     )
 }
 
