@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -18,9 +16,8 @@ from splitsched.heuristics.iterated_greedy import (
 )
 from splitsched.heuristics.neh import neh_solver
 from splitsched.io import read_taillard
+from tests.shared_data import PFSP_DIR
 from tests.strategies import flowshops
-
-PFSP_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "pfsp"
 
 
 @settings(max_examples=60)

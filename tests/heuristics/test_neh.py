@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,10 +12,8 @@ from hypothesis import strategies as st
 from splitsched import FlowShop, SolverError, simulate_flowshop, solve
 from splitsched.heuristics.neh import neh_initial_order, neh_order, neh_order_plain, neh_solver
 from splitsched.io import read_taillard
+from tests.shared_data import PFSP_DIR
 from tests.strategies import flowshops
-
-SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-PFSP_DIR = SHARED_DATA / "pfsp"
 
 
 @st.composite

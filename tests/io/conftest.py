@@ -8,12 +8,7 @@ from pathlib import Path
 import pytest
 
 from splitsched.model import InstanceError
-
-SHARED_DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
-"""The project's shared data folder (``/work/shared/data`` for a repo at ``/work/main``)."""
-
-PFSP_DIR = SHARED_DATA / "pfsp"
-"""Taillard, Carlier, Reeves and VRF flow-shop benchmark files."""
+from tests.shared_data import PFSP_DIR, SHARED_DATA  # noqa: F401 - re-exported for the io tests
 
 
 @pytest.fixture
