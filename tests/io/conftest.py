@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from splitsched.model import InstanceError
-from tests.shared_data import PFSP_DIR, SHARED_DATA  # noqa: F401 - re-exported for the io tests
+from tests.shared_data import PFSP_DIR
 
 
 @pytest.fixture
