@@ -203,6 +203,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SplitschedError as error:
         print(f"splitsched: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        # The reader went away (`splitsched demo | head`): stop quietly, as the Python docs advise.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_INTERNAL
     except KeyboardInterrupt:
         print("splitsched: interrupted", file=sys.stderr)
         return 130

@@ -131,3 +131,17 @@ def test_layer_solution_that_moves_the_fixed_placement_is_an_error(monkeypatch: 
     monkeypatch.setitem(registry._SOLVERS, "mover", spec)
     result = solve(problem, "mover")
     assert result.status is Status.ERROR and "changes the placement" in result.message
+
+
+def test_jit_solver_is_warmed_up_once_outside_the_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    sizes: list[int] = []
+
+    def counting(instance: FlowShop) -> SolverOutput:
+        sizes.append(instance.n_jobs)
+        return SolverOutput(Status.FEASIBLE, FlowShopSolution(range(instance.n_jobs)))
+
+    spec = registry.SolverSpec("counting", {Problem.FLOWSHOP: counting}, False, "test double", jit=True)
+    monkeypatch.setitem(registry._SOLVERS, "counting", spec)
+    solve(example_flowshop(), "counting")
+    solve(example_flowshop(), "counting")
+    assert sizes == [3, 6, 6]  # one warm-up on a 3-job sub-instance, then the two real runs
