@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from splitsched.formulations.bnb import bnb_solver
 from splitsched.formulations.brute_force import brute_force_flowshop, brute_force_layers
 from splitsched.heuristics.cds import cds_solver
 from splitsched.heuristics.ej import ej_solver
@@ -116,6 +117,13 @@ _SOLVERS: dict[str, SolverSpec] = {
             },
             exact=True,
             description="reference: enumerates every permutation / placement and schedule (small instances)",
+        ),
+        SolverSpec(
+            "bnb",
+            {Problem.FLOWSHOP: bnb_solver},
+            exact=True,
+            description="branch-and-bound for Fm|prmu|Cmax: bidirectional, one-/two-machine bounds, NEH+IG incumbent",
+            jit=True,
         ),
         _flowshop_heuristic("johnson", johnson_solver, "Johnson's rule (S1 Alg. 1); 2 stages only, optimal there"),
         _flowshop_heuristic("ej", ej_solver, "Extended Johnson (S0 Alg. 1): Johnson on (p1+p2, p2+p3); 3 stages only"),
