@@ -18,6 +18,9 @@ from typing import Any
 
 from splitsched.formulations.bnb import bnb_solver
 from splitsched.formulations.brute_force import brute_force_flowshop, brute_force_layers
+from splitsched.formulations.cpsat_flowshop import cpsat_solver
+from splitsched.formulations.mip import mip_solver
+from splitsched.formulations.mip_positional import mip_positional_solver
 from splitsched.heuristics.cds import cds_solver
 from splitsched.heuristics.ej import ej_solver
 from splitsched.heuristics.identity import identity_flowshop, identity_layers
@@ -123,6 +126,26 @@ _SOLVERS: dict[str, SolverSpec] = {
             {Problem.FLOWSHOP: bnb_solver},
             exact=True,
             description="branch-and-bound for Fm|prmu|Cmax: bidirectional, one-/two-machine bounds, NEH+IG incumbent",
+            jit=True,
+        ),
+        SolverSpec(
+            "mip-positional",
+            {Problem.FLOWSHOP: mip_positional_solver},
+            exact=True,
+            description="S0 eq. (5): positional MIP with idle and waiting times, m stages, CBC (the papers' baseline)",
+        ),
+        SolverSpec(
+            "mip",
+            {Problem.FLOWSHOP: mip_solver},
+            exact=True,
+            description="Wilson's positional MIP, NEH MIP start; CBC, or HiGHS in its own process",
+            jit=True,
+        ),
+        SolverSpec(
+            "cpsat",
+            {Problem.FLOWSHOP: cpsat_solver},
+            exact=True,
+            description="OR-Tools CP-SAT: job-order literals shared by all stages, NoOverlap per stage, NEH+IG hint",
             jit=True,
         ),
         _flowshop_heuristic("johnson", johnson_solver, "Johnson's rule (S1 Alg. 1); 2 stages only, optimal there"),

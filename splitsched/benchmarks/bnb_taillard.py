@@ -27,13 +27,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from splitsched.benchmarks.data import pfsp_dir
 from splitsched.formulations.bnb import BnbOutcome, bnb_solver, branch_and_bound
 from splitsched.heuristics.neh import neh_order
 from splitsched.io import read_instance
 from splitsched.model.flowshop import FlowShop
-
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "pfsp"
-"""The shared PFSP folder (``/work/shared/data/pfsp`` for a repo at ``/work/main``)."""
 
 PROVE_ALL = [f"ta{k:03d}" for k in (*range(1, 11), *range(31, 41))]
 PROVE_WITHIN_LIMIT = [f"ta{k:03d}" for k in (*range(11, 21), *range(41, 51))]
@@ -50,7 +48,7 @@ TAILLARD_CLASSES = [
 def main(argv: list[str] | None = None) -> None:
     """Run the benchmark and print its tables."""
     options = _parse(argv)
-    data = Path(options.data)
+    data = Path(options.data) if options.data else pfsp_dir()
     best_known = _best_known(data / "bounds.csv")
     _warm_up()
     print(f"load average before: {_load()}  (cores: {os.cpu_count()})")
@@ -81,7 +79,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--limit", type=float, default=60.0, help="seconds per instance (default 60)")
     parser.add_argument(
-        "--data", default=str(DEFAULT_DATA), help="folder with the Taillard files and bounds.csv"
+        "--data", default=None, help="folder with the Taillard files and bounds.csv (default: found automatically)"
     )
     parser.add_argument(
         "--instances",
