@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import math
 
 import numpy as np
@@ -10,33 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from splitsched import FlowShop, SolverError, Status, simulate_flowshop, solve
+from splitsched import FlowShop, SolverError, Status, solve
 from splitsched.formulations.cpsat_flowshop import FORMULATIONS, SEARCHES, cpsat_solver, integer_grid
 from splitsched.instances.flowshop_generators import job_correlated
-from splitsched.io import read_taillard
-from splitsched.model.result import SolverOutput
-from tests.shared_data import PFSP_DIR
+from tests.formulations.exact_checks import check_claims, pfsp_instance
 from tests.strategies import flowshops
-
-
-def _pfsp(name: str) -> tuple[FlowShop, dict[str, str]]:
-    """Read a shared benchmark file and its row of ``bounds.csv``; skip if absent."""
-    if not (PFSP_DIR / f"{name}.txt").is_file():
-        pytest.skip(f"shared PFSP data not found at {PFSP_DIR}")
-    with open(PFSP_DIR / "bounds.csv", newline="") as handle:
-        row = next(row for row in csv.DictReader(handle) if row["name"] == name)
-    return read_taillard(PFSP_DIR / f"{name}.txt"), row
-
-
-def _check_claims(instance: FlowShop, output: SolverOutput) -> float:
-    """What ``solve()`` checks: the claim equals the simulated makespan, bound <= objective."""
-    assert output.solution is not None
-    makespan = simulate_flowshop(instance, output.solution.permutation).makespan
-    assert math.isclose(output.objective, makespan, rel_tol=1e-9, abs_tol=1e-9)
-    assert output.bound is not None and output.bound <= makespan + 1e-9
-    if output.status is Status.OPTIMAL:
-        assert math.isclose(output.bound, makespan, rel_tol=1e-9, abs_tol=1e-9)
-    return makespan
 
 
 @settings(max_examples=25)
@@ -44,7 +21,7 @@ def _check_claims(instance: FlowShop, output: SolverOutput) -> float:
 def test_default_formulation_agrees_with_brute_force(flowshop: FlowShop) -> None:
     output = cpsat_solver(flowshop, seed=1)
     assert output.status is Status.OPTIMAL
-    assert _check_claims(flowshop, output) == solve(flowshop, "brute-force").objective
+    assert check_claims(flowshop, output, tolerance=1e-9) == solve(flowshop, "brute-force").objective
 
 
 @pytest.mark.parametrize("search", SEARCHES)
@@ -58,44 +35,44 @@ def test_every_formulation_and_search_agrees_with_brute_force(
         flowshop, formulation=formulation, search=search, warm_start="neh", num_workers=1, seed=3
     )
     assert output.status is Status.OPTIMAL
-    assert _check_claims(flowshop, output) == solve(flowshop, "brute-force").objective
+    assert check_claims(flowshop, output, tolerance=1e-9) == solve(flowshop, "brute-force").objective
 
 
 @pytest.mark.parametrize("seed", range(3))
 def test_formulations_agree_with_each_other_beyond_brute_force(seed: int) -> None:
     flowshop = job_correlated(10, 3, seed=seed)
-    optima = {f: _check_claims(flowshop, cpsat_solver(flowshop, formulation=f)) for f in FORMULATIONS}
+    optima = {f: check_claims(flowshop, cpsat_solver(flowshop, formulation=f), tolerance=1e-9) for f in FORMULATIONS}
     assert len(set(optima.values())) == 1, optima
 
 
 def test_proves_carlier_car1() -> None:
-    flowshop, row = _pfsp("car1")
+    flowshop, row = pfsp_instance("car1")
     output = cpsat_solver(flowshop, time_limit=120)
     assert output.status is Status.OPTIMAL
-    assert _check_claims(flowshop, output) == float(row["UB"]) == 7038
+    assert check_claims(flowshop, output, tolerance=1e-9) == float(row["UB"]) == 7038
 
 
 @pytest.mark.parametrize("search", SEARCHES)
 def test_tiny_time_limit_gives_time_limit_status_and_a_valid_bound(search: str) -> None:
-    flowshop, row = _pfsp("ta051")  # 50 x 20, far from provable in a few milliseconds
+    flowshop, row = pfsp_instance("ta051")  # 50 x 20, far from provable in a few milliseconds
     output = cpsat_solver(flowshop, time_limit=0.05, search=search)
     assert output.status is Status.TIME_LIMIT
-    assert output.bound <= float(row["UB"]) <= _check_claims(flowshop, output)
+    assert output.bound <= float(row["UB"]) <= check_claims(flowshop, output, tolerance=1e-9)
 
 
 @pytest.mark.parametrize("search", SEARCHES)
 def test_time_limit_during_the_search_keeps_a_valid_incumbent_and_bound(search: str) -> None:
-    flowshop, row = _pfsp("ta021")  # 20 x 20: not proven in two seconds
+    flowshop, row = pfsp_instance("ta021")  # 20 x 20: not proven in two seconds
     output = cpsat_solver(flowshop, time_limit=2.0, search=search, formulation="order")
     assert output.status is Status.TIME_LIMIT
-    assert output.bound <= float(row["UB"]) <= _check_claims(flowshop, output)
+    assert output.bound <= float(row["UB"]) <= check_claims(flowshop, output, tolerance=1e-9)
 
 
 def test_warm_start_meeting_the_bound_is_optimal_without_search() -> None:
     flowshop = FlowShop([[1.0, 5.0], [2.0, 5.0], [3.0, 5.0]])  # stage 2 is busy throughout
     output = cpsat_solver(flowshop)
     assert output.status is Status.OPTIMAL and output.metadata["cpsat_calls"] == 0
-    assert _check_claims(flowshop, output) == 16.0
+    assert check_claims(flowshop, output, tolerance=1e-9) == 16.0
 
 
 @settings(max_examples=10)
@@ -105,7 +82,7 @@ def test_fractional_times_are_scaled_and_reported_in_original_units(flowshop: Fl
     output = cpsat_solver(scaled, num_workers=1)
     assert output.metadata["scale"] in (1, 10, 100, 1000)
     assert output.status is Status.OPTIMAL
-    assert math.isclose(_check_claims(scaled, output), solve(scaled, "brute-force").objective, rel_tol=1e-9)
+    assert math.isclose(check_claims(scaled, output, tolerance=1e-9), solve(scaled, "brute-force").objective, rel_tol=1e-9)
 
 
 def test_integer_grid_keeps_integral_times_and_scales_decimals() -> None:

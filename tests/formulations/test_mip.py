@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import importlib.util
 import math
 
@@ -10,38 +9,18 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
-from splitsched import FlowShop, SolverError, Status, simulate_flowshop, solve
+from splitsched import FlowShop, SolverError, Status, solve
 from splitsched.formulations.cpsat_flowshop import cpsat_solver
 from splitsched.formulations.mip import FORMULATIONS, build_model, mip_solver
 from splitsched.formulations.mip_positional import mip_positional_solver
 from splitsched.heuristics.neh import neh_order
 from splitsched.instances.flowshop_generators import job_correlated, link_bottleneck
-from splitsched.io import read_taillard
-from splitsched.model.result import SolverOutput
-from tests.shared_data import PFSP_DIR
+from tests.formulations.exact_checks import check_claims, pfsp_instance
 from tests.strategies import flowshops
 
 HAS_HIGHSPY = importlib.util.find_spec("highspy") is not None
 
 
-def _pfsp(name: str) -> tuple[FlowShop, dict[str, str]]:
-    """Read a shared benchmark file and its row of ``bounds.csv``; skip if absent."""
-    if not (PFSP_DIR / f"{name}.txt").is_file():
-        pytest.skip(f"shared PFSP data not found at {PFSP_DIR}")
-    with open(PFSP_DIR / "bounds.csv", newline="") as handle:
-        row = next(row for row in csv.DictReader(handle) if row["name"] == name)
-    return read_taillard(PFSP_DIR / f"{name}.txt"), row
-
-
-def _check_claims(instance: FlowShop, output: SolverOutput) -> float:
-    """What ``solve()`` checks: the claim equals the simulated makespan, bound <= objective."""
-    assert output.solution is not None
-    makespan = simulate_flowshop(instance, output.solution.permutation).makespan
-    assert math.isclose(output.objective, makespan, rel_tol=1e-6, abs_tol=1e-6)
-    assert output.bound is not None and output.bound <= makespan + 1e-6
-    if output.status is Status.OPTIMAL:
-        assert math.isclose(output.bound, makespan, rel_tol=1e-6, abs_tol=1e-6)
-    return makespan
 
 
 @pytest.mark.parametrize("formulation", FORMULATIONS)
@@ -50,7 +29,7 @@ def _check_claims(instance: FlowShop, output: SolverOutput) -> float:
 def test_agrees_with_brute_force(formulation: str, flowshop: FlowShop) -> None:
     output = mip_solver(flowshop, formulation=formulation)
     assert output.status is Status.OPTIMAL
-    assert _check_claims(flowshop, output) == solve(flowshop, "brute-force").objective
+    assert check_claims(flowshop, output) == solve(flowshop, "brute-force").objective
 
 
 @pytest.mark.parametrize("formulation", FORMULATIONS)
@@ -61,7 +40,7 @@ def test_degenerate_shapes(formulation: str, times: list[list[float]]) -> None:
     flowshop = FlowShop(times)
     output = mip_solver(flowshop, formulation=formulation)
     assert output.status is Status.OPTIMAL
-    assert _check_claims(flowshop, output) == solve(flowshop, "brute-force").objective
+    assert check_claims(flowshop, output) == solve(flowshop, "brute-force").objective
 
 
 @pytest.mark.parametrize(
@@ -75,7 +54,7 @@ def test_exact_backends_agree_with_each_other(flowshop: FlowShop) -> None:
         "mip-positional": mip_positional_solver(flowshop),
         "cpsat": cpsat_solver(flowshop),
     }
-    optima = {name: _check_claims(flowshop, output) for name, output in outputs.items()}
+    optima = {name: check_claims(flowshop, output) for name, output in outputs.items()}
     assert all(output.status is Status.OPTIMAL for output in outputs.values())
     assert len(set(optima.values())) == 1, optima
 
@@ -83,22 +62,22 @@ def test_exact_backends_agree_with_each_other(flowshop: FlowShop) -> None:
 def test_fractional_times() -> None:
     flowshop = FlowShop([[0.5, 1.25, 2.0], [1.75, 0.25, 0.5], [1.0, 1.0, 0.125]])
     output = mip_solver(flowshop)
-    assert math.isclose(_check_claims(flowshop, output), solve(flowshop, "brute-force").objective)
+    assert math.isclose(check_claims(flowshop, output), solve(flowshop, "brute-force").objective)
 
 
 def test_proves_carlier_car1() -> None:
-    flowshop, row = _pfsp("car1")
+    flowshop, row = pfsp_instance("car1")
     output = mip_solver(flowshop, time_limit=120)
     assert output.status is Status.OPTIMAL
-    assert _check_claims(flowshop, output) == float(row["UB"])
+    assert check_claims(flowshop, output) == float(row["UB"])
 
 
 def test_time_limit_keeps_the_neh_start_and_a_valid_bound() -> None:
-    flowshop, row = _pfsp("ta031")
+    flowshop, row = pfsp_instance("ta031")
     output = mip_solver(flowshop, time_limit=0.5, seed=2)
     assert output.status is Status.TIME_LIMIT
     assert output.solution is not None  # the NEH MIP start at worst
-    assert _check_claims(flowshop, output) <= float(row["NEH"])
+    assert check_claims(flowshop, output) <= float(row["NEH"])
     assert output.bound <= float(row["UB"])
 
 
@@ -131,4 +110,4 @@ def test_highs_without_highspy_is_refused_naming_spec_12() -> None:
 def test_highs_agrees_with_brute_force(flowshop: FlowShop) -> None:
     output = mip_solver(flowshop, backend="highs")
     assert output.status is Status.OPTIMAL
-    assert _check_claims(flowshop, output) == solve(flowshop, "brute-force").objective
+    assert check_claims(flowshop, output) == solve(flowshop, "brute-force").objective
