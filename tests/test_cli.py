@@ -113,3 +113,19 @@ def test_demo_prints_comparison() -> None:
     done = run_cli("demo", "--time-limit", "5")
     assert done.returncode == 0, done.stderr
     assert "brute-force" in done.stdout and "identity" in done.stdout and "example-dag" in done.stdout
+
+
+@pytest.mark.parametrize(
+    "solver", ["bnb", "cpsat", "mip", "mip-positional", "brute-force", "ej", "cds", "neh", "ig", "random", "identity"]
+)
+def test_every_flowshop_solver_works_from_the_cli(
+    solver: str, flowshop_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A time limit caps exact solvers; ig would run until it, so heuristics get none.
+    limit = ["--time-limit", "60"] if solver in ("bnb", "cpsat", "mip", "mip-positional", "brute-force") else []
+    assert main(["solve", str(flowshop_file), "--solver", solver, *limit, "--seed", "1", "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert RESULT_KEYS <= payload.keys() and payload["solver"] == solver
+    assert payload["objective"] >= 26  # the proven optimum of the example
+    if payload["status"] == "optimal":
+        assert payload["objective"] == payload["bound"] == 26
