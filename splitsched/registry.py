@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from splitsched.formulations.bnb import bnb_solver
+from splitsched.formulations.bnb import bnb_solver, bnb_warm_up
 from splitsched.formulations.brute_force import brute_force_flowshop, brute_force_layers
 from splitsched.formulations.cpsat_flowshop import cpsat_solver
 from splitsched.formulations.mip import mip_solver
@@ -59,9 +59,13 @@ class SolverSpec:
     description
         One line for ``splitsched solvers``.
     jit
-        Whether the solver runs numba-compiled code. :func:`solve` then runs it
-        once on a three-job sub-instance before starting the clock, so that
-        ``runtime_s`` never includes the one-off compile or cache load.
+        Whether the solver runs numba-compiled code. :func:`solve` then warms it
+        up once per process before starting the clock, so that ``runtime_s``
+        never includes the one-off compile or cache load.
+    warm_up
+        How to warm up a ``jit`` solver: a function of the instance. ``None`` runs
+        the solver itself on a three-job sub-instance, which is enough unless easy
+        instances skip part of the compiled code (``bnb``'s search does).
     """
 
     name: str
@@ -69,6 +73,7 @@ class SolverSpec:
     exact: bool
     description: str
     jit: bool = False
+    warm_up: Callable[[Any], object] | None = None
     options: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -127,6 +132,7 @@ _SOLVERS: dict[str, SolverSpec] = {
             exact=True,
             description="branch-and-bound for Fm|prmu|Cmax: bidirectional, one-/two-machine bounds, NEH+IG incumbent",
             jit=True,
+            warm_up=bnb_warm_up,
         ),
         SolverSpec(
             "mip-positional",
@@ -233,7 +239,10 @@ def _warm_up(spec: SolverSpec, function: SolverFunction, instance: Instance) -> 
     key = (spec.name, instance.problem)
     if key in _warmed_up or not isinstance(instance, FlowShop):
         return
-    function(instance.relabelled(range(min(3, instance.n_jobs))))
+    if spec.warm_up is not None:
+        spec.warm_up(instance)
+    else:
+        function(instance.relabelled(range(min(3, instance.n_jobs))))
     _warmed_up.add(key)
 
 

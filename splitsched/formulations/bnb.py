@@ -519,6 +519,17 @@ def _starting_order(incumbent: Sequence[int] | None, n_jobs: int) -> np.ndarray:
     return as_kernel_order(order)
 
 
+def bnb_warm_up(instance: FlowShop) -> None:
+    """Compile (or load from numba's cache) every kernel :func:`bnb_solver` may call.
+
+    :func:`bnb_solver` on a tiny instance often stops before the search starts, so
+    this also runs the search itself, without an incumbent, on four jobs.
+    """
+    small = instance.relabelled(range(min(4, instance.n_jobs)))
+    bnb_solver(small, seed=0)
+    branch_and_bound(small.processing_times, incumbent=None)
+
+
 def _probe_end(deadline: float | None) -> float:
     probe_end = time.perf_counter() + PROBE_SECONDS
     return probe_end if deadline is None else min(probe_end, deadline)

@@ -27,13 +27,14 @@ IntArray = npt.NDArray[np.int64]
 
 
 def as_kernel_times(processing_times: npt.ArrayLike) -> FloatArray:
-    """``processing_times`` as a C-contiguous ``float64`` array of shape ``(n, m)``.
+    """``processing_times`` as a fresh, writable, C-contiguous ``float64`` array ``(n, m)``.
 
-    ``FlowShop.processing_times`` may be a Fortran-ordered array (the Taillard
-    reader transposes a machine-major file), which numba would compile a second,
-    slower specialisation for.
+    Always the same array type, so numba compiles one specialisation per kernel:
+    ``FlowShop.processing_times`` may be Fortran-ordered (the Taillard reader
+    transposes a machine-major file) or read-only, and each of those would get a
+    specialisation of its own, compiled again on first use after a warm-up.
     """
-    return np.ascontiguousarray(processing_times, dtype=np.float64)
+    return np.array(processing_times, dtype=np.float64, order="C", copy=True)
 
 
 def as_kernel_order(order: npt.ArrayLike) -> IntArray:

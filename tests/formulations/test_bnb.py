@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import functools
 import itertools
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -237,3 +239,16 @@ def test_the_adapter_with_tiny_slices_still_proves_the_optimum(
         output = bnb_solver(flowshop, seed=1)
         assert output.status is Status.OPTIMAL
         assert output.objective == output.bound == optimum
+
+
+def test_warm_up_compiles_the_search_kernel() -> None:
+    # Run in a fresh interpreter: in this one the kernel may already be compiled.
+    code = (
+        "from splitsched.formulations import bnb_kernels\n"
+        "from splitsched.formulations.bnb import bnb_warm_up\n"
+        "from splitsched.instances import example_flowshop\n"
+        "bnb_warm_up(example_flowshop())\n"
+        "print(len(bnb_kernels.search.signatures))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert int(done.stdout) >= 1
