@@ -210,7 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("splitsched: interrupted", file=sys.stderr)
         return 130
-    except Exception as error:  # noqa: BLE001 - last resort: one line, no traceback
+    except Exception as error:
         if os.environ.get("SPLITSCHED_DEBUG"):
             raise
         print(

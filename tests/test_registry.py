@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-import splitsched.registry as registry
 from splitsched import (
     FlowShop,
     FlowShopSolution,
@@ -17,6 +16,7 @@ from splitsched import (
     SolverOutput,
     Status,
     get_solver,
+    registry,
     solve,
     solvers,
 )

@@ -49,8 +49,12 @@ def summary(runs: pd.DataFrame) -> pd.DataFrame:
     return (
         runs.assign(proven_reference=runs["reference"] == "optimum")
         .groupby(["n", "heuristic"])
-        .agg(mean_gap_pct=("gap_%", "mean"), max_gap_pct=("gap_%", "max"), proven_refs=("proven_reference", "sum"),
-             instances=("instance", "count"))  # fmt: skip
+        .agg(
+            mean_gap_pct=("gap_%", "mean"),
+            max_gap_pct=("gap_%", "max"),
+            proven_refs=("proven_reference", "sum"),
+            instances=("instance", "count"),
+        )
         .round(3)
         .reset_index()
     )

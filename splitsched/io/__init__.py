@@ -14,9 +14,9 @@ from splitsched.io.taillard import format_taillard, parse_taillard, read_taillar
 __all__ = [
     "format_layers",
     "format_taillard",
-    "parse_layers",
     "layers_from_dict",
     "layers_to_dict",
+    "parse_layers",
     "parse_taillard",
     "read_instance",
     "read_layers",

@@ -82,7 +82,7 @@ class Placement:
         on_device = set(names_tuple(device_layers, "placement"))
         unknown = on_device - set(graph.names)
         if unknown:
-            raise InstanceError(f"placement.{sorted(unknown)[0]}", "unknown layer")
+            raise InstanceError(f"placement.{min(unknown)}", "unknown layer")
         return cls(graph, tuple(Side.DEVICE if n in on_device else Side.SERVER for n in graph.names))
 
     @classmethod

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from numbers import Integral
 from dataclasses import dataclass
+from numbers import Integral
 from typing import Any
 
 from splitsched.model.errors import ScheduleError

@@ -6,11 +6,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from splitsched import evaluate, solve  # noqa: E402
-from splitsched.instances import example_flowshop, example_layer_problem  # noqa: E402
-from splitsched.plotting import plot_gantt  # noqa: E402
+from splitsched import evaluate, solve
+from splitsched.instances import example_flowshop, example_layer_problem
+from splitsched.plotting import plot_gantt
 
 
 def test_layer_gantt_has_three_lanes_and_a_bar_per_operation() -> None:
