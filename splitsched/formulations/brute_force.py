@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import itertools
 import math
-import time
 from collections.abc import Iterator
 
+from splitsched.deadline import Deadline
 from splitsched.formulations.linear_extensions import count_linear_extensions, linear_extensions
 from splitsched.model.errors import SizeLimitError
 from splitsched.model.flowshop import FlowShop
@@ -30,14 +30,14 @@ class _Clock:
     """Answers "is time up?" cheaply: checks the wall clock every 4096 calls."""
 
     def __init__(self, time_limit: float | None):
-        self.deadline = None if time_limit is None else time.perf_counter() + time_limit
+        self.deadline = Deadline(time_limit)
         self.calls = 0
         self.expired = False
 
     def up(self) -> bool:
         self.calls += 1
-        if self.deadline is not None and self.calls % 4096 == 0:
-            self.expired = self.expired or time.perf_counter() > self.deadline
+        if self.calls % 4096 == 0:
+            self.expired = self.expired or self.deadline.expired()
         return self.expired
 
 

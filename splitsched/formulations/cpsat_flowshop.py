@@ -53,9 +53,8 @@ from __future__ import annotations
 
 import itertools
 import math
-import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -63,6 +62,7 @@ import numpy.typing as npt
 from ortools.sat.python import cp_model
 
 from splitsched.bounds import lower_bound
+from splitsched.deadline import Deadline
 from splitsched.heuristics.iterated_greedy import iterated_greedy
 from splitsched.heuristics.neh import neh_order
 from splitsched.model.errors import SolverError
@@ -457,23 +457,6 @@ def _hint_positions(
 
 # -- solving --------------------------------------------------------------------
 @dataclass
-class _Clock:
-    """Wall-clock budget shared by the warm start and every CP-SAT call."""
-
-    time_limit: float | None
-    started: float = field(default_factory=time.perf_counter)
-
-    def remaining(self) -> float | None:
-        if self.time_limit is None:
-            return None
-        return self.time_limit - (time.perf_counter() - self.started)
-
-    def expired(self) -> bool:
-        remaining = self.remaining()
-        return remaining is not None and remaining <= 0
-
-
-@dataclass
 class _Outcome:
     """Where a search ended, in grid units."""
 
@@ -521,7 +504,7 @@ def solve_model(
     return solver, solver.status_name(status)
 
 
-def optimize(built: FlowShopCpModel, clock: _Clock, seed: int | None, num_workers: int) -> _Outcome:
+def optimize(built: FlowShopCpModel, clock: Deadline, seed: int | None, num_workers: int) -> _Outcome:
     """One CP-SAT minimisation from the hint (search ``"optimize"``).
 
     A run stopped before CP-SAT found a schedule keeps the warm start. An
@@ -551,7 +534,7 @@ def optimize(built: FlowShopCpModel, clock: _Clock, seed: int | None, num_worker
     )
 
 
-def dichotomic(built: FlowShopCpModel, clock: _Clock, seed: int | None, num_workers: int) -> _Outcome:
+def dichotomic(built: FlowShopCpModel, clock: Deadline, seed: int | None, num_workers: int) -> _Outcome:
     """Decide ``makespan <= T`` between the bounds until they meet (search ``"dichotomic"``).
 
     Each call is a satisfaction problem on a copy of the model with the horizon
@@ -578,7 +561,7 @@ def _decide(
     built: FlowShopCpModel,
     horizon: int,
     outcome: _Outcome,
-    clock: _Clock,
+    clock: Deadline,
     seed: int | None,
     num_workers: int,
 ) -> bool:
@@ -603,7 +586,7 @@ def _decide(
 
 
 def warm_start_order(
-    times: npt.NDArray[np.float64], warm_start: WarmStart, clock: _Clock, seed: int | None
+    times: npt.NDArray[np.float64], warm_start: WarmStart, clock: Deadline, seed: int | None
 ) -> list[int]:
     """NEH's order, improved by a short iterated greedy run when ``warm_start == "ig"``.
 
@@ -670,7 +653,7 @@ def cpsat_solver(
         grid (see :func:`integer_grid`).
     """
     _check_options(formulation, search, warm_start, num_workers)
-    clock = _Clock(time_limit)
+    clock = Deadline(time_limit)
     grid = integer_grid(instance)
     order = warm_start_order(instance.processing_times, warm_start, clock, seed)
     lower = grid.to_grid_ceil(lower_bound(instance.processing_times))
@@ -682,7 +665,7 @@ def _search(
     times: npt.NDArray[np.int64],
     order: list[int],
     lower: int,
-    clock: _Clock,
+    clock: Deadline,
     formulation: Formulation,
     search: Search,
     seed: int | None,

@@ -1,0 +1,31 @@
+"""A wall-clock budget shared by the solvers' time limits."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Deadline:
+    """Seconds left of a time limit started at construction.
+
+    Parameters
+    ----------
+    time_limit
+        Seconds, or ``None`` for no limit.
+    """
+
+    time_limit: float | None
+    started: float = field(default_factory=time.perf_counter)
+
+    def remaining(self) -> float | None:
+        """Seconds left (may be negative), or ``None`` without a limit."""
+        if self.time_limit is None:
+            return None
+        return self.time_limit - (time.perf_counter() - self.started)
+
+    def expired(self) -> bool:
+        """Whether the limit has passed."""
+        remaining = self.remaining()
+        return remaining is not None and remaining <= 0
