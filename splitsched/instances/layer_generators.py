@@ -13,6 +13,11 @@ input (602 112 bytes) to a few KB; transmission times come from the link.
     ``n_modules`` modules of ``branches`` parallel chains of 1–3 layers joined
     by a concatenation (GoogLeNet's shape; a DAG whose path count grows as
     ``branches ** n_modules``).
+:func:`multi_path_like`
+    ``n_paths`` chains of 1–``max_length`` layers between the input and one
+    concatenation (S0 §IV-B's multi-path class: Siamese, multi-stream networks).
+:func:`tree_like`
+    An out-tree: each layer reads one of the last few layers (S1 §6.4's class).
 :func:`random_layer_dag`
     Each layer reads 1–``max_inputs`` earlier layers, one of them among the
     last three, so the graph stays deep.
@@ -115,3 +120,37 @@ def random_layer_dag(
         inputs.update(names[int(j)] for j in maker.rng.integers(0, len(names), size=extra))
         names.append(maker.add(f"l{i}", tuple(sorted(inputs, key=names.index)), (i + 1) / n_layers))
     return maker.graph(f"random-dag-{n_layers}")
+
+
+def multi_path_like(
+    n_paths: int,
+    *,
+    max_length: int = 4,
+    link: LinearLink = NETWORK_PRESETS["4g"],
+    seed: int = 0,
+    server_speedup: float = 10.0,
+) -> LayerGraph:
+    """``n_paths`` chains from the input, joined by one concatenation sink."""
+    maker = _LayerMaker(link, seed, server_speedup)
+    ends = []
+    for path in range(n_paths):
+        end = "input"
+        length = int(maker.rng.integers(1, max_length + 1))
+        for step in range(length):
+            end = maker.add(f"p{path}_{step}", (end,), (step + 1) / (length + 1))
+        ends.append(end)
+    maker.add("concat", tuple(ends), 1.0, cost=0.05)
+    return maker.graph(f"multi-path-like-{n_paths}")
+
+
+def tree_like(
+    n_layers: int, *, link: LinearLink = NETWORK_PRESETS["4g"], seed: int = 0, server_speedup: float = 10.0
+) -> LayerGraph:
+    """``n_layers`` layers after the input, each reading one of the four layers made before it."""
+    maker = _LayerMaker(link, seed, server_speedup)
+    names = ["input"]
+    for i in range(n_layers):
+        recent = names[-4:]
+        source = recent[int(maker.rng.integers(len(recent)))]
+        names.append(maker.add(f"t{i}", (source,), (i + 1) / n_layers))
+    return maker.graph(f"tree-like-{n_layers}")

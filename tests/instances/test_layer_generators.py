@@ -9,14 +9,23 @@ import pytest
 from splitsched.instances.layer_generators import (
     NETWORK_PRESETS,
     inception_like,
+    multi_path_like,
     random_layer_dag,
     resnet_like,
+    tree_like,
 )
 from splitsched.model import Structure
 
 
 @pytest.mark.parametrize(
-    "make", [lambda s: resnet_like(4, seed=s), lambda s: inception_like(3, seed=s), lambda s: random_layer_dag(20, seed=s)]
+    "make",
+    [
+        lambda s: resnet_like(4, seed=s),
+        lambda s: inception_like(3, seed=s),
+        lambda s: random_layer_dag(20, seed=s),
+        lambda s: multi_path_like(5, seed=s),
+        lambda s: tree_like(12, seed=s),
+    ],
 )
 def test_same_seed_same_graph_other_seed_other_times(make) -> None:
     assert make(1) == make(1)
@@ -44,3 +53,9 @@ def test_transmission_times_follow_the_link(preset: str) -> None:
     for layer in graph:
         assert layer.tx_time == pytest.approx(link.tx_time(layer.out_bytes))
     assert graph.layer("input").tx_time == pytest.approx(8000 * 602112 / link.bandwidth_bps)
+
+
+def test_multi_path_and_tree_classes() -> None:
+    assert all(multi_path_like(6, seed=s).structure is Structure.MULTI_PATH for s in range(5))
+    assert all(tree_like(15, seed=s).structure in (Structure.TREE, Structure.MULTI_PATH) for s in range(5))
+    assert tree_like(15, seed=0).structure is Structure.TREE
