@@ -21,13 +21,30 @@ from splitsched.formulations.brute_force import brute_force_flowshop, brute_forc
 from splitsched.formulations.cpsat_flowshop import cpsat_solver
 from splitsched.formulations.mip import mip_solver
 from splitsched.formulations.mip_positional import mip_positional_solver
+from splitsched.formulations.path_sequencing_exact import s0_paths_exact_solver
 from splitsched.heuristics.cds import cds_solver
 from splitsched.heuristics.ej import ej_solver
 from splitsched.heuristics.identity import identity_flowshop, identity_layers
 from splitsched.heuristics.iterated_greedy import ig_solver
 from splitsched.heuristics.johnson import johnson_solver
-from splitsched.heuristics.neh import neh_solver
+from splitsched.heuristics.neh import neh_order, neh_solver
+from splitsched.heuristics.partition import (
+    dsl_solver,
+    local_only_solver,
+    neurosurgeon_solver,
+    remote_only_solver,
+)
 from splitsched.heuristics.random_order import random_solver
+from splitsched.heuristics.s0_line import s0_line_solver
+from splitsched.heuristics.s0_paths import (
+    dsl_ej_solver,
+    dsl_neh_solver,
+    s0_paths_ej_solver,
+    s0_paths_neh_solver,
+    s2_pathwise_solver,
+)
+from splitsched.heuristics.s1_layer_level import s1_alg4_solver
+from splitsched.heuristics.s1_tree import s1_alg5_solver
 from splitsched.model.errors import ScheduleError, SolverError
 from splitsched.model.flowshop import FlowShop
 from splitsched.model.layer_problem import LayerProblem
@@ -107,6 +124,32 @@ def _flowshop_heuristic(name: str, function: SolverFunction, description: str) -
     return SolverSpec(name, {Problem.FLOWSHOP: function}, exact=False, description=description, jit=True)
 
 
+_LAYER_PROBLEMS = (Problem.LAYER_SCHEDULE, Problem.LAYER_JOINT)
+
+
+def _warm_up_path_kernels(_instance: Any) -> None:
+    """Compile (or load) the numba kernels the path-sequencing solvers use, on a three-job flow shop."""
+    tiny = FlowShop([[1, 2, 3], [3, 2, 1], [2, 2, 2]])
+    neh_order(tiny.processing_times)
+    bnb_warm_up(tiny)
+
+
+def _layer_heuristic(name: str, function: SolverFunction, description: str, jit: bool = False) -> SolverSpec:
+    """A heuristic of both layer problems; on the joint problem it takes a baseline's placement."""
+    return SolverSpec(
+        name,
+        dict.fromkeys(_LAYER_PROBLEMS, function),
+        exact=False,
+        description=description,
+        jit=jit,
+        warm_up=_warm_up_path_kernels if jit else None,
+    )
+
+
+def _partition_baseline(name: str, function: SolverFunction, description: str) -> SolverSpec:
+    return SolverSpec(name, {Problem.LAYER_JOINT: function}, exact=False, description=description)
+
+
 _SOLVERS: dict[str, SolverSpec] = {
     spec.name: spec
     for spec in (
@@ -160,6 +203,28 @@ _SOLVERS: dict[str, SolverSpec] = {
         _flowshop_heuristic("neh", neh_solver, "NEH (S0 Alg. 2) with Taillard's acceleration; ties to the first position"),
         _flowshop_heuristic("ig", ig_solver, "iterated greedy (Ruiz & Stuetzle 2007); seeded; 1000 iterations by default"),
         _flowshop_heuristic("random", random_solver, "a uniformly random permutation; seeded"),
+        _layer_heuristic("s0-line", s0_line_solver,
+                         "S0 Thm 2: lines with by-pass links send tensors in their server readers' order"),
+        _layer_heuristic("s0-paths-ej", s0_paths_ej_solver,
+                         "S0 §IV-B: device-side paths as a 3-stage flow shop, ordered by EJ (Alg. 1)", jit=True),
+        _layer_heuristic("s0-paths-neh", s0_paths_neh_solver,
+                         "S0 §IV-B: device-side paths as a 3-stage flow shop, ordered by NEH (Alg. 2)", jit=True),
+        _layer_heuristic("s0-paths-exact", s0_paths_exact_solver,
+                         "S0 P2: the optimal path order (bnb); optimal for P1 only where S0 Thm 3 holds", jit=True),
+        _layer_heuristic("s2-pathwise", s2_pathwise_solver,
+                         "S2 path-wise scheduling: Johnson's rule on (device, link) of the device-side paths"),
+        _layer_heuristic("s1-alg4", s1_alg4_solver,
+                         "S1 Alg. 4: peel device layers without device successors, Johnson within each round"),
+        _layer_heuristic("s1-alg5", s1_alg5_solver,
+                         "S1 Alg. 5: recursive Johnson merge of subtree schedules; device side must be a tree"),
+        _partition_baseline("local-only", local_only_solver, "baseline: every layer on the device"),
+        _partition_baseline("remote-only", remote_only_solver, "baseline: send the raw input, all layers on the server"),
+        _partition_baseline("neurosurgeon", neurosurgeon_solver,
+                            "baseline (Kang et al. 2017): best prefix cut, stages summed without overlap"),
+        _partition_baseline("dsl", dsl_solver,
+                            "baseline (Hu et al. 2019): DSL min-cut placement (networkx), no overlap"),
+        _partition_baseline("dsl+ej", dsl_ej_solver, "S0's pipeline: the DSL placement, then s0-paths-ej"),
+        _partition_baseline("dsl+neh", dsl_neh_solver, "S0's pipeline: the DSL placement, then s0-paths-neh"),
     )
 }
 
@@ -237,11 +302,11 @@ _warmed_up: set[tuple[str, Problem]] = set()
 def _warm_up(spec: SolverSpec, function: SolverFunction, instance: Instance) -> None:
     """Run ``function`` once per process on a tiny sub-instance (compiles or loads numba code)."""
     key = (spec.name, instance.problem)
-    if key in _warmed_up or not isinstance(instance, FlowShop):
+    if key in _warmed_up:
         return
     if spec.warm_up is not None:
         spec.warm_up(instance)
-    else:
+    elif isinstance(instance, FlowShop):
         function(instance.relabelled(range(min(3, instance.n_jobs))))
     _warmed_up.add(key)
 
