@@ -19,6 +19,7 @@ from typing import Any
 from splitsched.formulations.bnb import bnb_solver, bnb_warm_up
 from splitsched.formulations.brute_force import brute_force_flowshop, brute_force_layers
 from splitsched.formulations.cpsat_flowshop import cpsat_solver
+from splitsched.formulations.cpsat_layers import cpsat_layers_solver
 from splitsched.formulations.mip import mip_solver
 from splitsched.formulations.mip_positional import mip_positional_solver
 from splitsched.formulations.path_sequencing_exact import s0_paths_exact_solver
@@ -192,9 +193,14 @@ _SOLVERS: dict[str, SolverSpec] = {
         ),
         SolverSpec(
             "cpsat",
-            {Problem.FLOWSHOP: cpsat_solver},
+            {
+                Problem.FLOWSHOP: cpsat_solver,
+                Problem.LAYER_SCHEDULE: cpsat_layers_solver,
+                Problem.LAYER_JOINT: cpsat_layers_solver,
+            },
             exact=True,
-            description="OR-Tools CP-SAT: job-order literals shared by all stages, NoOverlap per stage, NEH+IG hint",
+            description="OR-Tools CP-SAT: flow shop with shared job-order literals; layer graphs with one interval "
+            "per operation (optional per side when the placement is free)",
             jit=True,
         ),
         _flowshop_heuristic("johnson", johnson_solver, "Johnson's rule (S1 Alg. 1); 2 stages only, optimal there"),

@@ -46,7 +46,8 @@ CP-SAT works on integers (SPEC §12): :func:`integer_grid` scales the times by
 the smallest power of ten (at most ``10**MAX_DECIMALS``) that makes them all
 integral and refuses instances that need more; objective and bound are divided
 by the scale again (a bound on the scaled problem divided by the scale is a bound
-on the original one), and ``solve()`` re-simulates in original units.
+on the original one), and ``solve()`` re-simulates in original units. The grid
+code is shared with the layer-graph model (:mod:`splitsched.formulations.integer_grid`).
 """
 
 from __future__ import annotations
@@ -63,6 +64,13 @@ from ortools.sat.python import cp_model
 
 from splitsched.bounds import lower_bound
 from splitsched.deadline import Deadline
+from splitsched.formulations.integer_grid import (  # noqa: F401 (MAX_SCALED_TOTAL: re-exported)
+    MAX_DECIMALS,
+    MAX_SCALED_TOTAL,
+    IntegerGrid,
+    exact_grid,
+    exact_scale,
+)
 from splitsched.heuristics.iterated_greedy import iterated_greedy
 from splitsched.heuristics.neh import neh_order
 from splitsched.model.errors import SolverError
@@ -89,43 +97,6 @@ IG_ITERATIONS = 1000
 IG_SECONDS = 2.0
 """Most seconds of the ``"ig"`` warm start (and at most a tenth of the time limit)."""
 
-MAX_DECIMALS = 6
-"""Most decimal digits a time may carry: times are scaled by at most ``10**6``."""
-
-MAX_SCALED_TOTAL = 2**40
-"""Largest sum of scaled times accepted (CP-SAT's domains are int64; this keeps
-every sum of times far from overflow)."""
-
-_GRID_TOLERANCE = 1e-9
-"""Relative distance from an integer below which a scaled time counts as integral
-(absorbs binary round-off such as ``0.1 * 10 = 1.0000000000000002``)."""
-
-
-@dataclass(frozen=True)
-class IntegerGrid:
-    """Processing times on an integer grid.
-
-    Parameters
-    ----------
-    times
-        ``int64`` array ``(n_jobs, n_stages)``: the original times times ``scale``.
-    scale
-        A power of ten; a time of ``t`` original units is ``t * scale`` grid units.
-    """
-
-    times: npt.NDArray[np.int64]
-    scale: int
-
-    def to_original(self, value: float) -> float:
-        """``value`` grid units in the instance's own unit."""
-        return value / self.scale
-
-    def to_grid_ceil(self, value: float) -> int:
-        """The smallest grid value not below ``value`` original units (a bound stays valid)."""
-        scaled = value * self.scale
-        nearest = round(scaled)
-        return int(nearest) if math.isclose(scaled, nearest, rel_tol=_GRID_TOLERANCE) else math.ceil(scaled)
-
 
 def integer_grid(instance: FlowShop, max_decimals: int = MAX_DECIMALS) -> IntegerGrid:
     """Scale the processing times to integers by the smallest power of ten that works.
@@ -148,26 +119,13 @@ def integer_grid(instance: FlowShop, max_decimals: int = MAX_DECIMALS) -> Intege
         If no scale up to ``10**max_decimals`` makes every time integral, or the
         scaled times sum to more than :data:`MAX_SCALED_TOTAL`.
     """
-    times = instance.processing_times
-    for decimals in range(max_decimals + 1):
-        scale = 10**decimals
-        scaled = times * scale
-        rounded = np.round(scaled)
-        if np.all(np.abs(scaled - rounded) <= _GRID_TOLERANCE * np.maximum(1.0, np.abs(scaled))):
-            return _checked_grid(rounded, scale)
-    raise SolverError(
-        f"cpsat needs integer times (SPEC §12): {instance.name or 'the instance'} has times "
-        f"with more than {max_decimals} decimal digits; round them or use mip/bnb"
-    )
-
-
-def _checked_grid(rounded: npt.NDArray[np.float64], scale: int) -> IntegerGrid:
-    if rounded.sum() > MAX_SCALED_TOTAL:
+    scale = exact_scale(instance.processing_times, max_decimals)
+    if scale is None:
         raise SolverError(
-            f"cpsat: times scaled by {scale} sum to {rounded.sum():.3g}, above {MAX_SCALED_TOTAL}; "
-            "use a coarser time unit"
+            f"cpsat needs integer times (SPEC §12): {instance.name or 'the instance'} has times "
+            f"with more than {max_decimals} decimal digits; round them or use mip/bnb"
         )
-    return IntegerGrid(rounded.astype(np.int64), scale)
+    return exact_grid(instance.processing_times, scale)
 
 
 # -- the model ------------------------------------------------------------------
