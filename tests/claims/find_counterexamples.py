@@ -1,0 +1,90 @@
+"""Search for the smallest instance that refutes a claim; store it and draw both schedules.
+
+Usage (from the repository root, with the test extras installed)::
+
+    python -m tests.claims.find_counterexamples s0-thm2 [--examples 2000]
+
+Hypothesis searches the claim's class for an instance where the algorithm's
+makespan exceeds ``cpsat``'s optimum and shrinks it. The result is written to
+``tests/claims/data/KEY.json`` (a ``splitsched/layers-v1`` file) and
+``docs/claims/KEY.png`` (the algorithm's schedule above the optimal one). If no
+instance is found, nothing is written and the exit code is 1. Shrinking can
+stop at a larger instance than the smallest one (each run differs); the stored
+file is the smallest found over several runs, and ``--redraw`` redraws it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+from hypothesis import HealthCheck, find, settings
+from hypothesis.errors import NoSuchExample
+
+from splitsched.io.layers_json import read_layers, write_layers
+from splitsched.model.layer_problem import LayerProblem
+from splitsched.plotting.gantt import plot_gantt
+from splitsched.simulate import evaluate
+from tests.claims.claims import CLAIMS, Claim, as_problem, heuristic, optimum
+
+FIGURES = Path(__file__).resolve().parents[2] / "docs" / "claims"
+
+
+def search(claim: Claim, examples: int) -> LayerProblem | None:
+    """The smallest counterexample hypothesis finds in ``examples`` tries, or ``None``."""
+
+    def refutes(placement) -> bool:
+        problem = as_problem(placement)
+        return heuristic(claim, problem).objective > optimum(problem).objective
+
+    options = settings(
+        max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
+    try:
+        return as_problem(find(claim.instances(), refutes, settings=options))
+    except NoSuchExample:
+        return None
+
+
+def draw(claim: Claim, problem: LayerProblem, path: Path) -> tuple[float, float]:
+    """Draw the algorithm's schedule above the optimal one; return both makespans."""
+    results = [(claim.solver, heuristic(claim, problem)), ("cpsat (optimal)", optimum(problem))]
+    timelines = [evaluate(problem, result.solution) for _, result in results]
+    figure, axes = plt.subplots(2, 1, figsize=(7, 4.6), sharex=True)
+    for ax, (name, _), timeline in zip(axes, results, timelines):
+        plot_gantt(timeline, ax=ax, title=f"{claim.key}: {name}, makespan {timeline.makespan:g}")
+    axes[0].set_xlim(0, max(t.makespan for t in timelines) * 1.05 or 1)
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return timelines[0].makespan, timelines[1].makespan
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("claim", choices=sorted(CLAIMS))
+    parser.add_argument("--examples", type=int, default=2000, help="instances to try (default 2000)")
+    parser.add_argument("--redraw", action="store_true", help="only redraw the stored counterexample")
+    args = parser.parse_args(argv)
+    claim = CLAIMS[args.claim]
+    if args.redraw:
+        problem = read_layers(claim.counterexample_file)
+    else:
+        problem = search(claim, args.examples)
+        if problem is None:
+            print(f"{claim.key}: no counterexample in {args.examples} instances")
+            return 1
+        write_layers(problem, claim.counterexample_file)
+    found, best = draw(claim, problem, FIGURES / f"{claim.key}.png")
+    print(f"{claim.key}: {claim.solver} gives {found:g}, optimum {best:g}; {claim.counterexample_file}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

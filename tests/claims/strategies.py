@@ -1,0 +1,89 @@
+"""Random instances of exactly the classes the papers' claims cover.
+
+- :func:`bypass_lines` — S0 Thm 2: a line with by-pass links (one feasible layer
+  order), cut after a prefix.
+- :func:`multi_path_placements` — S0 Thm 3: chains that share only the input and,
+  optionally, a common sink, with any valid placement.
+- :func:`s1_trees` — S1 Thm 4: two stages (server time 0); the device side is an
+  out-tree whose leaves are the only layers that send (S1's cut points).
+- :func:`multi_path_trees` — S2's path-wise claim: two stages; the device side
+  is chains hanging off the input, each sent at its end.
+
+Times are small integers, so makespans compare exactly.
+"""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from splitsched.model import Layer, LayerGraph, Placement
+from tests.strategies import MAX_TIME, layer_graphs, placements
+
+_time = st.integers(0, MAX_TIME).map(float)
+
+
+def _graph(draw: st.DrawFn, inputs: list[tuple[int, ...]], name: str, server: bool) -> LayerGraph:
+    layers = []
+    for i, sources in enumerate(inputs):
+        compute = (0.0, 0.0) if i == 0 else (draw(_time), draw(_time) if server else 0.0)
+        layers.append(Layer(f"L{i}", tuple(f"L{j}" for j in sources), *compute, tx_time=draw(_time)))
+    return LayerGraph(layers, name=name)
+
+
+@st.composite
+def bypass_lines(draw: st.DrawFn, max_layers: int = 7) -> Placement:
+    """A chain ``L0 → L1 → …`` with random by-pass edges, its first ``k`` layers on the device."""
+    n_layers = draw(st.integers(2, max_layers))
+    inputs: list[tuple[int, ...]] = [()]
+    for i in range(1, n_layers):
+        bypasses = draw(st.sets(st.integers(0, i - 2), max_size=2)) if i >= 2 else set()
+        inputs.append(tuple(sorted({i - 1, *bypasses})))
+    graph = _graph(draw, inputs, "bypass-line", server=True)
+    n_device = draw(st.integers(1, n_layers))
+    return Placement.from_device_layers(graph, [f"L{i}" for i in range(n_device)])
+
+
+@st.composite
+def multi_path_placements(draw: st.DrawFn, max_layers: int = 7) -> Placement:
+    """A multi-path graph (S0 §IV-B) with a random valid placement."""
+    return draw(placements(draw(layer_graphs(max_layers, "multi-path"))))
+
+
+@st.composite
+def s1_trees(draw: st.DrawFn, max_layers: int = 7) -> Placement:
+    """An out-tree with server time 0; every device layer keeps all its children, or none.
+
+    A device layer with a server child would send its output while feeding
+    device children too; S1 §6.2 cuts so that only the leaves of the device side
+    send (``g(v_p) = 0`` for inner nodes, which Thm 4's proof uses).
+    """
+    n_layers = draw(st.integers(2, max_layers))
+    inputs: list[tuple[int, ...]] = [()] + [(draw(st.integers(0, i - 1)),) for i in range(1, n_layers)]
+    graph = _graph(draw, inputs, "s1-tree", server=False)
+    on_device = {"L0"}
+    frontier = ["L0"]
+    while frontier:
+        name = frontier.pop()
+        children = graph.successors(name)
+        if children and draw(st.booleans()):
+            on_device.update(children)
+            frontier.extend(children)
+    return Placement.from_device_layers(graph, on_device)
+
+
+@st.composite
+def multi_path_trees(draw: st.DrawFn, max_layers: int = 7) -> Placement:
+    """Chains off the input (no common sink), server time 0, each chain cut after a prefix."""
+    n_layers = draw(st.integers(3, max_layers))
+    n_chains = draw(st.integers(2, n_layers - 1))
+    inputs: list[tuple[int, ...]] = [()]
+    chains: list[list[int]] = [[] for _ in range(n_chains)]
+    for i in range(1, n_layers):
+        chain = chains[(i - 1) % n_chains if i <= n_chains else draw(st.integers(0, n_chains - 1))]
+        inputs.append((chain[-1] if chain else 0,))
+        chain.append(i)
+    graph = _graph(draw, inputs, "multi-path-tree", server=False)
+    on_device = {"L0"}
+    for chain in chains:
+        on_device.update(f"L{i}" for i in chain[: draw(st.integers(0, len(chain)))])
+    return Placement.from_device_layers(graph, on_device)
