@@ -5,8 +5,10 @@ Run as ``python -m splitsched.benchmarks.layer_heuristic_gaps [--count 5]
 :mod:`splitsched.instances.layer_generators`, one class per generator (line with
 by-pass links, multi-path, tree, DAG), about 15–25 layers each.
 
-Fixed placement (P1): the placement is DSL's at that bandwidth (S0's own
-pipeline), and every schedule heuristic orders it. Joint problem: the partition
+Fixed placement (P1): DSL's placement at that bandwidth (S0's own pipeline;
+often close to local-only, so little is left to schedule) and the first half of
+the topological order on the device (several tensors cross); every schedule
+heuristic orders it. Joint problem: the partition
 baselines and the schedule heuristics with their default DSL placement. The
 reference is ``cpsat``'s optimum when proven, else its bound (the row says which;
 a gap against a bound overstates the truth). A heuristic that refuses a class
@@ -32,6 +34,7 @@ from splitsched.model.errors import SolverError
 from splitsched.model.layer_graph import LayerGraph
 from splitsched.model.layer_problem import LayerProblem
 from splitsched.model.link import LinearLink
+from splitsched.model.placement import Placement
 from splitsched.model.result import Status
 from splitsched.registry import solve
 
@@ -49,15 +52,17 @@ CLASSES: dict[str, Callable[[LinearLink, int], LayerGraph]] = {
 }
 
 
-def problems(networks: Sequence[str], count: int) -> list[tuple[str, str, LayerProblem, LayerProblem]]:
-    """``(class, network, fixed-placement problem, joint problem)`` for every seed."""
+def problems(networks: Sequence[str], count: int) -> list[tuple[str, str, str, LayerProblem]]:
+    """``(class, network, placement, problem)``: DSL's placement, half the graph on the device, and free."""
     rows = []
     for network in networks:
         for kind, make in CLASSES.items():
             for seed in range(count):
                 graph = make(NETWORK_PRESETS[network], seed)
-                fixed = LayerProblem(graph, partition_placement(graph, "dsl"))
-                rows.append((kind, network, fixed, LayerProblem(graph)))
+                half = Placement.from_device_layers(graph, graph.topological_order[: len(graph) // 2])
+                rows.append((kind, network, "dsl", LayerProblem(graph, partition_placement(graph, "dsl"))))
+                rows.append((kind, network, "half", LayerProblem(graph, half)))
+                rows.append((kind, network, "free", LayerProblem(graph)))
     return rows
 
 
@@ -72,25 +77,24 @@ def reference(problem: LayerProblem, limit: float) -> tuple[float, str]:
 def gaps(networks: Sequence[str], count: int, limit: float) -> pd.DataFrame:
     """One row per (instance, problem, heuristic)."""
     rows = []
-    for kind, network, fixed, joint in problems(networks, count):
-        for problem, names in ((fixed, SCHEDULERS), (joint, JOINT)):
-            value, source = reference(problem, limit)
-            for name in names:
-                try:
-                    result = solve(problem, name, time_limit=limit)
-                except SolverError:
-                    continue
-                rows.append({"problem": str(problem.problem), "class": kind, "network": network,
-                             "instance": problem.name, "heuristic": name, "objective": result.objective,
-                             "reference": source, "gap_%": 100 * (result.objective - value) / value})  # fmt: skip
+    for kind, network, placement, problem in problems(networks, count):
+        value, source = reference(problem, limit)
+        for name in JOINT if problem.placement is None else SCHEDULERS:
+            try:
+                result = solve(problem, name, time_limit=limit)
+            except SolverError:
+                continue
+            rows.append({"placement": placement, "class": kind, "network": network,
+                         "instance": problem.name, "heuristic": name, "objective": result.objective,
+                         "reference": source, "gap_%": 100 * (result.objective - value) / value})  # fmt: skip
     return pd.DataFrame(rows)
 
 
 def summary(runs: pd.DataFrame) -> pd.DataFrame:
-    """Mean and max gap per (problem, class, heuristic), over networks and seeds."""
+    """Mean and max gap per (placement, class, heuristic), over networks and seeds."""
     return (
         runs.assign(proven=runs["reference"] == "optimum")
-        .groupby(["problem", "class", "heuristic"])
+        .groupby(["placement", "class", "heuristic"])
         .agg(
             mean_gap_pct=("gap_%", "mean"),
             max_gap_pct=("gap_%", "max"),
