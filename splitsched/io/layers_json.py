@@ -28,10 +28,19 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 from splitsched.io.instance import read_text, write_text
-from splitsched.model.checks import check_name, check_time
+from splitsched.io.json_fields import (
+    as_array,
+    as_object,
+    check_keys,
+    decode_json,
+    json_number,
+    json_time,
+    json_type,
+)
+from splitsched.model.checks import check_name
 from splitsched.model.errors import InstanceError
 from splitsched.model.layer_graph import Layer, LayerGraph
 from splitsched.model.layer_problem import LayerProblem
@@ -50,8 +59,6 @@ _LINK_REQUIRED = ("bandwidth_bps",)
 _LINK_OPTIONAL = ("latency_ms",)
 _LAYER_REQUIRED = ("name", "inputs", "device", "server")
 _LAYER_OPTIONAL = ("tx", "out_bytes")
-# Integral floats below 2**53 are exact integers and read best as such ("54", not "54.0").
-_LARGEST_EXACT_INTEGER = 2.0**53
 
 
 # -- reading --------------------------------------------------------------------
@@ -98,7 +105,7 @@ def parse_layers(text: str, source: str | None = None) -> LayerProblem:
         If the text is not valid JSON (the field gives line and column), repeats
         a key in an object, or breaks a rule of the format.
     """
-    return layers_from_dict(_decode(text, source), source)
+    return layers_from_dict(decode_json(text, source), source)
 
 
 def layers_from_dict(data: object, source: str | None = None) -> LayerProblem:
@@ -128,45 +135,6 @@ def layers_from_dict(data: object, source: str | None = None) -> LayerProblem:
         raise (error.with_source(source) if source else error) from None
 
 
-def _decode(text: str, source: str | None) -> object:
-    try:
-        return json.loads(text, object_pairs_hook=_JsonObject.from_pairs)
-    except json.JSONDecodeError as error:
-        where = f"line {error.lineno}, column {error.colno}"
-        raise InstanceError(where, f"invalid JSON: {error.msg}", source) from None
-    except (ValueError, RecursionError) as error:
-        # Integers of more than 4300 digits and absurdly deep nesting end here.
-        raise InstanceError(None, f"invalid JSON: {error}", source) from None
-
-
-class _JsonObject(dict[str, object]):
-    """A decoded JSON object that remembers the keys its text repeated.
-
-    ``json`` silently keeps the last of repeated keys; recording them lets the
-    validation report each repetition with its JSON path.
-    """
-
-    duplicate_keys: tuple[str, ...] = ()
-
-    @classmethod
-    def from_pairs(cls, pairs: list[tuple[str, object]]) -> _JsonObject:
-        obj = cls(pairs)
-        if len(obj) < len(pairs):
-            obj.duplicate_keys = _repeated([key for key, _ in pairs])
-        return obj
-
-
-def _repeated(keys: list[str]) -> tuple[str, ...]:
-    """The keys that occur before in ``keys``, in order of their repetition."""
-    seen: set[str] = set()
-    repeated = []
-    for key in keys:
-        if key in seen:
-            repeated.append(key)
-        seen.add(key)
-    return tuple(repeated)
-
-
 def _problem_from(data: object) -> LayerProblem:
     top = _top_object(data)
     link = _link_from(top["link"]) if "link" in top else None
@@ -181,37 +149,37 @@ def _top_object(data: object) -> Mapping[str, object]:
     The tag comes first so that a file of another kind is reported as such, not
     through a list of surprising keys.
     """
-    top = _as_object(data, "")
+    top = as_object(data, "")
     known = ", ".join(KNOWN_FORMATS)
     if "format" not in top:
         raise InstanceError(None, f"missing required key 'format' (known formats: {known})")
     if not isinstance(top["format"], str) or top["format"] not in KNOWN_FORMATS:
         raise InstanceError("format", f"unknown format {top['format']!r} (known formats: {known})")
-    _check_keys(top, "", _TOP_REQUIRED, _TOP_OPTIONAL)
+    check_keys(top, "", _TOP_REQUIRED, _TOP_OPTIONAL)
     return top
 
 
 def _link_from(value: object) -> LinearLink:
-    link = _as_object(value, "link")
-    _check_keys(link, "link", _LINK_REQUIRED, _LINK_OPTIONAL)
-    bandwidth = _time(link["bandwidth_bps"], "link.bandwidth_bps")
-    latency = _time(link.get("latency_ms", 0), "link.latency_ms")
+    link = as_object(value, "link")
+    check_keys(link, "link", _LINK_REQUIRED, _LINK_OPTIONAL)
+    bandwidth = json_time(link["bandwidth_bps"], "link.bandwidth_bps")
+    latency = json_time(link.get("latency_ms", 0), "link.latency_ms")
     return LinearLink(bandwidth, latency)  # checks that the bandwidth is positive
 
 
 def _layers_from(value: object, link: LinearLink | None) -> tuple[Layer, ...]:
-    items = _as_array(value, "layers")
+    items = as_array(value, "layers")
     return tuple(_layer_from(item, f"layers[{i}]", link) for i, item in enumerate(items))
 
 
 def _layer_from(value: object, path: str, link: LinearLink | None) -> Layer:
-    layer = _as_object(value, path)
-    _check_keys(layer, path, _LAYER_REQUIRED, _LAYER_OPTIONAL)
+    layer = as_object(value, path)
+    check_keys(layer, path, _LAYER_REQUIRED, _LAYER_OPTIONAL)
     name = check_name(layer["name"], f"{path}.name")
     inputs = _inputs_from(layer["inputs"], f"{path}.inputs")
-    device_time = _time(layer["device"], f"{path}.device")
-    server_time = _time(layer["server"], f"{path}.server")
-    out_bytes = _time(layer["out_bytes"], f"{path}.out_bytes") if "out_bytes" in layer else None
+    device_time = json_time(layer["device"], f"{path}.device")
+    server_time = json_time(layer["server"], f"{path}.server")
+    out_bytes = json_time(layer["out_bytes"], f"{path}.out_bytes") if "out_bytes" in layer else None
     tx_time = _tx_from(layer, path, out_bytes, link)
     return Layer(name, inputs, device_time, server_time, tx_time, out_bytes)
 
@@ -220,85 +188,30 @@ def _tx_from(
     layer: Mapping[str, object], path: str, out_bytes: float | None, link: LinearLink | None
 ) -> float:
     if "tx" in layer:
-        return _time(layer["tx"], f"{path}.tx")
+        return json_time(layer["tx"], f"{path}.tx")
     if out_bytes is None or link is None:
         raise InstanceError(
             path,
             "missing required key 'tx' (it may be left out only when the layer has "
             "'out_bytes' and the file has 'link')",
         )
-    return _time(link.tx_time(out_bytes), f"{path}.tx")
+    return json_time(link.tx_time(out_bytes), f"{path}.tx")
 
 
 def _inputs_from(value: object, path: str) -> tuple[str, ...]:
-    items = _as_array(value, path)
+    items = as_array(value, path)
     return tuple(check_name(item, f"{path}[{j}]") for j, item in enumerate(items))
 
 
 def _graph_name(value: object) -> str:
     if not isinstance(value, str):
-        raise InstanceError("name", f"expected a string, got {_json_type(value)}")
+        raise InstanceError("name", f"expected a string, got {json_type(value)}")
     return value
 
 
 def _placement_from(value: object, graph: LayerGraph) -> Placement:
     # Unknown and missing layers, bad sides and invalid cuts are Placement's to report.
-    return Placement.from_mapping(graph, _as_object(value, "placement"))
-
-
-# -- generic JSON checks ----------------------------------------------------------
-def _as_object(value: object, path: str) -> Mapping[str, object]:
-    """``value`` as a mapping without repeated keys; ``path`` is ``""`` at the top level."""
-    if not isinstance(value, Mapping):
-        raise InstanceError(path or None, f"expected a JSON object, got {_json_type(value)}")
-    repeated = getattr(value, "duplicate_keys", ())
-    if repeated:
-        raise InstanceError(path or None, f"duplicate key {repeated[0]!r}")
-    return value
-
-
-def _as_array(value: object, path: str) -> Sequence[object]:
-    if not isinstance(value, list | tuple):
-        raise InstanceError(path, f"expected a JSON array, got {_json_type(value)}")
-    return value
-
-
-def _check_keys(
-    obj: Mapping[str, object], path: str, required: tuple[str, ...], optional: tuple[str, ...]
-) -> None:
-    allowed = (*required, *optional)
-    for key in obj:
-        if key not in allowed:
-            raise InstanceError(path or None, f"unknown key {key!r} (allowed keys: {', '.join(allowed)})")
-    for key in required:
-        if key not in obj:
-            raise InstanceError(path or None, f"missing required key {key!r}")
-
-
-def _time(value: object, path: str) -> float:
-    """A finite, non-negative number (ms, bytes or bit/s), named by its JSON path."""
-    try:
-        return check_time(value, path)
-    except OverflowError:
-        # JSON integers are unbounded; float() of one beyond 1.8e308 overflows.
-        raise InstanceError(path, "is too large to be a finite number") from None
-
-
-def _json_type(value: object) -> str:
-    """The JSON name of ``value``'s type, with its article, for messages."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list | tuple):
-        return "an array"
-    if isinstance(value, Mapping):
-        return "an object"
-    return f"a {type(value).__name__}"
+    return Placement.from_mapping(graph, as_object(value, "placement"))
 
 
 # -- writing ----------------------------------------------------------------------
@@ -323,8 +236,8 @@ def layers_to_dict(problem: LayerProblem) -> dict[str, object]:
         data["name"] = graph.name
     if graph.link is not None:
         data["link"] = {
-            "bandwidth_bps": _json_number(graph.link.bandwidth_bps),
-            "latency_ms": _json_number(graph.link.latency_ms),
+            "bandwidth_bps": json_number(graph.link.bandwidth_bps),
+            "latency_ms": json_number(graph.link.latency_ms),
         }
     data["layers"] = [_layer_to_dict(layer) for layer in graph.layers]
     if problem.placement is not None:
@@ -366,16 +279,10 @@ def _layer_to_dict(layer: Layer) -> dict[str, object]:
     data: dict[str, object] = {
         "name": layer.name,
         "inputs": list(layer.inputs),
-        "device": _json_number(layer.device_time),
-        "server": _json_number(layer.server_time),
-        "tx": _json_number(layer.tx_time),
+        "device": json_number(layer.device_time),
+        "server": json_number(layer.server_time),
+        "tx": json_number(layer.tx_time),
     }
     if layer.out_bytes is not None:
-        data["out_bytes"] = _json_number(layer.out_bytes)
+        data["out_bytes"] = json_number(layer.out_bytes)
     return data
-
-
-def _json_number(value: float) -> int | float:
-    if value.is_integer() and abs(value) < _LARGEST_EXACT_INTEGER:
-        return int(value)
-    return value
