@@ -1,0 +1,1 @@
+"""DNN profiles in physical units, hardware presets, and scenarios built from them."""
