@@ -11,6 +11,7 @@ from typing import Any, NoReturn
 
 import pandas as pd
 
+from splitsched.cli_instances import add_instance_commands
 from splitsched.io.instance import read_instance
 from splitsched.model.errors import SplitschedError
 from splitsched.model.flowshop import FlowShop
@@ -37,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_solvers(commands)
     _add_gantt(commands)
     _add_demo(commands)
+    add_instance_commands(commands)
     return parser
 
 

@@ -1,0 +1,113 @@
+"""CLI commands that make instances: ``models``, ``presets``, ``scenario``, ``generate``, ``import-csv``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from typing import Any
+
+import pandas as pd
+
+from splitsched.io.instance import write_instance
+from splitsched.io.layers_json import format_layers
+from splitsched.io.profile_json import read_profile
+from splitsched.model.flowshop import FlowShop
+from splitsched.model.layer_problem import LayerProblem
+from splitsched.profiles.models import load_model, model_names
+from splitsched.profiles.presets import (
+    DEFAULT_SERVER,
+    DEVICES,
+    NETWORKS,
+    SERVERS,
+    device_preset,
+    network_preset,
+    server_preset,
+)
+from splitsched.profiles.profile import Profile
+from splitsched.profiles.scenario import build_scenario
+
+EXIT_OK = 0
+
+
+def add_instance_commands(commands: Any) -> None:
+    """Register the instance-making sub-commands on ``commands``."""
+    parser = commands.add_parser("models", help="list the shipped DNN profiles")
+    parser.add_argument("--json", action="store_true", help="print a JSON list")
+    parser.set_defaults(handler=_cmd_models)
+
+    parser = commands.add_parser("presets", help="list the device, server and network presets")
+    parser.add_argument("--json", action="store_true", help="print a JSON list")
+    parser.set_defaults(handler=_cmd_presets)
+
+    parser = commands.add_parser("scenario", help="a shipped model (or profile file) on a device, server and network")
+    parser.add_argument("model", help="shipped model name (see `splitsched models`) or a splitsched/profile-v1 file")
+    parser.add_argument("--device", required=True, help="device preset (see `splitsched presets`)")
+    parser.add_argument("--server", default=DEFAULT_SERVER, help=f"server preset (default {DEFAULT_SERVER})")
+    parser.add_argument("--network", required=True, help="network preset: 3g, 4g, wifi, s3-shannon")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the splitsched/layers-v1 file here (default: stdout)")
+    parser.set_defaults(handler=_cmd_scenario)
+
+
+def _cmd_models(args: argparse.Namespace) -> int:
+    rows = [_model_row(load_model(name)) for name in model_names()]
+    if args.json:
+        print(json.dumps(rows))
+    else:
+        columns = ["name", "layers", "gflops", "measured", "description"]
+        table = pd.DataFrame(rows, columns=[*columns, "source"])[columns]
+        table["measured"] = table["measured"].map(", ".join)
+        with pd.option_context("display.width", 200, "display.max_colwidth", 90):
+            print(table.to_string(index=False))
+    return EXIT_OK
+
+
+def _model_row(profile: Profile) -> dict[str, object]:
+    return {
+        "name": profile.name,
+        "layers": len(profile.layers),
+        "gflops": round(profile.total_flops / 1e9, 3),
+        "measured": list(profile.measured_devices()),
+        "description": profile.description,
+        "source": profile.source,
+    }
+
+
+def _cmd_presets(args: argparse.Namespace) -> int:
+    rows = [
+        {"name": p.name, "kind": kind, "description": p.description, "source": p.source}
+        for kind, table in (("device", DEVICES), ("server", SERVERS))
+        for p in table.values()
+    ]
+    rows += [
+        {"name": p.name, "kind": "network", "description": p.description, "source": p.source,
+         "bandwidth_bps": p.link.bandwidth_bps, "latency_ms": p.link.latency_ms}
+        for p in NETWORKS.values()
+    ]  # fmt: skip
+    if args.json:
+        print(json.dumps(rows))
+    else:
+        with pd.option_context("display.width", 200, "display.max_colwidth", 100):
+            print(pd.DataFrame(rows)[["kind", "name", "description"]].to_string(index=False))
+    return EXIT_OK
+
+
+def _cmd_scenario(args: argparse.Namespace) -> int:
+    profile = read_profile(args.model) if os.path.exists(args.model) else load_model(args.model)
+    problem = build_scenario(
+        profile, device_preset(args.device), server_preset(args.server), network_preset(args.network)
+    )
+    _emit(problem, args.output)
+    return EXIT_OK
+
+
+def _emit(instance: FlowShop | LayerProblem, output: str | None) -> None:
+    if output:
+        write_instance(instance, output)
+        print(f"wrote {output} ({instance.name})")
+    elif isinstance(instance, LayerProblem):
+        print(format_layers(instance), end="")
+    else:
+        from splitsched.io.taillard import format_taillard
+
+        print(format_taillard(instance), end="")
