@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from splitsched.instances.generate import GENERATORS, generate
 from splitsched.io.instance import write_instance
 from splitsched.io.layers_json import format_layers
 from splitsched.io.profile_json import read_profile
@@ -47,6 +48,13 @@ def add_instance_commands(commands: Any) -> None:
     parser.add_argument("--network", required=True, help="network preset: 3g, 4g, wifi, s3-shannon")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the splitsched/layers-v1 file here (default: stdout)")
     parser.set_defaults(handler=_cmd_scenario)
+
+    parser = commands.add_parser("generate", help="a seeded synthetic instance (flow shop or layer graph)")
+    parser.add_argument("kind", help=f"one of: {', '.join(GENERATORS)}")
+    parser.add_argument("--n", type=int, required=True, help="jobs (flow shops) or layers/paths/modules (graphs)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (Taillard: the time seed); default 0")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the instance here (default: stdout)")
+    parser.set_defaults(handler=_cmd_generate)
 
 
 def _cmd_models(args: argparse.Namespace) -> int:
@@ -98,6 +106,11 @@ def _cmd_scenario(args: argparse.Namespace) -> int:
         profile, device_preset(args.device), server_preset(args.server), network_preset(args.network)
     )
     _emit(problem, args.output)
+    return EXIT_OK
+
+
+def _cmd_generate(args: argparse.Namespace) -> int:
+    _emit(generate(args.kind, args.n, args.seed), args.output)
     return EXIT_OK
 
 

@@ -122,10 +122,37 @@ RPI4 = ComputePreset(
     source="placeholder: calibrated in issue 5",
 )
 
-DEVICES: dict[str, ComputePreset] = {preset.name: preset for preset in (RPI4,)}
+HOST_CPU = ComputePreset(
+    "host-cpu",
+    "the x86_64 2-core machine that profiled the shipped models (its measured latencies)",
+    flops_per_ms=2.0e7,
+    layer_overhead_ms=0.05,
+    measured={"host-cpu": 1.0},
+    source="placeholder: calibrated in issue 5",
+)
+
+GPU = ComputePreset(
+    "gpu",
+    "an NVIDIA GPU server: measured GPU latencies where a profile has them, else a FLOP model",
+    flops_per_ms=1.0e9,
+    layer_overhead_ms=0.1,
+    measured={"tjyy-cuda": 1.0, "msr-gpu": 1.0},
+    source="placeholder: calibrated in issue 5",
+)
+
+TJYY_MAC = ComputePreset(
+    "tjyy-mac",
+    "a MacBook Pro CPU (the 'edge' of the tjyy DnnPartition data): its measured latencies, else a FLOP model",
+    flops_per_ms=1.0e8,
+    layer_overhead_ms=0.05,
+    measured={"tjyy-mac": 1.0},
+    source="placeholder: calibrated in issue 5",
+)
+
+DEVICES: dict[str, ComputePreset] = {preset.name: preset for preset in (RPI4, HOST_CPU, TJYY_MAC)}
 """Device presets by name."""
 
-SERVERS: dict[str, ComputePreset] = {}
+SERVERS: dict[str, ComputePreset] = {preset.name: preset for preset in (GPU, HOST_CPU)}
 """Server presets by name."""
 
 DEFAULT_SERVER = "gpu"
