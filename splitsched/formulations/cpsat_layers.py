@@ -42,7 +42,7 @@ Integer times and exactness (SPEC §12). The times of all layers go on one grid
   extracted orders simulated on the grid, divided by the scale (the simulator's
   left-justified timing can beat CP-SAT's unfinished incumbent).
 - floored grid, otherwise (profiled DNNs: times from bytes over a bandwidth): the
-  largest power of ten ``<= 10**6`` that keeps the scaled total within ``2**40``,
+  largest power of ten ``<= 10**12`` that keeps every time within ``2**31`` and the total within ``2**40``,
   every time rounded down. The makespan is monotone in the times, so CP-SAT's
   bound divided by the scale is a valid lower bound on the true optimum. The
   extracted schedule and the warm start are simulated in true units and the

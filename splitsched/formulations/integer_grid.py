@@ -5,9 +5,12 @@ Two ways to put an array of times (ms, or any unit) on a grid of ``1 / scale``:
 - :func:`exact_grid` scales by the smallest power of ten ``<= 10**MAX_DECIMALS``
   that makes every time integral. Nothing is lost: a schedule's makespan on the
   grid, divided by the scale, is its makespan in original units.
-- :func:`floor_grid` takes the largest power of ten ``<= 10**MAX_DECIMALS`` that
-  keeps the scaled total within :data:`MAX_SCALED_TOTAL` and rounds every time
-  down. A makespan is monotone in the times, so an optimum (or a proven lower
+- :func:`floor_grid` takes the largest power of ten ``<= 10**MAX_FLOOR_DECIMALS``
+  that keeps every scaled time within :data:`MAX_SCALED_TIME` and the scaled total
+  within :data:`MAX_SCALED_TOTAL`, and rounds every time down. Flooring moves a
+  makespan by at most (operations on its critical chain) / scale: with the
+  longest operation near ``MAX_SCALED_TIME / 10`` grid units, about a relative
+  1e-7 per operation of that length on the chain. A makespan is monotone in the times, so an optimum (or a proven lower
   bound) on the floored grid, divided by the scale, is a lower bound on the
   original optimum; schedules must be re-simulated in original units.
 
@@ -27,6 +30,16 @@ from splitsched.model.errors import SolverError
 
 MAX_DECIMALS = 6
 """Most decimal digits a time may carry: times are scaled by at most ``10**6``."""
+
+MAX_FLOOR_DECIMALS = 12
+"""Finest floored grid: ``10**-12`` of the time unit."""
+
+MAX_SCALED_TIME = 2**31
+"""Largest scaled time. CP-SAT 9.15 returned a wrong "optimal" on a five-layer
+joint problem whose longest time was 2.1e10 grid units, and the right one at 2.1e9
+(``tests/formulations/test_cpsat_layers.py::test_large_grid_values_stay_exact``);
+some of its reasoning seems to multiply two durations, which overflows int64
+beyond 2**31.5. So no scaled time exceeds 2**31."""
 
 MAX_SCALED_TOTAL = 2**40
 """Largest sum of scaled times accepted (CP-SAT's domains are int64; this keeps
@@ -87,15 +100,16 @@ def exact_grid(times: npt.ArrayLike, scale: int) -> IntegerGrid:
         If the scaled times sum to more than :data:`MAX_SCALED_TOTAL`.
     """
     rounded = np.round(np.asarray(times, dtype=np.float64) * scale)
-    if rounded.sum() > MAX_SCALED_TOTAL:
+    if rounded.sum() > MAX_SCALED_TOTAL or rounded.max(initial=0.0) > MAX_SCALED_TIME:
         raise SolverError(
-            f"cpsat: times scaled by {scale} sum to {rounded.sum():.3g}, above {MAX_SCALED_TOTAL}; "
+            f"cpsat: times scaled by {scale} sum to {rounded.sum():.3g} (longest {rounded.max():.3g}), "
+            f"above {MAX_SCALED_TOTAL} (or {MAX_SCALED_TIME}); "
             "use a coarser time unit"
         )
     return IntegerGrid(rounded.astype(np.int64), scale)
 
 
-def floor_grid(times: npt.ArrayLike, max_decimals: int = MAX_DECIMALS) -> IntegerGrid:
+def floor_grid(times: npt.ArrayLike, max_decimals: int = MAX_FLOOR_DECIMALS) -> IntegerGrid:
     """``times`` scaled by the finest power of ten that fits and rounded down.
 
     Parameters
@@ -118,14 +132,18 @@ def floor_grid(times: npt.ArrayLike, max_decimals: int = MAX_DECIMALS) -> Intege
     """
     values = np.asarray(times, dtype=np.float64)
     total = float(values.sum())
+    longest = float(values.max(initial=0.0))
     for decimals in range(max_decimals, -1, -1):
         scale = 10**decimals
-        if total * scale <= MAX_SCALED_TOTAL:
+        if total * scale <= MAX_SCALED_TOTAL and longest * scale <= MAX_SCALED_TIME:
             floored = np.floor(values * scale)
             # the product may round up past an integer; step back where it did
             floored = np.where(floored / scale > values, floored - 1, floored)
             return IntegerGrid(np.maximum(floored, 0).astype(np.int64), scale, exact=False)
-    raise SolverError(f"cpsat: the times sum to {total:.3g}, above {MAX_SCALED_TOTAL}; use a coarser time unit")
+    raise SolverError(
+        f"cpsat: the times sum to {total:.3g} (longest {longest:.3g}), above {MAX_SCALED_TOTAL} "
+        f"(or {MAX_SCALED_TIME}); use a coarser time unit"
+    )
 
 
 def best_grid(times: npt.ArrayLike, max_decimals: int = MAX_DECIMALS) -> IntegerGrid:
@@ -137,6 +155,7 @@ def best_grid(times: npt.ArrayLike, max_decimals: int = MAX_DECIMALS) -> Integer
         If even the coarsest floored grid is too large (see :func:`floor_grid`).
     """
     scale = exact_scale(times, max_decimals)
-    if scale is not None and np.round(np.asarray(times, dtype=np.float64) * scale).sum() <= MAX_SCALED_TOTAL:
+    scaled = None if scale is None else np.round(np.asarray(times, dtype=np.float64) * scale)
+    if scaled is not None and scaled.sum() <= MAX_SCALED_TOTAL and scaled.max(initial=0.0) <= MAX_SCALED_TIME:
         return exact_grid(times, scale)
-    return floor_grid(times, max_decimals)
+    return floor_grid(times)

@@ -207,16 +207,17 @@ def test_non_grid_times_are_floored_and_checked_in_true_units(placement: Placeme
     assert output.status in (Status.OPTIMAL, Status.FEASIBLE)
     makespan = _checked(problem, output, rel_tol=1e-6)
     assert output.bound <= optimum * (1 + 1e-12)  # float sums of the true times may round down by an ulp
-    # flooring at scale 10**6 moves every time by less than 1e-6 ms: the floored optimum is the true one
+    # flooring on a grid of 10**8 per unit moves every time by < 1e-8: the floored optimum is the true one
     assert math.isclose(makespan, optimum, rel_tol=1e-6)
     if output.status is Status.FEASIBLE:
         assert not math.isclose(output.bound, makespan, rel_tol=1e-6, abs_tol=1e-9)
 
 
 def test_floored_times_leave_a_gap_and_say_so() -> None:
-    # 1/3 * 1e-7 ms floors to 0 on the finest grid: CP-SAT proves 0, the true makespan is above it
+    # a server time of 1e6 ms keeps the grid at 10**6 per ms, where 1/3 * 1e-7 ms floors to 0:
+    # CP-SAT proves 0, the true makespan is above it
     tiny = 1e-7 / 3
-    graph = LayerGraph([Layer("in", (), 0, 0, 1.0), Layer("a", ("in",), tiny, 1.0, 0.0)])
+    graph = LayerGraph([Layer("in", (), 0, 0, 1.0), Layer("a", ("in",), tiny, 1e6, 0.0)])
     problem = LayerProblem(graph, Placement.local_only(graph))
     output = cpsat_layers_solver(problem)
     assert output.metadata["exact_grid"] is False
@@ -228,11 +229,30 @@ def test_grids_scale_exact_decimals_and_floor_the_rest() -> None:
     exact = best_grid([[0.0, 0.25, 1.5]])
     assert exact.exact and exact.scale == 100 and exact.times.tolist() == [[0, 25, 150]]
     floored = best_grid([[0.0, 1 / 3, 2 / 3]])
-    assert not floored.exact and floored.scale == 10**6
-    assert floored.times.tolist() == [[0, 333333, 666666]]
+    assert not floored.exact and floored.scale == 10**9  # the longest time stays within 2**31
+    assert floored.times.tolist() == [[0, 333333333, 666666666]]
     assert (floored.times / floored.scale <= [[0.0, 1 / 3, 2 / 3]]).all()
-    # a large total takes a coarser scale so that it stays within 2**40
-    assert floor_grid([[1e7 / 3]]).scale == 10**5
+    # a long time or a large total takes a coarser scale: every time within 2**31, the total within 2**40
+    assert floor_grid([[1e7 / 3]]).scale == 10**2  # 1e7/3 * 100 < 2**31 < 1e7/3 * 1000
+    assert floor_grid([[1.0] * 3000]).scale == 10**8  # 3000 * 1e8 < 2**40 < 3000 * 1e9
+
+
+def test_large_grid_values_stay_exact() -> None:
+    # CP-SAT 9.15 proved 2.7667 "optimal" here when the longest time was 2.1e10 grid units;
+    # the optimum is 2.4333 (brute force), found when the grid keeps times within 2**31
+    third = 1 / 3
+    graph = LayerGraph([
+        Layer("L0", (), 0, 0, 1 + third),
+        Layer("L1", ("L0",), 0.1, 0.1, third),
+        Layer("L2", ("L0",), 0.1, 1.1, third),
+        Layer("L3", ("L0", "L1", "L2"), 1.1, 1.1, third),
+        Layer("L4", ("L0",), 2.1, 1.1, third),
+    ])  # fmt: skip
+    problem = LayerProblem(graph)
+    output = cpsat_layers_solver(problem, num_workers=1)
+    assert output.metadata["scale"] == 10**9
+    assert math.isclose(output.objective, brute_force_layers(problem).objective, rel_tol=1e-9)
+    assert output.bound <= output.objective * (1 + 1e-12)
 
 
 def _wide_graph(width: int, depth: int) -> LayerGraph:
