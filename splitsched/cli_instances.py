@@ -11,6 +11,7 @@ import pandas as pd
 
 from splitsched.instances.generate import GENERATORS, generate
 from splitsched.io.instance import write_instance
+from splitsched.io.layers_csv import read_layers_csv
 from splitsched.io.layers_json import format_layers
 from splitsched.io.profile_json import read_profile
 from splitsched.model.flowshop import FlowShop
@@ -55,6 +56,12 @@ def add_instance_commands(commands: Any) -> None:
     parser.add_argument("--seed", type=int, default=0, help="random seed (Taillard: the time seed); default 0")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the instance here (default: stdout)")
     parser.set_defaults(handler=_cmd_generate)
+
+    parser = commands.add_parser("import-csv", help="your own per-layer measurements (CSV) as a layer problem")
+    parser.add_argument("csv", help="CSV with columns name,inputs,device_ms,server_ms,out_bytes (inputs split by ';')")
+    parser.add_argument("--network", required=True, help="network preset that turns out_bytes into send times")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the splitsched/layers-v1 file here (default: stdout)")
+    parser.set_defaults(handler=_cmd_import_csv)
 
 
 def _cmd_models(args: argparse.Namespace) -> int:
@@ -111,6 +118,11 @@ def _cmd_scenario(args: argparse.Namespace) -> int:
 
 def _cmd_generate(args: argparse.Namespace) -> int:
     _emit(generate(args.kind, args.n, args.seed), args.output)
+    return EXIT_OK
+
+
+def _cmd_import_csv(args: argparse.Namespace) -> int:
+    _emit(read_layers_csv(args.csv, network_preset(args.network).link), args.output)
     return EXIT_OK
 
 

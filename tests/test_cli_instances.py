@@ -75,3 +75,19 @@ def test_generate_writes_a_readable_instance_for_every_kind(kind: str, tmp_path:
     assert main(["generate", kind, "--n", str(n), "--seed", "7", "-o", str(output)]) == 0
     assert output.read_text() == first
     read_instance(output)
+
+
+def test_import_csv_makes_a_solvable_instance(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    table = tmp_path / "mine.csv"
+    table.write_text(
+        "name,inputs,device_ms,server_ms,out_bytes\n"
+        "input,,0,0,602112\nconv,input,35,1,3211264\nfc,conv,4,0.5,4000\n"
+    )
+    output = tmp_path / "mine.json"
+    assert main(["import-csv", str(table), "--network", "wifi", "-o", str(output)]) == 0
+    problem = read_instance(output)
+    assert problem.graph.layer("conv").tx_time == pytest.approx(8000 * 3211264 / 18.88e6)
+    table.write_text(table.read_text().replace("35,1", "35,-1"))
+    capsys.readouterr()
+    assert main(["import-csv", str(table), "--network", "wifi"]) == 2
+    assert "mine.csv: line 3, column server_ms: is negative" in capsys.readouterr().err
