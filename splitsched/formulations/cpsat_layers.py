@@ -67,7 +67,7 @@ from ortools.sat.python import cp_model
 
 from splitsched.deadline import Deadline
 from splitsched.formulations.cpsat_flowshop import solve_model
-from splitsched.formulations.integer_grid import IntegerGrid, best_grid
+from splitsched.formulations.integer_grid import IntegerGrid, best_grid, floor_grid
 from splitsched.heuristics.layer_schedule import schedule_from_device_order
 from splitsched.heuristics.partition import PARTITIONERS
 from splitsched.model.errors import SolverError, SplitschedError
@@ -95,6 +95,24 @@ ABSOLUTE_TOLERANCE = 1e-9
 def layer_times(graph: LayerGraph) -> npt.NDArray[np.float64]:
     """``(n_layers, 3)`` array of device, server and transmission times, in ``graph.layers`` order."""
     return np.array([[layer.device_time, layer.server_time, layer.tx_time] for layer in graph.layers])
+
+
+def grid_below_warm_start(instance: LayerProblem) -> IntegerGrid:
+    """The exact grid of the instance's times if there is one; else a floored grid of them cut to a known makespan.
+
+    An operation longer than a known schedule's makespan cannot run in any
+    better schedule, so cutting it to that makespan changes nothing CP-SAT needs
+    to decide, and the floored grid's resolution then follows the times that
+    matter, not, say, a 4-second upload of the raw input over 3G that no good
+    schedule makes (see :data:`~splitsched.formulations.integer_grid.MAX_SCALED_TIME`).
+    Cutting only lowers times, so the floored model stays a relaxation.
+    """
+    times = layer_times(instance.graph)
+    grid = best_grid(times)
+    if grid.exact:
+        return grid
+    ceiling = warm_start(instance, instance.graph).timeline.makespan
+    return floor_grid(np.minimum(times, ceiling))
 
 
 def graph_on_grid(graph: LayerGraph, grid: IntegerGrid) -> LayerGraph:
@@ -375,16 +393,33 @@ def _precedences(
             )
 
 
+BUSY_ROW_RESOLUTION = 2**20
+"""Largest coefficient in the redundant work rows (see :func:`_busy_time_cuts`)."""
+
+
 def _busy_time_cuts(model: cp_model.CpModel, operations: dict[Op, _Operation], makespan: cp_model.IntVar) -> None:
     """Redundant: the makespan is at least each resource's work.
 
     ``NoOverlap`` implies it, but as linear rows over the presence literals it
     reaches CP-SAT's LP relaxation, whose joint-problem bound is otherwise weak
     (measured: 8 chains of 5 layers, joint, 10 s: bound 20 without the rows).
+
+    The rows use durations in units of ``k`` grid steps, rounded down, with
+    ``k`` chosen so that no coefficient exceeds :data:`BUSY_ROW_RESOLUTION`:
+    ``makespan >= k * work_k`` and ``work_k >= sum(floor(d / k) * present)``.
+    Rounding down keeps the rows valid. With durations of about 1e9 grid steps
+    as coefficients, CP-SAT 9.15 proved wrong optima (2.7667 and 3.2 where the
+    optimum is 2.4333, ``tests/formulations/test_cpsat_layers.py``); with the
+    coarse rows it does not.
     """
     for resource in Resource:
-        work = [op.duration * op.present for (lane, _), op in operations.items() if lane is resource]
-        model.add(makespan >= sum(work))
+        ops = [op for (lane, _), op in operations.items() if lane is resource]
+        if not ops:
+            continue
+        unit = max(1, -(-max(op.duration for op in ops) // BUSY_ROW_RESOLUTION))
+        work = model.new_int_var(0, sum(op.duration // unit for op in ops), f"work_{resource}")
+        model.add(work >= sum((op.duration // unit) * op.present for op in ops))
+        model.add(makespan >= unit * work)
 
 
 def _after(
@@ -548,7 +583,7 @@ def cpsat_layers_solver(
     """
     _check_num_workers(num_workers)
     clock = Deadline(time_limit)
-    grid = best_grid(layer_times(instance.graph))
+    grid = grid_below_warm_start(instance)
     on_grid = graph_on_grid(instance.graph, grid)
     warm = warm_start(instance, on_grid)
     lower = lower_bound(on_grid, instance.placement)

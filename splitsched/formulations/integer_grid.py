@@ -35,11 +35,11 @@ MAX_FLOOR_DECIMALS = 12
 """Finest floored grid: ``10**-12`` of the time unit."""
 
 MAX_SCALED_TIME = 2**31
-"""Largest scaled time. CP-SAT 9.15 returned a wrong "optimal" on a five-layer
-joint problem whose longest time was 2.1e10 grid units, and the right one at 2.1e9
-(``tests/formulations/test_cpsat_layers.py::test_large_grid_values_stay_exact``);
-some of its reasoning seems to multiply two durations, which overflows int64
-beyond 2**31.5. So no scaled time exceeds 2**31."""
+"""Largest scaled time. CP-SAT 9.15 proved wrong optima on five-layer joint
+problems whose times reached 1e9-1e10 grid units, through linear rows with such
+coefficients (its LP works in floating point; ``cpsat_layers`` now keeps row
+coefficients within 2**20, see ``_busy_time_cuts``). Keeping every time within
+2**31 as well is a margin, not a proven limit."""
 
 MAX_SCALED_TOTAL = 2**40
 """Largest sum of scaled times accepted (CP-SAT's domains are int64; this keeps

@@ -19,6 +19,7 @@ from splitsched import (
     SolverOutput,
     Status,
 )
+from splitsched.formulations import cpsat_layers
 from splitsched.formulations.brute_force import brute_force_layers
 from splitsched.formulations.cpsat_flowshop import solve_model
 from splitsched.formulations.cpsat_layers import (
@@ -213,16 +214,27 @@ def test_non_grid_times_are_floored_and_checked_in_true_units(placement: Placeme
         assert not math.isclose(output.bound, makespan, rel_tol=1e-6, abs_tol=1e-9)
 
 
-def test_floored_times_leave_a_gap_and_say_so() -> None:
-    # a server time of 1e6 ms keeps the grid at 10**6 per ms, where 1/3 * 1e-7 ms floors to 0:
-    # CP-SAT proves 0, the true makespan is above it
-    tiny = 1e-7 / 3
-    graph = LayerGraph([Layer("in", (), 0, 0, 1.0), Layer("a", ("in",), tiny, 1e6, 0.0)])
+def test_floored_times_leave_a_gap_and_say_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    # on a grid of whole units 1/3 ms floors to 0: CP-SAT proves 0, the true makespan is above it
+    monkeypatch.setattr(
+        cpsat_layers, "grid_below_warm_start", lambda instance: floor_grid(layer_times(instance.graph), 0)
+    )
+    tiny = 1 / 3
+    graph = LayerGraph([Layer("in", (), 0, 0, 1.0), Layer("a", ("in",), tiny, 5.0, 0.0)])
     problem = LayerProblem(graph, Placement.local_only(graph))
     output = cpsat_layers_solver(problem)
     assert output.metadata["exact_grid"] is False
     assert output.status is Status.FEASIBLE
     assert output.bound == 0 and _checked(problem, output) == output.objective == tiny
+
+
+def test_times_no_good_schedule_uses_do_not_coarsen_the_grid() -> None:
+    # a 1e6 ms server time would force a grid of 10**3 per ms; no schedule better than
+    # local-only (1/3 ms) runs it, so it is cut to 1/3 and the grid stays fine
+    graph = LayerGraph([Layer("in", (), 0, 0, 1.0), Layer("a", ("in",), 1 / 3, 1e6, 0.0)])
+    output = cpsat_layers_solver(LayerProblem(graph))
+    assert output.status is Status.OPTIMAL and output.metadata["scale"] >= 10**9
+    assert output.solution.placement == Placement.local_only(graph)
 
 
 def test_grids_scale_exact_decimals_and_floor_the_rest() -> None:
@@ -237,20 +249,29 @@ def test_grids_scale_exact_decimals_and_floor_the_rest() -> None:
     assert floor_grid([[1.0] * 3000]).scale == 10**8  # 3000 * 1e8 < 2**40 < 3000 * 1e9
 
 
-def test_large_grid_values_stay_exact() -> None:
-    # CP-SAT 9.15 proved 2.7667 "optimal" here when the longest time was 2.1e10 grid units;
-    # the optimum is 2.4333 (brute force), found when the grid keeps times within 2**31
-    third = 1 / 3
-    graph = LayerGraph([
-        Layer("L0", (), 0, 0, 1 + third),
-        Layer("L1", ("L0",), 0.1, 0.1, third),
-        Layer("L2", ("L0",), 0.1, 1.1, third),
-        Layer("L3", ("L0", "L1", "L2"), 1.1, 1.1, third),
-        Layer("L4", ("L0",), 2.1, 1.1, third),
-    ])  # fmt: skip
-    problem = LayerProblem(graph)
+def _five_layers(times: list[tuple[float, float, float]]) -> LayerGraph:
+    inputs = [(), ("L0",), ("L0",), ("L0", "L1", "L2"), ("L0",)]
+    return LayerGraph([Layer(f"L{i}", inputs[i], *times[i]) for i in range(5)])
+
+
+THIRD = 1 / 3
+WRONG_ONCE = {
+    # CP-SAT 9.15 proved 3.2 "optimal" (at 10**9 per unit) and 2.7667 (at 10**10) through work
+    # rows with coefficients near 1e9; the optimum of both is 2.4333 (brute force)
+    "a": [(0, 0, 1 + THIRD), (1.1, 1.1, THIRD), (0.1, 0.1, THIRD), (1.1, 1.1, THIRD), (2.1, 1.1, THIRD)],
+    "b": [(0, 0, 1 + THIRD), (0.1, 0.1, THIRD), (0.1, 1.1, THIRD), (1.1, 1.1, THIRD), (2.1, 1.1, THIRD)],
+}
+
+
+@pytest.mark.parametrize("key", sorted(WRONG_ONCE))
+@pytest.mark.parametrize("decimals", [6, 8, 9])
+def test_large_grid_values_stay_exact(key: str, decimals: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        cpsat_layers, "grid_below_warm_start", lambda instance: floor_grid(layer_times(instance.graph), decimals)
+    )
+    problem = LayerProblem(_five_layers(WRONG_ONCE[key]))
     output = cpsat_layers_solver(problem, num_workers=1)
-    assert output.metadata["scale"] == 10**9
+    assert output.metadata["scale"] == 10**decimals
     assert math.isclose(output.objective, brute_force_layers(problem).objective, rel_tol=1e-9)
     assert output.bound <= output.objective * (1 + 1e-12)
 
