@@ -31,12 +31,11 @@ def test_rpi4_local_only_within_15_percent_of_s0_table_i(model: str, target: flo
 
 @pytest.mark.parametrize("model", model_names())
 def test_every_model_builds_every_scenario_and_solves(model: str) -> None:
-    combos = list(itertools.product(DEVICES, SERVERS, NETWORKS))
-    for device, server, network in combos:
+    for device, server, network in itertools.product(DEVICES, SERVERS, NETWORKS):
         problem = build_scenario(load_model(model), DEVICES[device], SERVERS[server], NETWORKS[network])
-        local, remote = solve(problem, "local-only"), solve(problem, "remote-only")
-        assert local.status is remote.status is Status.FEASIBLE
-    problem = build_scenario(load_model(model), DEVICES["rpi4"], SERVERS["gpu"], NETWORKS["4g"])
-    exact = solve(problem, "cpsat", time_limit=60)
-    assert exact.status in (Status.OPTIMAL, Status.FEASIBLE, Status.TIME_LIMIT)
-    assert exact.objective <= min(solve(problem, name).objective for name in ("local-only", "remote-only")) * (1 + 1e-6)
+        baselines = [solve(problem, name) for name in ("local-only", "remote-only")]
+        assert all(result.status is Status.FEASIBLE for result in baselines)
+        exact = solve(problem, "cpsat", time_limit=60)
+        # measured: all 480 combinations proven within 5 s each (benchmarks/RESULTS.md)
+        assert exact.status is Status.OPTIMAL, (problem.name, exact.status, exact.message)
+        assert exact.objective <= min(result.objective for result in baselines) * (1 + 1e-6)
