@@ -1,0 +1,1 @@
+"""The benchmark harness: suites of runs, isolated execution, a resumable store, reports."""

@@ -1,0 +1,70 @@
+"""Build instances from :class:`~splitsched.bench.runs.InstanceRecipe` parameters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from splitsched.model.errors import SplitschedError
+from splitsched.model.flowshop import FlowShop
+from splitsched.model.layer_problem import LayerProblem
+
+
+def build_instance(source: str, params: dict[str, Any]) -> FlowShop | LayerProblem:
+    """The instance a recipe describes.
+
+    Raises
+    ------
+    SplitschedError
+        On unknown parameters, a missing file or shared data, or an invalid instance.
+    """
+    builders = {
+        "taillard": _taillard,
+        "generate": _generate,
+        "scenario": _scenario,
+        "file": _file,
+        "example": _example,
+    }
+    try:
+        return builders[source](**params)
+    except TypeError as error:
+        raise SplitschedError(f"instance source {source!r}: bad parameters {params}: {error}") from None
+
+
+def _taillard(name: str) -> FlowShop:
+    from splitsched.benchmarks.data import pfsp_dir
+    from splitsched.io.taillard import read_taillard
+
+    return read_taillard(pfsp_dir() / f"{name}.txt")
+
+
+def _generate(kind: str, n: int, seed: int) -> FlowShop | LayerProblem:
+    from splitsched.instances.generate import generate
+
+    return generate(kind, n, seed)
+
+
+def _scenario(model: str, device: str, network: str, server: str = "gpu") -> LayerProblem:
+    from splitsched.profiles.models import load_model
+    from splitsched.profiles.presets import device_preset, network_preset, server_preset
+    from splitsched.profiles.scenario import build_scenario
+
+    return build_scenario(load_model(model), device_preset(device), server_preset(server), network_preset(network))
+
+
+def _file(path: str) -> FlowShop | LayerProblem:
+    from splitsched.io.instance import read_instance
+
+    return read_instance(path)
+
+
+def _example(name: str) -> FlowShop | LayerProblem:
+    from splitsched.instances import examples
+
+    makers = {
+        "flowshop": examples.example_flowshop,
+        "layer-problem": examples.example_layer_problem,
+        "joint-problem": examples.example_joint_problem,
+    }
+    if name not in makers:
+        raise SplitschedError(f"unknown example {name!r} (known: {', '.join(makers)})")
+    return makers[name]()
