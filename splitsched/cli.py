@@ -11,6 +11,7 @@ from typing import Any, NoReturn
 
 import pandas as pd
 
+from splitsched.cli_bench import add_bench_command
 from splitsched.cli_instances import add_instance_commands
 from splitsched.io.instance import read_instance
 from splitsched.model.errors import SplitschedError
@@ -39,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_gantt(commands)
     _add_demo(commands)
     add_instance_commands(commands)
+    add_bench_command(commands)
     return parser
 
 

@@ -147,7 +147,8 @@ def _gantt_figure(gapped: pd.DataFrame, label: str) -> plt.Figure | None:
         return None
     first = rows.iloc[0]
     try:
-        instance = build_instance(first["source"], json.loads(first["params"]))
+        params = first["params"]
+        instance = build_instance(first["source"], json.loads(params) if isinstance(params, str) else dict(params))
     except SplitschedError:
         return None
     ordered = rows.sort_values("status", key=lambda column: column != "optimal").drop_duplicates("solver")

@@ -42,9 +42,15 @@ def test_without_a_proof_the_gap_is_against_the_best_bound_and_marked() -> None:
 
 
 def test_disagreeing_proven_optima_are_a_conflict() -> None:
-    runs = _runs([("c", "g", "bnb", "optimal", 50.0, 50.0, 1.0), ("c", "g", "mip", "optimal", 51.0, 51.0, 1.0)])
+    runs = _runs(
+        [("c", "g", "bnb", "optimal", 50.0, 50.0, 1.0), ("c", "g", "mip", "optimal", 51.0, 51.0, 1.0)]
+    )
     refs = references(runs)
-    assert bool(refs.loc[0, "conflict"]) and "bnb: 50" in refs.loc[0, "detail"] and "mip: 51" in refs.loc[0, "detail"]
+    assert (
+        bool(refs.loc[0, "conflict"])
+        and "bnb: 50" in refs.loc[0, "detail"]
+        and "mip: 51" in refs.loc[0, "detail"]
+    )
 
 
 def test_published_optimum_serves_when_no_run_proves_one_and_checks_those_that_do() -> None:

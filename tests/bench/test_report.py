@@ -48,7 +48,11 @@ def test_report_writes_tables_figures_and_an_offline_page(tmp_path: Path) -> Non
         assert (tmp_path / name).read_bytes()[:4] == b"\x89PNG"
     assert list(tmp_path.glob("gantt-*.png"))
     text = page.read_text()
-    assert text.count("data:image/png;base64,") >= 3 and "<table" in text and "http" not in text.split("<body>")[1]
+    assert (
+        text.count("data:image/png;base64,") >= 3
+        and "<table" in text
+        and "http" not in text.split("<body>")[1]
+    )
 
 
 def test_conflicting_optima_are_shown_loudly(tmp_path: Path) -> None:

@@ -1,0 +1,64 @@
+"""CLI ``splitsched bench``: run a suite into a store, then write its report."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+DEFAULT_DIR = Path("splitsched-bench")
+"""Where ``splitsched bench`` puts its store and report unless told otherwise."""
+
+
+def add_bench_command(commands: Any) -> None:
+    """Register ``bench`` on ``commands``."""
+    parser = commands.add_parser(
+        "bench",
+        help="run a benchmark suite (default: quick) and write its report; `bench report [DB]` reports only",
+        description="splitsched bench [SUITE|FILE] runs a suite; splitsched bench report [DB] writes a report.",
+    )
+    parser.add_argument("target", nargs="?", default="quick", help="built-in suite name, a suite TOML file, or 'report'")
+    parser.add_argument("db", nargs="?", help="with 'report': the store to report (default: the quick suite's)")
+    parser.add_argument("--out", metavar="DB", help=f"SQLite store (default: {DEFAULT_DIR}/<suite>.sqlite)")
+    parser.add_argument("-o", "--report-dir", metavar="DIR", help="report folder (default: next to the store)")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    parser.add_argument("--resume", action=argparse.BooleanOptionalAction, default=True,
+                        help="skip runs already in the store (default) or run everything again")  # fmt: skip
+    parser.add_argument("--no-report", action="store_true", help="run only; write no report")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.set_defaults(handler=_cmd_bench)
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from splitsched.bench.report import write_report
+    from splitsched.bench.store import Store
+    from splitsched.model.errors import SplitschedError
+
+    if args.workers < 1:
+        raise SplitschedError(f"--workers must be at least 1, got {args.workers}")
+    if args.target == "report":
+        db = Path(args.db) if args.db else DEFAULT_DIR / "quick.sqlite"
+        if not db.exists():
+            raise SplitschedError(f"{db}: no such store (run `splitsched bench` first)")
+        with Store(db) as store:
+            page = write_report(store.frame(), args.report_dir or db.with_suffix(""))
+        print(f"wrote {page}")
+        return 0
+    return _run(args, write_report, Store)
+
+
+def _run(args: argparse.Namespace, write_report: Any, store_class: Any) -> int:
+    from splitsched.bench.runner import run_suite
+    from splitsched.bench.suite import load_suite
+
+    suite = load_suite(args.target)
+    db = Path(args.out) if args.out else DEFAULT_DIR / f"{suite.name}.sqlite"
+    db.parent.mkdir(parents=True, exist_ok=True)
+    runs = suite.runs()
+    with store_class(db) as store:
+        summary = run_suite(runs, store, workers=args.workers, resume=args.resume, progress=not args.quiet)
+        print(f"{suite.name} v{suite.version}: {summary} -> {db}")
+        if not args.no_report:
+            page = write_report(store.frame(), args.report_dir or db.with_suffix(""))
+            print(f"wrote {page}")
+    return 0

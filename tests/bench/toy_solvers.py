@@ -1,0 +1,100 @@
+"""Test-only solvers that misbehave on purpose, and helpers to register them.
+
+They live in an importable module so that pool workers (forked from the test
+process, or started by the SIGKILL test's driver) find the same functions.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import faulthandler
+import os
+import threading
+import time
+
+import numpy as np
+
+from splitsched import registry
+from splitsched.bench.runs import InstanceRecipe, Run
+from splitsched.heuristics.identity import identity_flowshop
+from splitsched.model.flowshop import FlowShop
+from splitsched.model.problem import Problem
+from splitsched.model.result import SolverOutput, Status
+from splitsched.registry import SolverSpec
+
+
+def hang(instance: FlowShop) -> SolverOutput:
+    """Never returns (ignores its time limit)."""
+    threading.Event().wait()
+    raise AssertionError("unreachable")
+
+
+def exit_abruptly(instance: FlowShop) -> SolverOutput:
+    """Ends the worker process without cleanup, exit code 3."""
+    os._exit(3)
+
+
+def segfault(instance: FlowShop) -> SolverOutput:
+    """Reads address 0: the worker dies of SIGSEGV."""
+    faulthandler.disable()  # pytest enables it in the forked worker: keep the log quiet
+    ctypes.string_at(0)
+    raise AssertionError("unreachable")
+
+
+def fail(instance: FlowShop) -> SolverOutput:
+    """A solver bug: an unexpected exception."""
+    raise RuntimeError("toy failure")
+
+
+def hog(instance: FlowShop, gigabytes: float = 4.0) -> SolverOutput:
+    """Allocates ``gigabytes`` (fails under the worker's address-space limit), then answers."""
+    # np.empty reserves without touching the pages: instant without a limit, MemoryError under it.
+    block = np.empty(int(gigabytes * 2**30), dtype=np.uint8)
+    del block
+    return identity_flowshop(instance)
+
+
+def sleepy(instance: FlowShop, pause: float = 0.4) -> SolverOutput:
+    """The identity order after ``pause`` seconds: slow but deterministic."""
+    time.sleep(pause)
+    return identity_flowshop(instance)
+
+
+def whoami(instance: FlowShop) -> SolverOutput:
+    """The identity order, with the solving process's id in the metadata."""
+    output = identity_flowshop(instance)
+    return SolverOutput(Status.FEASIBLE, output.solution, metadata={"pid": os.getpid()})
+
+
+TOY_SOLVERS: dict[str, SolverSpec] = {
+    name: SolverSpec(name, {Problem.FLOWSHOP: function}, exact=False, description=f"test only: {name}")
+    for name, function in {
+        "toy-hang": hang,
+        "toy-exit": exit_abruptly,
+        "toy-segfault": segfault,
+        "toy-fail": fail,
+        "toy-hog": hog,
+        "toy-sleepy": sleepy,
+        "toy-whoami": whoami,
+    }.items()
+}
+
+
+def register() -> None:
+    """Add the toy solvers to the registry of this process (for a driver started by a test)."""
+    registry._SOLVERS.update(TOY_SOLVERS)
+
+
+def flowshop_recipe(seed: int, n: int = 8) -> InstanceRecipe:
+    """A generated uniform flow shop."""
+    return InstanceRecipe(
+        "generate", {"kind": "uniform", "n": n, "seed": seed}, f"uniform-{n}-s{seed}", "uniform"
+    )
+
+
+def sleepy_runs(count: int = 16, pause: float = 0.4) -> list[Run]:
+    """``count`` runs of ``toy-sleepy`` on distinct flow shops."""
+    return [
+        Run("sigkill", "1", flowshop_recipe(seed), "toy-sleepy", {"pause": pause}, time_limit=30.0)
+        for seed in range(count)
+    ]
