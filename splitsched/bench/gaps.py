@@ -70,7 +70,9 @@ def _row(label: str, value: float, kind: str, conflict: bool, detail: str) -> di
 def with_gaps(runs: pd.DataFrame, refs: pd.DataFrame) -> pd.DataFrame:
     """``runs`` with ``reference``, ``reference_kind`` and ``gap_pct`` (NaN without a solution or reference)."""
     merged = runs.merge(refs[["instance", "reference", "reference_kind"]], on="instance", how="left")
-    merged["gap_pct"] = 100.0 * (merged["objective"] - merged["reference"]) / merged["reference"]
+    gap = 100.0 * (merged["objective"] - merged["reference"]) / merged["reference"]
+    # Within solve()'s tolerance two values are the same makespan: no "-0.0001 %" gaps.
+    merged["gap_pct"] = gap.mask(gap.abs() <= 100.0 * RELATIVE_TOLERANCE, 0.0)
     return merged
 
 

@@ -1,0 +1,76 @@
+"""``splitsched bench``: a user suite runs into a store, resumes, and reports; bad suites exit 2."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from splitsched.cli import main
+
+SUITE = """
+name = "mine"
+version = "1"
+description = "two examples, four solvers"
+seeds = [0]
+time_limit = 10
+
+[[instances]]
+source = "example"
+name = "flowshop"
+label = "example-flowshop"
+
+[[instances]]
+source = "example"
+name = "joint-problem"
+label = "example-joint"
+
+[[solvers]]
+name = "bnb"
+
+[[solvers]]
+name = "neh"
+
+[[solvers]]
+name = "cpsat"
+
+[[solvers]]
+name = "dsl"
+"""
+
+
+def test_bench_runs_resumes_and_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    suite = tmp_path / "mine.toml"
+    suite.write_text(SUITE)
+    db = tmp_path / "mine.sqlite"
+    assert main(["bench", str(suite), "--out", str(db), "--quiet", "--workers", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "done=5" in out and "report.html" in out  # bnb, neh, cpsat on the flow shop; cpsat, dsl on the graph
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("SELECT COUNT(*), COUNT(DISTINCT key) FROM runs").fetchone() == (5, 5)
+    assert main(["bench", str(suite), "--out", str(db), "--quiet", "--no-report"]) == 0
+    assert "done=0, skipped=5" in capsys.readouterr().out
+    report = tmp_path / "report"
+    assert main(["bench", "report", str(db), "-o", str(report)]) == 0
+    assert (report / "report.html").exists() and (report / "summary.md").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["bench", "no-such-suite"], "no-such-suite"),
+        (["bench", "report", "{missing}"], "no such store"),
+        (["bench", "{bad}"], "bad.toml: solvers[0].name: unknown solver 'nope'"),
+        (["bench", "quick", "--workers", "0"], "--workers must be at least 1"),
+    ],
+)
+def test_bad_bench_requests_exit_2_with_one_line(
+    args: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(SUITE.replace('name = "bnb"', 'name = "nope"'))
+    files = {"{bad}": str(bad), "{missing}": str(tmp_path / "none.sqlite")}
+    assert main([files.get(arg, arg) for arg in args]) == 2
+    error = capsys.readouterr().err
+    assert message in error and len(error.strip().splitlines()) == 1, error
