@@ -22,6 +22,8 @@ def add_bench_command(commands: Any) -> None:
     parser.add_argument("--out", metavar="DB", help=f"SQLite store (default: {DEFAULT_DIR}/<suite>.sqlite)")
     parser.add_argument("-o", "--report-dir", metavar="DIR", help="report folder (default: next to the store)")
     parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    parser.add_argument("--dask", metavar="ADDRESS",
+                        help="run on this Dask scheduler (tcp://host:8786) instead of local processes")  # fmt: skip
     parser.add_argument("--resume", action=argparse.BooleanOptionalAction, default=True,
                         help="skip runs already in the store (default) or run everything again")  # fmt: skip
     parser.add_argument("--no-report", action="store_true", help="run only; write no report")
@@ -56,7 +58,12 @@ def _run(args: argparse.Namespace, write_report: Any, store_class: Any) -> int:
     db.parent.mkdir(parents=True, exist_ok=True)
     runs = suite.runs()
     with store_class(db) as store:
-        summary = run_suite(runs, store, workers=args.workers, resume=args.resume, progress=not args.quiet)
+        if args.dask:
+            from splitsched.bench.dask_backend import run_suite_dask
+
+            summary = run_suite_dask(runs, store, args.dask, resume=args.resume, progress=not args.quiet)
+        else:
+            summary = run_suite(runs, store, workers=args.workers, resume=args.resume, progress=not args.quiet)
         print(f"{suite.name} v{suite.version}: {summary} -> {db}")
         if not args.no_report:
             page = write_report(store.frame(), args.report_dir or db.with_suffix(""))

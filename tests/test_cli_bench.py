@@ -74,3 +74,19 @@ def test_bad_bench_requests_exit_2_with_one_line(
     assert main([files.get(arg, arg) for arg in args]) == 2
     error = capsys.readouterr().err
     assert message in error and len(error.strip().splitlines()) == 1, error
+
+
+def test_bench_on_a_dask_scheduler(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    distributed = pytest.importorskip("distributed")
+    suite = tmp_path / "mine.toml"
+    suite.write_text(SUITE)
+    db = tmp_path / "dask.sqlite"
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, host="127.0.0.1", protocol="tcp://",
+        dashboard_address=":0",
+    ) as cluster:  # fmt: skip
+        arguments = ["bench", str(suite), "--out", str(db), "--dask", cluster.scheduler_address, "--quiet"]
+        assert main([*arguments, "--no-report"]) == 0
+    assert "done=5" in capsys.readouterr().out
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("SELECT COUNT(DISTINCT key), SUM(crashed) FROM runs").fetchone() == (5, 0)

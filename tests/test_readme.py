@@ -12,9 +12,9 @@ def _readme_commands() -> list[str]:
     return re.findall(r"```bash\n(.+?)\n```", (ROOT / "README.md").read_text(), flags=re.DOTALL)[:2]
 
 
-def test_readme_opens_with_demo_and_test_commands() -> None:
-    demo, tests = _readme_commands()
-    assert demo.endswith("splitsched demo") and "pip install ." in demo
+def test_readme_opens_with_bench_and_test_commands() -> None:
+    main_job, tests = _readme_commands()
+    assert main_job.endswith("splitsched bench") and "pip install ." in main_job
     assert "'.[test]'" in tests and tests.endswith("pytest")
 
 
