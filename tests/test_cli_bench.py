@@ -14,7 +14,7 @@ name = "mine"
 version = "1"
 description = "two examples, four solvers"
 seeds = [0]
-time_limit = 10
+time_limit = 60  # generous: a fresh environment compiles numba code on first use
 
 [[instances]]
 source = "example"

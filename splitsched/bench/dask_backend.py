@@ -25,6 +25,7 @@ from splitsched.bench.runner import (
     _init_worker,
     _isolated_execute,
     _outcome,
+    _prewarm,
     _runs_to_do,
     record_outcomes,
 )
@@ -78,6 +79,9 @@ def run_suite_dask(
     todo = _runs_to_do(runs, store, resume=resume, retry_crashed=retry_crashed)
     summary = RunSummary(skipped=len(runs) - len(todo))
     if todo:
+        # Workers in this process (a threaded LocalCluster) then fork their run processes with the
+        # numba code already loaded; remote workers load it from numba's on-disk cache.
+        _prewarm(todo)
         try:
             client = Client(address, timeout="10s")
         except (OSError, TimeoutError) as error:

@@ -25,7 +25,7 @@ def _runs() -> list[Run]:
     runs = []
     for recipe in recipes:
         names = ("cpsat", "dsl") if recipe.label == "example-joint" else solvers[recipe.group]
-        runs += [Run("dask-test", "1", recipe, name, {}, 10.0, 0) for name in names]
+        runs += [Run("dask-test", "1", recipe, name, {}, 60.0, 0) for name in names]  # generous: first numba loads
     return runs
 
 
