@@ -26,6 +26,8 @@ def add_bench_command(commands: Any) -> None:
                         help="run on this Dask scheduler (tcp://host:8786) instead of local processes")  # fmt: skip
     parser.add_argument("--resume", action=argparse.BooleanOptionalAction, default=True,
                         help="skip runs already in the store (default) or run everything again")  # fmt: skip
+    parser.add_argument("--retry-crashed", action=argparse.BooleanOptionalAction, default=True,
+                        help="on resume, run again the runs whose worker crashed (default) or keep them")  # fmt: skip
     parser.add_argument("--no-report", action="store_true", help="run only; write no report")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(handler=_cmd_bench)
@@ -43,7 +45,7 @@ def _cmd_bench(args: argparse.Namespace) -> int:
         if not db.exists():
             raise SplitschedError(f"{db}: no such store (run `splitsched bench` first)")
         with Store(db) as store:
-            page = write_report(store.frame(), args.report_dir or db.with_suffix(""))
+            page = _report(store, args.report_dir or db.with_suffix(""), write_report)
         print(f"wrote {page}")
         return 0
     return _run(args, write_report, Store)
@@ -61,11 +63,32 @@ def _run(args: argparse.Namespace, write_report: Any, store_class: Any) -> int:
         if args.dask:
             from splitsched.bench.dask_backend import run_suite_dask
 
-            summary = run_suite_dask(runs, store, args.dask, resume=args.resume, progress=not args.quiet)
+            summary = run_suite_dask(
+                runs, store, args.dask, resume=args.resume, retry_crashed=args.retry_crashed, progress=not args.quiet
+            )
         else:
-            summary = run_suite(runs, store, workers=args.workers, resume=args.resume, progress=not args.quiet)
+            summary = run_suite(
+                runs, store, workers=args.workers, resume=args.resume, retry_crashed=args.retry_crashed,
+                progress=not args.quiet,
+            )  # fmt: skip
         print(f"{suite.name} v{suite.version}: {summary} -> {db}")
         if not args.no_report:
-            page = write_report(store.frame(), args.report_dir or db.with_suffix(""))
+            page = _report(store, args.report_dir or db.with_suffix(""), write_report)
             print(f"wrote {page}")
     return 0
+
+
+def _report(store: Any, out_dir: Any, write_report: Any) -> Path:
+    """Write the report; say loudly on stderr when exact solvers disagree."""
+    import sys
+
+    from splitsched.bench.gaps import references
+    from splitsched.bench.report import published_optima
+
+    frame = store.frame()
+    page = write_report(frame, out_dir)
+    conflicts = references(frame, published_optima()) if len(frame) else None
+    if conflicts is not None and conflicts["conflict"].any():
+        for row in conflicts[conflicts["conflict"]].itertuples():
+            print(f"splitsched: WARNING: exact solvers disagree on {row.instance}: {row.detail}", file=sys.stderr)
+    return page

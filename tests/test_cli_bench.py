@@ -90,3 +90,15 @@ def test_bench_on_a_dask_scheduler(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "done=5" in capsys.readouterr().out
     with sqlite3.connect(db) as connection:
         assert connection.execute("SELECT COUNT(DISTINCT key), SUM(crashed) FROM runs").fetchone() == (5, 0)
+
+
+def test_disagreeing_exact_solvers_are_reported_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    suite = tmp_path / "mine.toml"
+    suite.write_text(SUITE)
+    db = tmp_path / "mine.sqlite"
+    assert main(["bench", str(suite), "--out", str(db), "--quiet", "--no-report"]) == 0
+    with sqlite3.connect(db) as connection:
+        connection.execute("UPDATE runs SET objective = objective - 1, bound = bound - 1 WHERE solver = 'bnb'")
+    capsys.readouterr()
+    assert main(["bench", "report", str(db), "-o", str(tmp_path / "r")]) == 0
+    assert "WARNING: exact solvers disagree on example-flowshop" in capsys.readouterr().err
