@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
+
+from splitsched.bench.runner import run_suite
+from splitsched.bench.store import Store
+from splitsched.bench.suite import load_suite
+from splitsched.model.errors import SplitschedError
 
 DEFAULT_DIR = Path("splitsched-bench")
 """Where ``splitsched bench`` puts its store and report unless told otherwise."""
@@ -34,10 +42,6 @@ def add_bench_command(commands: Any) -> None:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
-    from splitsched.bench.report import write_report
-    from splitsched.bench.store import Store
-    from splitsched.model.errors import SplitschedError
-
     if args.workers < 1:
         raise SplitschedError(f"--workers must be at least 1, got {args.workers}")
     if args.target == "report":
@@ -45,21 +49,17 @@ def _cmd_bench(args: argparse.Namespace) -> int:
         if not db.exists():
             raise SplitschedError(f"{db}: no such store (run `splitsched bench` first)")
         with Store(db) as store:
-            page = _report(store, args.report_dir or db.with_suffix(""), write_report)
-        print(f"wrote {page}")
+            print(f"wrote {_report(store, args.report_dir or db.with_suffix(''))}")
         return 0
-    return _run(args, write_report, Store)
+    return _run(args)
 
 
-def _run(args: argparse.Namespace, write_report: Any, store_class: Any) -> int:
-    from splitsched.bench.runner import run_suite
-    from splitsched.bench.suite import load_suite
-
+def _run(args: argparse.Namespace) -> int:
     suite = load_suite(args.target)
     db = Path(args.out) if args.out else DEFAULT_DIR / f"{suite.name}.sqlite"
     db.parent.mkdir(parents=True, exist_ok=True)
     runs = suite.runs()
-    with store_class(db) as store:
+    with Store(db) as store:
         if args.dask:
             from splitsched.bench.dask_backend import run_suite_dask
 
@@ -73,22 +73,16 @@ def _run(args: argparse.Namespace, write_report: Any, store_class: Any) -> int:
             )  # fmt: skip
         print(f"{suite.name} v{suite.version}: {summary} -> {db}")
         if not args.no_report:
-            page = _report(store, args.report_dir or db.with_suffix(""), write_report)
-            print(f"wrote {page}")
+            print(f"wrote {_report(store, args.report_dir or db.with_suffix(''))}")
     return 0
 
 
-def _report(store: Any, out_dir: Any, write_report: Any) -> Path:
-    """Write the report; say loudly on stderr when exact solvers disagree."""
-    import sys
+def _report(store: Store, out_dir: str | Path) -> Path:
+    """Write the report; say loudly on stderr when exact solvers disagree (its references.csv says which)."""
+    from splitsched.bench.report import write_report  # matplotlib: only when a report is written
 
-    from splitsched.bench.gaps import references
-    from splitsched.bench.report import published_optima
-
-    frame = store.frame()
-    page = write_report(frame, out_dir)
-    conflicts = references(frame, published_optima()) if len(frame) else None
-    if conflicts is not None and conflicts["conflict"].any():
-        for row in conflicts[conflicts["conflict"]].itertuples():
-            print(f"splitsched: WARNING: exact solvers disagree on {row.instance}: {row.detail}", file=sys.stderr)
+    page = write_report(store.frame(), out_dir)
+    references = pd.read_csv(page.parent / "references.csv")
+    for row in references[references["conflict"]].itertuples():
+        print(f"splitsched: WARNING: exact solvers disagree on {row.instance}: {row.detail}", file=sys.stderr)
     return page

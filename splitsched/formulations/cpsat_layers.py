@@ -97,7 +97,9 @@ def layer_times(graph: LayerGraph) -> npt.NDArray[np.float64]:
     return np.array([[layer.device_time, layer.server_time, layer.tx_time] for layer in graph.layers])
 
 
-def grid_below_warm_start(instance: LayerProblem) -> IntegerGrid:
+def grid_below_warm_start(
+    instance: LayerProblem, placements: list[tuple[str, Placement]] | None = None
+) -> IntegerGrid:
     """The exact grid of the instance's times if there is one; else a floored grid of them cut to a known makespan.
 
     An operation longer than a known schedule's makespan cannot run in any
@@ -106,12 +108,13 @@ def grid_below_warm_start(instance: LayerProblem) -> IntegerGrid:
     matter, not, say, a 4-second upload of the raw input over 3G that no good
     schedule makes (see :data:`~splitsched.formulations.integer_grid.MAX_SCALED_TIME`).
     Cutting only lowers times, so the floored model stays a relaxation.
+    ``placements`` are the warm start's candidates (:func:`candidate_placements` by default).
     """
     times = layer_times(instance.graph)
     grid = best_grid(times)
     if grid.exact:
         return grid
-    ceiling = warm_start(instance, instance.graph).timeline.makespan
+    ceiling = warm_start(instance, instance.graph, placements).timeline.makespan
     return floor_grid(np.minimum(times, ceiling))
 
 
@@ -161,10 +164,16 @@ class WarmStart:
         return round(self.timeline.makespan)
 
 
-def warm_start(instance: LayerProblem, on_grid: LayerGraph) -> WarmStart:
-    """The best (on the grid, first on ties) of two schedules for each candidate placement."""
+def warm_start(
+    instance: LayerProblem, on_grid: LayerGraph, placements: list[tuple[str, Placement]] | None = None
+) -> WarmStart:
+    """The best (on the grid, first on ties) of two schedules for each candidate placement.
+
+    ``placements`` defaults to :func:`candidate_placements`; the solver computes
+    them once (the DSL min-cut among them) for both of its warm-start passes.
+    """
     best: WarmStart | None = None
-    for rule, placement in candidate_placements(instance):
+    for rule, placement in placements if placements is not None else candidate_placements(instance):
         for how, schedule in _candidate_schedules(placement):
             solution = LayerSolution(placement, schedule)
             timeline = _simulate_on(on_grid, solution)
@@ -583,9 +592,10 @@ def cpsat_layers_solver(
     """
     _check_num_workers(num_workers)
     clock = Deadline(time_limit)
-    grid = grid_below_warm_start(instance)
+    placements = candidate_placements(instance)
+    grid = grid_below_warm_start(instance, placements)
     on_grid = graph_on_grid(instance.graph, grid)
-    warm = warm_start(instance, on_grid)
+    warm = warm_start(instance, on_grid, placements)
     lower = lower_bound(on_grid, instance.placement)
     search = _search(instance, on_grid, warm, lower, clock, seed, num_workers)
     return _output(grid, on_grid, warm, search)
