@@ -20,6 +20,8 @@ from splitsched.formulations.bnb import bnb_solver, bnb_warm_up
 from splitsched.formulations.brute_force import brute_force_flowshop, brute_force_layers
 from splitsched.formulations.cpsat_flowshop import cpsat_solver
 from splitsched.formulations.cpsat_layers import cpsat_layers_solver
+from splitsched.formulations.cut_mix import cut_mix_solver
+from splitsched.formulations.jobs_exact import jobs_brute_force, jobs_cpsat_solver, jobs_mip_solver
 from splitsched.formulations.mip import mip_solver
 from splitsched.formulations.mip_positional import mip_positional_solver
 from splitsched.formulations.path_sequencing_exact import s0_paths_exact_solver
@@ -44,16 +46,26 @@ from splitsched.heuristics.s0_paths import (
     s0_paths_neh_solver,
     s2_pathwise_solver,
 )
+from splitsched.heuristics.s1_jobs import (
+    jobs_cloud_only_solver,
+    jobs_local_only_solver,
+    partition_only_solver,
+    s1_binary_solver,
+    s1_hps_solver,
+    s1_johnson_solver,
+    s1_jps_solver,
+)
 from splitsched.heuristics.s1_layer_level import s1_alg4_solver
 from splitsched.heuristics.s1_tree import s1_alg5_solver
 from splitsched.model.errors import ScheduleError, SolverError
 from splitsched.model.flowshop import FlowShop
+from splitsched.model.jobs_problem import JobsProblem
 from splitsched.model.layer_problem import LayerProblem
 from splitsched.model.problem import Problem
 from splitsched.model.result import Result, SolverOutput, Status
 from splitsched.simulate import evaluate
 
-Instance = FlowShop | LayerProblem
+Instance = FlowShop | LayerProblem | JobsProblem
 SolverFunction = Callable[..., SolverOutput]
 
 RELATIVE_TOLERANCE = 1e-6
@@ -147,6 +159,10 @@ def _layer_heuristic(name: str, function: SolverFunction, description: str, jit:
     )
 
 
+def _jobs_solver(name: str, function: SolverFunction, description: str) -> SolverSpec:
+    return SolverSpec(name, {Problem.JOBS: function}, exact=False, description=description)
+
+
 def _partition_baseline(name: str, function: SolverFunction, description: str) -> SolverSpec:
     return SolverSpec(name, {Problem.LAYER_JOINT: function}, exact=False, description=description)
 
@@ -166,6 +182,7 @@ _SOLVERS: dict[str, SolverSpec] = {
                 Problem.FLOWSHOP: brute_force_flowshop,
                 Problem.LAYER_SCHEDULE: brute_force_layers,
                 Problem.LAYER_JOINT: brute_force_layers,
+                Problem.JOBS: jobs_brute_force,
             },
             exact=True,
             description="reference: enumerates every permutation / placement and schedule (small instances)",
@@ -186,9 +203,10 @@ _SOLVERS: dict[str, SolverSpec] = {
         ),
         SolverSpec(
             "mip",
-            {Problem.FLOWSHOP: mip_solver},
+            {Problem.FLOWSHOP: mip_solver, Problem.JOBS: jobs_mip_solver},
             exact=True,
-            description="Wilson's positional MIP, NEH MIP start; CBC, or HiGHS in its own process",
+            description="Wilson's positional MIP, NEH MIP start; CBC, or HiGHS in its own process; "
+            "many jobs: the counts model (two stages, one tensor per job)",
             jit=True,
         ),
         SolverSpec(
@@ -197,10 +215,12 @@ _SOLVERS: dict[str, SolverSpec] = {
                 Problem.FLOWSHOP: cpsat_solver,
                 Problem.LAYER_SCHEDULE: cpsat_layers_solver,
                 Problem.LAYER_JOINT: cpsat_layers_solver,
+                Problem.JOBS: jobs_cpsat_solver,
             },
             exact=True,
             description="OR-Tools CP-SAT: flow shop with shared job-order literals; layer graphs with one interval "
-            "per operation (optional per side when the placement is free)",
+            "per operation (optional per side when the placement is free); many jobs: the counts model, "
+            "else the merged layer graph",
             jit=True,
         ),
         _flowshop_heuristic("johnson", johnson_solver, "Johnson's rule (S1 Alg. 1); 2 stages only, optimal there"),
@@ -223,7 +243,8 @@ _SOLVERS: dict[str, SolverSpec] = {
                          "S1 Alg. 4: peel device layers without device successors, Johnson within each round"),
         _layer_heuristic("s1-alg5", s1_alg5_solver,
                          "S1 Alg. 5: recursive Johnson merge of subtree schedules; device side must be a tree"),
-        _partition_baseline("local-only", local_only_solver, "baseline: every layer on the device"),
+        SolverSpec("local-only", {Problem.LAYER_JOINT: local_only_solver, Problem.JOBS: jobs_local_only_solver},
+                   exact=False, description="baseline: every layer on the device (S1's LO for many jobs)"),
         _partition_baseline("remote-only", remote_only_solver, "baseline: send the raw input, all layers on the server"),
         _partition_baseline("neurosurgeon", neurosurgeon_solver,
                             "baseline (Kang et al. 2017): best prefix cut, stages summed without overlap"),
@@ -231,6 +252,19 @@ _SOLVERS: dict[str, SolverSpec] = {
                             "baseline (Hu et al. 2019): DSL min-cut placement (networkx), no overlap"),
         _partition_baseline("dsl+ej", dsl_ej_solver, "S0's pipeline: the DSL placement, then s0-paths-ej"),
         _partition_baseline("dsl+neh", dsl_neh_solver, "S0's pipeline: the DSL placement, then s0-paths-neh"),
+        _jobs_solver("cloud-only", jobs_cloud_only_solver, "S1's CO: every job sends its raw input"),
+        _jobs_solver("partition-only", partition_only_solver,
+                     "S1's PO: every job takes the DSL min-cut (within its cut set), jobs in file order"),
+        _jobs_solver("s1-johnson", s1_johnson_solver,
+                     "S1 Alg. 1: jobs cut by a partition baseline (default dsl), Johnson's order"),
+        _jobs_solver("s1-binary", s1_binary_solver,
+                     "S1 Alg. 2 + 1: binary search for the crossing cut, two cut types in S1's ratio; chains"),
+        _jobs_solver("s1-jps", s1_jps_solver,
+                     "S1 Alg. 3 (JPS): Alg. 2 on every path, device-side paths in Johnson's order"),
+        _jobs_solver("s1-hps", s1_hps_solver,
+                     "S1 §6 (HPS): Alg. 2 path cuts on the merged graph, layer-level Alg. 5 (trees) or Alg. 4"),
+        _jobs_solver("cut-mix", cut_mix_solver,
+                     "ours: the exact counts model (CBC) over a menu of cuts per kind; job-level Johnson order"),
     )
 }
 

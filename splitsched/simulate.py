@@ -15,6 +15,7 @@ import numpy.typing as npt
 
 from splitsched.model.errors import ScheduleError
 from splitsched.model.flowshop import FlowShop
+from splitsched.model.jobs_problem import JobsProblem
 from splitsched.model.layer_problem import LayerProblem
 from splitsched.model.placement import Placement
 from splitsched.model.schedule import Resource, Schedule
@@ -211,7 +212,7 @@ def run_server(
     return done
 
 
-def evaluate(instance: FlowShop | LayerProblem, solution: Solution) -> Timeline:
+def evaluate(instance: FlowShop | LayerProblem | JobsProblem, solution: Solution) -> Timeline:
     """Simulate any solution of any instance.
 
     Raises
@@ -227,5 +228,10 @@ def evaluate(instance: FlowShop | LayerProblem, solution: Solution) -> Timeline:
             raise ScheduleError("the solution's placement is for a different graph")
         if instance.placement is not None and solution.placement != instance.placement:
             raise ScheduleError("the solution changes the placement the instance fixes")
+        return simulate_layers(solution.placement, solution.schedule)
+    if isinstance(instance, JobsProblem) and isinstance(solution, LayerSolution):
+        if solution.placement.graph != instance.merged_graph:
+            raise ScheduleError("the solution's placement is not for the jobs' merged graph")
+        instance.job_placements(solution.placement)
         return simulate_layers(solution.placement, solution.schedule)
     raise ScheduleError(f"a {type(solution).__name__} does not solve a {type(instance).__name__}")

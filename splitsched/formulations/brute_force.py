@@ -26,7 +26,7 @@ MAX_CANDIDATES = 500_000
 """Default cap on the number of complete candidates (permutations or schedules)."""
 
 
-class _Clock:
+class Clock:
     """Answers "is time up?" cheaply: checks the wall clock every 4096 calls."""
 
     def __init__(self, time_limit: float | None):
@@ -68,7 +68,7 @@ def brute_force_flowshop(
             f"above max_candidates={max_candidates}"
         )
     times = instance.processing_times.tolist()
-    clock = _Clock(time_limit)
+    clock = Clock(time_limit)
     best: list = [math.inf, ()]
     _search_permutations((), [0.0] * instance.n_stages, set(range(n_jobs)), times, best, clock)
     status = Status.TIME_LIMIT if clock.expired else Status.OPTIMAL
@@ -82,7 +82,7 @@ def _search_permutations(
     remaining: set[int],
     times: list[list[float]],
     best: list,
-    clock: _Clock,
+    clock: Clock,
 ) -> None:
     if not remaining:
         if completion[-1] < best[0]:
@@ -123,13 +123,13 @@ def brute_force_layers(
         If the candidate count exceeds ``max_candidates``.
     """
     placements = (
-        [instance.placement] if instance.placement is not None else _all_placements(instance.graph, max_candidates)
+        [instance.placement] if instance.placement is not None else all_placements(instance.graph, max_candidates)
     )
     _check_candidate_count(placements, max_candidates)
-    clock = _Clock(time_limit)
+    clock = Clock(time_limit)
     best_makespan, best_solution = math.inf, None
     for placement in placements:
-        for makespan, schedule in _schedules_with_makespan(placement, clock):
+        for makespan, schedule in schedules_with_makespan(placement, clock):
             if makespan < best_makespan:
                 best_makespan, best_solution = makespan, LayerSolution(placement, schedule)
         if clock.expired:
@@ -160,7 +160,7 @@ def _check_candidate_count(placements: list[Placement], max_candidates: int) -> 
             )
 
 
-def _schedules_with_makespan(placement: Placement, clock: _Clock) -> Iterator[tuple[float, Schedule]]:
+def schedules_with_makespan(placement: Placement, clock: Clock) -> Iterator[tuple[float, Schedule]]:
     graph = placement.graph
     for device_order in linear_extensions(graph, placement.device_layers):
         device = run_device(placement, device_order)
@@ -176,7 +176,7 @@ def _schedules_with_makespan(placement: Placement, clock: _Clock) -> Iterator[tu
                 yield max(device_end, link_end, server_end), Schedule(device_order, link_order, server_order)
 
 
-def _all_placements(graph: LayerGraph, max_placements: int) -> list[Placement]:
+def all_placements(graph: LayerGraph, max_placements: int) -> list[Placement]:
     """Every valid placement: device sets that hold the input and all inputs of their members."""
     device_sets: list[set[str]] = [set()]
     for name in graph.topological_order:

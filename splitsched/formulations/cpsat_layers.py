@@ -59,6 +59,7 @@ returned, with the proven bound).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -84,6 +85,9 @@ DEVICE, LINK, SERVER = Resource.DEVICE, Resource.LINK, Resource.SERVER
 
 Op = tuple[Resource, str]
 """An operation: its resource and the layer it computes (or whose output it sends)."""
+
+PlacementConstraint = Callable[[cp_model.CpModel, dict[str, cp_model.IntVar]], None]
+"""Adds rules on the ``on_device`` literals of a joint model (``on_device[layer]`` is 1 on the device)."""
 
 RELATIVE_TOLERANCE = 1e-6
 """Tolerance of the optimality test, the registry's (``splitsched.registry``, not imported: it imports us)."""
@@ -290,7 +294,13 @@ class LayerCpModel:
     makespan: cp_model.IntVar
 
 
-def build_model(graph: LayerGraph, placement: Placement | None, warm: WarmStart, lower: int) -> LayerCpModel:
+def build_model(
+    graph: LayerGraph,
+    placement: Placement | None,
+    warm: WarmStart,
+    lower: int,
+    constrain: PlacementConstraint | None = None,
+) -> LayerCpModel:
     """Build the CP-SAT model (see the module docstring).
 
     Parameters
@@ -303,10 +313,14 @@ def build_model(graph: LayerGraph, placement: Placement | None, warm: WarmStart,
         The warm start: its grid makespan is the horizon, its schedule the hint.
     lower
         A valid lower bound on the makespan (grid units), at most ``warm.makespan``.
+    constrain
+        Extra rules on the placement literals (the many-jobs model uses it), or ``None``.
     """
     model = cp_model.CpModel()
     upper = warm.makespan
     on_device = _placement_literals(model, graph, placement)
+    if constrain is not None:
+        constrain(model, on_device)
     sends = _crossing_literals(model, graph, on_device)
     operations = _operations(model, graph, on_device, sends, upper)
     _precedences(model, graph, on_device, operations)
@@ -500,6 +514,7 @@ def _search(
     clock: Deadline,
     seed: int | None,
     num_workers: int,
+    constrain: PlacementConstraint | None = None,
 ) -> _Search:
     """Run CP-SAT from the warm start, unless the warm start meets the bound or time is up."""
     upper = warm.makespan
@@ -507,7 +522,7 @@ def _search(
         return _Search(warm.solution, True, upper, upper, "not run: the warm start meets the lower bound")
     if clock.expired():
         return _Search(warm.solution, False, None, lower, "not run: time limit")
-    built = build_model(on_grid, instance.placement, warm, lower)
+    built = build_model(on_grid, instance.placement, warm, lower, constrain)
     solver, status = solve_model(built.model, time_limit=clock.remaining(), seed=seed, num_workers=num_workers)
     if status in ("INFEASIBLE", "MODEL_INVALID"):
         # the hint is a solution, so either means a modelling bug
@@ -590,12 +605,38 @@ def cpsat_layers_solver(
         ``num_workers`` is not a positive integer, the times are too large for
         any grid, or CP-SAT rejects the model.
     """
+    return solve_layers(
+        instance, candidate_placements(instance), time_limit=time_limit, seed=seed, num_workers=num_workers
+    )
+
+
+def solve_layers(
+    instance: LayerProblem,
+    placements: list[tuple[str, Placement]],
+    *,
+    constrain: PlacementConstraint | None = None,
+    time_limit: float | None = None,
+    seed: int | None = None,
+    num_workers: int = 2,
+) -> SolverOutput:
+    """:func:`cpsat_layers_solver` with given warm-start placements and extra placement rules.
+
+    Parameters
+    ----------
+    instance
+        The layer problem.
+    placements
+        ``(label, placement)`` candidates for the warm start; each must obey ``constrain``.
+    constrain
+        Extra rules on the placement literals (joint problem only), or ``None``.
+    time_limit, seed, num_workers
+        As for :func:`cpsat_layers_solver`.
+    """
     _check_num_workers(num_workers)
     clock = Deadline(time_limit)
-    placements = candidate_placements(instance)
     grid = grid_below_warm_start(instance, placements)
     on_grid = graph_on_grid(instance.graph, grid)
     warm = warm_start(instance, on_grid, placements)
     lower = lower_bound(on_grid, instance.placement)
-    search = _search(instance, on_grid, warm, lower, clock, seed, num_workers)
+    search = _search(instance, on_grid, warm, lower, clock, seed, num_workers, constrain)
     return _output(grid, on_grid, warm, search)

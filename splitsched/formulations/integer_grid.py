@@ -109,7 +109,7 @@ def exact_grid(times: npt.ArrayLike, scale: int) -> IntegerGrid:
     return IntegerGrid(rounded.astype(np.int64), scale)
 
 
-def floor_grid(times: npt.ArrayLike, max_decimals: int = MAX_FLOOR_DECIMALS) -> IntegerGrid:
+def floor_grid(times: npt.ArrayLike, max_decimals: int = MAX_FLOOR_DECIMALS, multiplicity: int = 1) -> IntegerGrid:
     """``times`` scaled by the finest power of ten that fits and rounded down.
 
     Parameters
@@ -118,6 +118,9 @@ def floor_grid(times: npt.ArrayLike, max_decimals: int = MAX_FLOOR_DECIMALS) -> 
         Non-negative finite times.
     max_decimals
         The finest scale tried is ``10**max_decimals``.
+    multiplicity
+        How many times a model may add up each time (the many-jobs counts model
+        adds a type's time once per job): the total is checked times this.
 
     Returns
     -------
@@ -131,7 +134,7 @@ def floor_grid(times: npt.ArrayLike, max_decimals: int = MAX_FLOOR_DECIMALS) -> 
         If even ``scale = 1`` gives a total above :data:`MAX_SCALED_TOTAL`.
     """
     values = np.asarray(times, dtype=np.float64)
-    total = float(values.sum())
+    total = float(values.sum()) * multiplicity
     longest = float(values.max(initial=0.0))
     for decimals in range(max_decimals, -1, -1):
         scale = 10**decimals
@@ -146,8 +149,10 @@ def floor_grid(times: npt.ArrayLike, max_decimals: int = MAX_FLOOR_DECIMALS) -> 
     )
 
 
-def best_grid(times: npt.ArrayLike, max_decimals: int = MAX_DECIMALS) -> IntegerGrid:
+def best_grid(times: npt.ArrayLike, max_decimals: int = MAX_DECIMALS, multiplicity: int = 1) -> IntegerGrid:
     """The exact grid when one exists within :data:`MAX_SCALED_TOTAL`, else the floored grid.
+
+    ``multiplicity``: see :func:`floor_grid`.
 
     Raises
     ------
@@ -156,6 +161,7 @@ def best_grid(times: npt.ArrayLike, max_decimals: int = MAX_DECIMALS) -> Integer
     """
     scale = exact_scale(times, max_decimals)
     scaled = None if scale is None else np.round(np.asarray(times, dtype=np.float64) * scale)
-    if scaled is not None and scaled.sum() <= MAX_SCALED_TOTAL and scaled.max(initial=0.0) <= MAX_SCALED_TIME:
+    fits = scaled is not None and scaled.sum() * multiplicity <= MAX_SCALED_TOTAL
+    if fits and scaled.max(initial=0.0) <= MAX_SCALED_TIME:
         return exact_grid(times, scale)
-    return floor_grid(times)
+    return floor_grid(times, multiplicity=multiplicity)

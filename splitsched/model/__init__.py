@@ -8,6 +8,7 @@ from splitsched.model.errors import (
     SplitschedError,
 )
 from splitsched.model.flowshop import FlowShop
+from splitsched.model.jobs_problem import CutSet, JobKind, JobsProblem
 from splitsched.model.layer_graph import Layer, LayerGraph, Structure
 from splitsched.model.layer_problem import LayerProblem
 from splitsched.model.link import LinearLink
@@ -18,13 +19,16 @@ from splitsched.model.schedule import Resource, Schedule
 from splitsched.model.solution import FlowShopSolution, LayerSolution, Solution
 from splitsched.model.timeline import TimedOperation, Timeline
 
-Instance = FlowShop | LayerProblem
+Instance = FlowShop | LayerProblem | JobsProblem
 
 __all__ = [
+    "CutSet",
     "FlowShop",
     "FlowShopSolution",
     "Instance",
     "InstanceError",
+    "JobKind",
+    "JobsProblem",
     "Layer",
     "LayerGraph",
     "LayerProblem",

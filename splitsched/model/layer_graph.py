@@ -252,9 +252,10 @@ class LayerGraph:
                 f"graph {self.name or '(unnamed)'} has {count} input-to-sink paths, "
                 f"above the limit of {max_paths}"
             )
-        return list(self._walk_paths())
+        return list(self.iter_paths())
 
-    def _walk_paths(self) -> Iterator[tuple[str, ...]]:
+    def iter_paths(self) -> Iterator[tuple[str, ...]]:
+        """Input-to-sink paths one at a time, depth first, successors in reference order (no cap: count first)."""
         # An explicit stack, not recursion: chains of thousands of layers are common.
         stack = [(self.input_layer,)]
         while stack:

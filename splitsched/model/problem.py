@@ -14,8 +14,11 @@ class Problem(StrEnum):
         Schedule a layer graph under a given placement (S0's P1).
     ``LAYER_JOINT``
         Choose the placement and the schedule of a layer graph together.
+    ``JOBS``
+        Many DNN jobs on one device: every job's placement and one schedule (S1).
     """
 
     FLOWSHOP = "flowshop"
     LAYER_SCHEDULE = "layer-schedule"
     LAYER_JOINT = "layer-joint"
+    JOBS = "jobs"

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from splitsched.formulations.brute_force import _all_placements
+from splitsched.formulations.brute_force import all_placements
 from splitsched.heuristics.partition import (
     DEFAULT_PARTITION,
     PARTITIONERS,
@@ -39,7 +39,7 @@ SOLVERS = {
 
 
 def _optimum(graph: LayerGraph) -> float:
-    return min(no_overlap_latency(placement) for placement in _all_placements(graph, 10_000))
+    return min(no_overlap_latency(placement) for placement in all_placements(graph, 10_000))
 
 
 def _prefix_placements(graph: LayerGraph) -> list[Placement]:
@@ -256,7 +256,7 @@ def test_dsl_picks_the_smallest_optimal_device_set(data: st.DataObject, structur
     graph = data.draw(layer_graphs(max_layers=8, structure=structure))
     device = set(dsl_placement(graph).device_layers)
     optimum = no_overlap_latency(dsl_placement(graph))
-    for placement in _all_placements(graph, 10_000):
+    for placement in all_placements(graph, 10_000):
         if no_overlap_latency(placement) == optimum:
             assert device <= set(placement.device_layers)
 

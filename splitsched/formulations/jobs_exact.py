@@ -1,0 +1,154 @@
+"""Exact solvers of the many-jobs problem (S1 §3–6): ``mip``, ``cpsat`` and ``brute-force``.
+
+- Two stages and one tensor per job: the counts model
+  (:mod:`splitsched.formulations.jobs_counts`), by CBC (``mip``) or CP-SAT
+  (``cpsat``); its size does not depend on the number of jobs.
+- Anything else (three stages, or kinds whose jobs may send several tensors):
+  ``cpsat`` solves the layer-level joint problem on the merged graph
+  (:mod:`splitsched.formulations.cpsat_layers`) with two extra rules: every
+  job's input layer stays on the device, and a job of a ``single`` kind takes
+  one of its single cuts. ``mip`` refuses such instances and says why.
+- ``brute-force`` tries every cut of every job and every schedule of each
+  (tiny instances only).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+from ortools.sat.python import cp_model
+
+from splitsched.formulations.brute_force import (
+    MAX_CANDIDATES,
+    Clock,
+    all_placements,
+    count_schedules,
+    schedules_with_makespan,
+)
+from splitsched.formulations.cpsat_layers import solve_layers
+from splitsched.formulations.jobs_counts import (
+    counts_model_reason,
+    counts_output,
+    cut_types,
+    solve_counts_cpsat,
+    solve_counts_mip,
+)
+from splitsched.heuristics.job_pipeline import allowed_partition, single_cuts
+from splitsched.model.errors import SizeLimitError, SolverError, SplitschedError
+from splitsched.model.jobs_problem import CutSet, JobsProblem
+from splitsched.model.layer_graph import Structure
+from splitsched.model.layer_problem import LayerProblem
+from splitsched.model.placement import Placement
+from splitsched.model.result import SolverOutput, Status
+from splitsched.model.solution import LayerSolution
+
+
+def jobs_mip_solver(instance: JobsProblem, *, time_limit: float | None = None, seed: int | None = None) -> SolverOutput:
+    """The counts model with CBC.
+
+    Raises
+    ------
+    SolverError
+        If the counts model does not apply (three stages, or jobs that may send several tensors).
+    """
+    reason = counts_model_reason(instance)
+    if reason is not None:
+        raise SolverError(f"mip: solves many-jobs instances with the counts model only, and {reason}; use cpsat")
+    types = cut_types(instance)
+    counts, bound, proven, log = solve_counts_mip(instance, types, time_limit=time_limit, seed=seed)
+    return counts_output(instance, types, counts, bound, proven, log, {"model": "counts", "backend": "cbc"})
+
+
+def jobs_cpsat_solver(
+    instance: JobsProblem, *, time_limit: float | None = None, seed: int | None = None, num_workers: int = 2
+) -> SolverOutput:
+    """The counts model with CP-SAT where it applies, else the merged layer-level model."""
+    if counts_model_reason(instance) is None:
+        types = cut_types(instance)
+        counts, bound, proven, log = solve_counts_cpsat(
+            instance, types, time_limit=time_limit, seed=seed, num_workers=num_workers
+        )
+        return counts_output(instance, types, counts, bound, proven, log, {"model": "counts", "backend": "cpsat"})
+    merged = LayerProblem(instance.merged_graph)
+    output = solve_layers(
+        merged, warm_placements(instance), constrain=job_rules(instance),
+        time_limit=time_limit, seed=seed, num_workers=num_workers,
+    )  # fmt: skip
+    return SolverOutput(output.status, output.solution, output.objective, output.bound, output.log,
+                        {**output.metadata, "model": "merged-layers"})  # fmt: skip
+
+
+def job_rules(problem: JobsProblem):
+    """CP-SAT rules on the merged graph's placement literals (see the module docstring)."""
+
+    def constrain(model: cp_model.CpModel, on_device: dict) -> None:
+        for j, job in enumerate(problem.jobs):
+            kind, graph = problem.kinds[job.kind], problem.stage_graphs[job.kind]
+            model.add(on_device[problem.layer_name(j, graph.input_layer)] == 1)
+            if kind.cuts is CutSet.SINGLE and graph.structure is not Structure.LINE:
+                cuts = single_cuts(graph)
+                chosen = [model.new_bool_var(f"cut_{j}_{c}") for c in range(len(cuts))]
+                model.add_exactly_one(chosen)
+                for name in graph.names:
+                    holding = [chosen[c] for c, cut in enumerate(cuts) if cut.placement.on_device(name)]
+                    model.add(on_device[problem.layer_name(j, name)] == sum(holding))
+
+    return constrain
+
+
+def warm_placements(problem: JobsProblem) -> list[tuple[str, Placement]]:
+    """Merged placements of the partition baselines (each within the kinds' cut sets)."""
+    found: dict[tuple, tuple[str, Placement]] = {}
+    for partition in ("local-only", "dsl", "neurosurgeon", "remote-only"):
+        try:
+            cuts = [allowed_partition(problem.kinds[job.kind], problem.stage_graphs[job.kind], partition)
+                    for job in problem.jobs]  # fmt: skip
+        except SplitschedError:
+            continue
+        placement = problem.merge_placements(cuts)
+        found.setdefault(placement.sides, (partition, placement))
+    return list(found.values())
+
+
+def jobs_brute_force(
+    instance: JobsProblem, *, time_limit: float | None = None, max_candidates: int = MAX_CANDIDATES
+) -> SolverOutput:
+    """Every allowed cut of every job, and every schedule of each; the best makespan.
+
+    Raises
+    ------
+    SizeLimitError
+        If there are more than ``max_candidates`` (placement, schedule) pairs.
+    """
+    options = [_job_cuts(instance, k, max_candidates) for k in range(len(instance.kinds))]
+    choices = itertools.product(*(options[job.kind] for job in instance.jobs))
+    placements = []
+    total = 0
+    for choice in choices:
+        placement = instance.merge_placements(list(choice))
+        total += count_schedules(placement)
+        if total > max_candidates:
+            raise SizeLimitError(
+                f"brute-force: more than {max_candidates} candidate schedules for {instance.n_jobs} jobs; "
+                "raise max_candidates or use mip or cpsat"
+            )
+        placements.append(placement)
+    clock = Clock(time_limit)
+    best, best_solution = math.inf, None
+    for placement in placements:
+        for makespan, schedule in schedules_with_makespan(placement, clock):
+            if makespan < best:
+                best, best_solution = makespan, LayerSolution(placement, schedule)
+        if clock.expired:
+            break
+    status = Status.TIME_LIMIT if clock.expired else Status.OPTIMAL
+    return SolverOutput(status, best_solution, best, best if status is Status.OPTIMAL else None)
+
+
+def _job_cuts(problem: JobsProblem, k: int, max_candidates: int) -> list[Placement]:
+    kind, graph = problem.kinds[k], problem.stage_graphs[k]
+    if kind.cuts is CutSet.SINGLE:
+        return [cut.placement for cut in single_cuts(graph)]
+    return all_placements(graph, max_candidates)
+
