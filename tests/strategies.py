@@ -19,7 +19,17 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from splitsched.model import FlowShop, Layer, LayerGraph, Placement, Schedule, Side, Structure
+from splitsched.model import (
+    FlowShop,
+    JobKind,
+    JobsProblem,
+    Layer,
+    LayerGraph,
+    Placement,
+    Schedule,
+    Side,
+    Structure,
+)
 
 MAX_TIME = 10
 """Largest compute or transmission time drawn (ms)."""
@@ -230,3 +240,27 @@ def scheduled_placements(
     """A random graph, placement and feasible schedule, as ``(placement, schedule)``."""
     placement = draw(placed_graphs(max_layers, structure))
     return placement, draw(schedules(placement))
+
+
+# -- many jobs ----------------------------------------------------------------------
+@st.composite
+def jobs_problems(
+    draw: st.DrawFn,
+    max_kinds: int = 2,
+    max_count: int = 3,
+    max_layers: int = 4,
+    structure: str | Structure | None = Structure.LINE,
+    stages: int | None = 2,
+    cuts: str | None = "any",
+) -> JobsProblem:
+    """A random :class:`JobsProblem`: up to ``max_kinds`` kinds of random graphs, ``1..max_count`` copies each.
+
+    ``stages`` and ``cuts`` ``None`` draw them too.
+    """
+    n_kinds = draw(st.integers(1, max_kinds))
+    kinds = []
+    for k in range(n_kinds):
+        graph = draw(layer_graphs(max_layers, structure))
+        kind_cuts = cuts if cuts is not None else draw(st.sampled_from(["any", "single"]))
+        kinds.append(JobKind(graph, draw(st.integers(1, max_count)), kind_cuts, name=f"k{k}"))
+    return JobsProblem(tuple(kinds), stages if stages is not None else draw(st.sampled_from([2, 3])), "jobs")

@@ -116,16 +116,16 @@ def start_counts(problem: JobsProblem, types: Sequence[CutType]) -> list[int]:
 def counts_mip(problem: JobsProblem, types: Sequence[CutType], start: Sequence[int]) -> tuple[MipModel, list]:
     """The counts model as a PuLP MIP; returns the model and the ``n_t`` variables."""
     mip = pulp.LpProblem("jobs_counts", pulp.LpMinimize)
-    n = [pulp.LpVariable(f"n_{t}", 0, problem.kinds[ct.kind].count, cat="Integer") for t, ct in enumerate(types)]
-    used = [pulp.LpVariable(f"y_{t}", cat="Binary") for t in range(len(types))]
-    makespan = pulp.LpVariable("makespan", 0)
+    n = [mip.add_variable(f"n_{t}", 0, problem.kinds[ct.kind].count, cat=pulp.LpInteger) for t, ct in enumerate(types)]
+    used = [mip.add_variable(f"y_{t}", cat=pulp.LpBinary) for t in range(len(types))]
+    makespan = mip.add_variable("makespan", 0)
     mip += makespan
     for k, kind in enumerate(problem.kinds):
         mip += pulp.lpSum(n[t] for t, ct in enumerate(types) if ct.kind == k) == kind.count, f"count_{k}"
     f = [ct.cut.device_time for ct in types]
     g = [ct.cut.tx_time for ct in types]
-    before = [pulp.LpVariable(f"before_{t}", 0) for t in range(len(types))]
-    after = [pulp.LpVariable(f"after_{t}", 0) for t in range(len(types))]
+    before = [mip.add_variable(f"before_{t}", 0) for t in range(len(types))]
+    after = [mip.add_variable(f"after_{t}", 0) for t in range(len(types))]
     for t, ct in enumerate(types):
         count = problem.kinds[ct.kind].count
         mip += n[t] <= count * used[t], f"used_{t}"
