@@ -59,7 +59,7 @@ returned, with the proven bound).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -102,7 +102,9 @@ def layer_times(graph: LayerGraph) -> npt.NDArray[np.float64]:
 
 
 def grid_below_warm_start(
-    instance: LayerProblem, placements: list[tuple[str, Placement]] | None = None
+    instance: LayerProblem,
+    placements: list[tuple[str, Placement]] | None = None,
+    solutions: Sequence[tuple[str, LayerSolution]] = (),
 ) -> IntegerGrid:
     """The exact grid of the instance's times if there is one; else a floored grid of them cut to a known makespan.
 
@@ -112,13 +114,13 @@ def grid_below_warm_start(
     matter, not, say, a 4-second upload of the raw input over 3G that no good
     schedule makes (see :data:`~splitsched.formulations.integer_grid.MAX_SCALED_TIME`).
     Cutting only lowers times, so the floored model stays a relaxation.
-    ``placements`` are the warm start's candidates (:func:`candidate_placements` by default).
+    ``placements`` and ``solutions`` are the warm start's candidates (:func:`candidate_placements` by default).
     """
     times = layer_times(instance.graph)
     grid = best_grid(times)
     if grid.exact:
         return grid
-    ceiling = warm_start(instance, instance.graph, placements).timeline.makespan
+    ceiling = warm_start(instance, instance.graph, placements, solutions).timeline.makespan
     return floor_grid(np.minimum(times, ceiling))
 
 
@@ -169,20 +171,27 @@ class WarmStart:
 
 
 def warm_start(
-    instance: LayerProblem, on_grid: LayerGraph, placements: list[tuple[str, Placement]] | None = None
+    instance: LayerProblem,
+    on_grid: LayerGraph,
+    placements: list[tuple[str, Placement]] | None = None,
+    solutions: Sequence[tuple[str, LayerSolution]] = (),
 ) -> WarmStart:
-    """The best (on the grid, first on ties) of two schedules for each candidate placement.
+    """The best (on the grid, first on ties) of two schedules for each candidate placement, and of ``solutions``.
 
     ``placements`` defaults to :func:`candidate_placements`; the solver computes
     them once (the DSL min-cut among them) for both of its warm-start passes.
+    ``solutions`` are complete schedules from elsewhere (a heuristic's), labelled.
     """
+    candidates = [
+        (f"{rule}/{how}", LayerSolution(placement, schedule))
+        for rule, placement in (placements if placements is not None else candidate_placements(instance))
+        for how, schedule in _candidate_schedules(placement)
+    ]
     best: WarmStart | None = None
-    for rule, placement in placements if placements is not None else candidate_placements(instance):
-        for how, schedule in _candidate_schedules(placement):
-            solution = LayerSolution(placement, schedule)
-            timeline = _simulate_on(on_grid, solution)
-            if best is None or timeline.makespan < best.timeline.makespan:
-                best = WarmStart(solution, f"{rule}/{how}", timeline)
+    for label, solution in [*candidates, *solutions]:
+        timeline = _simulate_on(on_grid, solution)
+        if best is None or timeline.makespan < best.timeline.makespan:
+            best = WarmStart(solution, label, timeline)
     assert best is not None, "candidate_placements never returns an empty list"
     return best
 
@@ -615,11 +624,12 @@ def solve_layers(
     placements: list[tuple[str, Placement]],
     *,
     constrain: PlacementConstraint | None = None,
+    solutions: Sequence[tuple[str, LayerSolution]] = (),
     time_limit: float | None = None,
     seed: int | None = None,
     num_workers: int = 2,
 ) -> SolverOutput:
-    """:func:`cpsat_layers_solver` with given warm-start placements and extra placement rules.
+    """:func:`cpsat_layers_solver` with given warm-start candidates and extra placement rules.
 
     Parameters
     ----------
@@ -629,14 +639,16 @@ def solve_layers(
         ``(label, placement)`` candidates for the warm start; each must obey ``constrain``.
     constrain
         Extra rules on the placement literals (joint problem only), or ``None``.
+    solutions
+        Complete ``(label, solution)`` candidates for the warm start; each must obey ``constrain``.
     time_limit, seed, num_workers
         As for :func:`cpsat_layers_solver`.
     """
     _check_num_workers(num_workers)
     clock = Deadline(time_limit)
-    grid = grid_below_warm_start(instance, placements)
+    grid = grid_below_warm_start(instance, placements, solutions)
     on_grid = graph_on_grid(instance.graph, grid)
-    warm = warm_start(instance, on_grid, placements)
+    warm = warm_start(instance, on_grid, placements, solutions)
     lower = lower_bound(on_grid, instance.placement)
     search = _search(instance, on_grid, warm, lower, clock, seed, num_workers, constrain)
     return _output(grid, on_grid, warm, search)

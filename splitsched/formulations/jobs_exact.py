@@ -7,7 +7,10 @@
   ``cpsat`` solves the layer-level joint problem on the merged graph
   (:mod:`splitsched.formulations.cpsat_layers`) with two extra rules: every
   job's input layer stays on the device, and a job of a ``single`` kind takes
-  one of its single cuts. ``mip`` refuses such instances and says why.
+  one of its single cuts. Its warm start is the best of the partition
+  baselines' placements and ``cut-mix``'s schedule. Its bound is the better of CP-SAT's and a
+  Lagrangian load bound (:mod:`splitsched.formulations.jobs_bounds`). ``mip``
+  refuses such instances and says why.
 - ``brute-force`` tries every cut of every job and every schedule of each
   (tiny instances only).
 """
@@ -19,6 +22,7 @@ import math
 
 from ortools.sat.python import cp_model
 
+from splitsched.deadline import Deadline
 from splitsched.formulations.brute_force import (
     MAX_CANDIDATES,
     Clock,
@@ -27,7 +31,10 @@ from splitsched.formulations.brute_force import (
     schedules_with_makespan,
 )
 from splitsched.formulations.cpsat_layers import solve_layers
+from splitsched.formulations.cut_mix import cut_mix_solver
+from splitsched.formulations.jobs_bounds import load_bound
 from splitsched.formulations.jobs_counts import (
+    RELATIVE_TOLERANCE,
     counts_model_reason,
     counts_output,
     cut_types,
@@ -70,13 +77,31 @@ def jobs_cpsat_solver(
             instance, types, time_limit=time_limit, seed=seed, num_workers=num_workers
         )
         return counts_output(instance, types, counts, bound, proven, log, {"model": "counts", "backend": "cpsat"})
+    clock = Deadline(time_limit)
+    loads = load_bound(instance)
+    mix_limit = CUT_MIX_SHARE * time_limit if time_limit is not None else None
+    mix = cut_mix_solver(instance, time_limit=mix_limit, seed=seed)
     merged = LayerProblem(instance.merged_graph)
     output = solve_layers(
-        merged, warm_placements(instance), constrain=job_rules(instance),
-        time_limit=time_limit, seed=seed, num_workers=num_workers,
+        merged, warm_placements(instance), constrain=job_rules(instance), solutions=[("cut-mix", mix.solution)],
+        time_limit=clock.remaining(), seed=seed, num_workers=num_workers,
     )  # fmt: skip
-    return SolverOutput(output.status, output.solution, output.objective, output.bound, output.log,
-                        {**output.metadata, "model": "merged-layers"})  # fmt: skip
+    return with_load_bound(output, loads)
+
+
+def with_load_bound(output: SolverOutput, loads: float) -> SolverOutput:
+    """``output`` with the better of its bound and the load bound; optimal when the objective meets it."""
+    bound = loads if output.bound is None else max(output.bound, loads)
+    status = output.status
+    objective = output.objective
+    if objective is not None and math.isclose(objective, bound, rel_tol=RELATIVE_TOLERANCE, abs_tol=1e-9):
+        status, bound = Status.OPTIMAL, min(bound, objective)
+    metadata = {**output.metadata, "model": "merged-layers", "load_bound": loads}
+    return SolverOutput(status, output.solution, objective, bound, output.log, metadata)
+
+
+CUT_MIX_SHARE = 0.2
+"""Share of the time limit the merged model gives ``cut-mix`` for its warm start."""
 
 
 def job_rules(problem: JobsProblem):

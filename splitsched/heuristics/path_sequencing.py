@@ -162,7 +162,7 @@ def schedule_from_job_order(placement: Placement, jobs: Sequence[PathJob], order
     device = priority_topological_order(graph.digraph.subgraph(placement.device_layers), device_key)
     device_position = {name: i for i, name in enumerate(device)}
     link = tuple(sorted(placement.crossing_tensors, key=lambda t: (tensor_rank[t], device_position[t])))
-    server_key = _server_keys(placement, tensor_rank, position)
+    server_key = server_keys(placement, tensor_rank, position)
     server = priority_topological_order(graph.digraph.subgraph(placement.server_layers), server_key)
     return Schedule(device, link, server)
 
@@ -219,7 +219,7 @@ def _server_branches(placement: Placement) -> dict[str, tuple[str, ...]]:
     return {tensor: tuple(names) for tensor, names in branches.items()}
 
 
-def _server_keys(
+def server_keys(
     placement: Placement, tensor_rank: dict[str, int], position: dict[str, int]
 ) -> dict[str, tuple[int, int]]:
     """A server layer goes where its last needed tensor's first job stands."""

@@ -35,21 +35,20 @@ Decisions the paper leaves open (documented in ``docs/claims.md``):
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Sequence
+from functools import lru_cache
 
 import networkx as nx
 
 from splitsched.heuristics.job_pipeline import Cut, allowed_partition, job_level_output, single_cuts
-from splitsched.heuristics.layer_schedule import layer_output, schedule_from_device_order
-from splitsched.heuristics.partition import DEFAULT_PARTITION
-from splitsched.heuristics.path_sequencing import (
-    device_paths,
-    johnson_two_stage,
-    paths_flowshop,
-    schedule_from_job_order,
+from splitsched.heuristics.layer_schedule import (
+    layer_output,
+    priority_topological_order,
+    schedule_from_device_order,
 )
+from splitsched.heuristics.partition import DEFAULT_PARTITION
+from splitsched.heuristics.path_sequencing import server_keys
 from splitsched.heuristics.s1_layer_level import alg4_device_order
 from splitsched.heuristics.s1_tree import alg5_schedule_list
 from splitsched.model.errors import SizeLimitError, SolverError
@@ -57,6 +56,7 @@ from splitsched.model.jobs_problem import CutSet, JobsProblem
 from splitsched.model.layer_graph import LayerGraph, Structure
 from splitsched.model.placement import Placement
 from splitsched.model.result import SolverOutput
+from splitsched.model.schedule import Schedule
 
 DEFAULT_MAX_PATHS = 1_000_000
 """Cap on the input-to-sink paths Alg. 3 and §6 cut, per kind (GoogLeNet has 262 144)."""
@@ -150,7 +150,7 @@ def path_cut_points(graph: LayerGraph, count: int, max_paths: int, who: str) -> 
             f"{who}: graph {graph.name or '(unnamed)'} has {n_paths} input-to-sink paths, above "
             f"max_paths={max_paths} (raise it with --option max_paths=N)"
         )
-    choices = {_path_choice(graph, path) for path in graph.iter_paths()}
+    choices = path_choices(graph)
     points: list[set[str]] = [set() for _ in range(count)]
     for left, right, ratio in choices:
         at_left = copies_at_left(count, ratio) if left is not None else 0
@@ -159,14 +159,30 @@ def path_cut_points(graph: LayerGraph, count: int, max_paths: int, who: str) -> 
     return points
 
 
-def _path_choice(graph: LayerGraph, path: tuple[str, ...]) -> tuple[str | None, str, int]:
+@lru_cache(maxsize=16)
+def path_choices(graph: LayerGraph) -> frozenset[tuple[str | None, str, int]]:
+    """Alg. 2's outcome on every input-to-sink path, without repeats (GoogLeNet: 262 144 paths, a few distinct)."""
+    device = {layer.name: layer.device_time for layer in graph.layers}
+    tx = {layer.name: layer.tx_time for layer in graph.layers}
+    return frozenset(_path_choice(path, device, tx) for path in graph.iter_paths())
+
+
+def _path_choice(
+    path: tuple[str, ...], device: dict[str, float], tx: dict[str, float]
+) -> tuple[str | None, str, int]:
     """Alg. 2 on one path, clustered: (layer of cut ``l - 1`` or ``None``, layer of cut ``l``, ratio)."""
-    device = list(itertools.accumulate(graph.layer(name).device_time for name in path))
-    tx = [graph.layer(name).tx_time for name in path[:-1]] + [0.0]
-    kept = [i for i in range(len(path)) if i == 0 or tx[i] < min(tx[:i])]
-    crossing, ratio = binary_search_cut([device[i] for i in kept], [tx[i] for i in kept])
-    left = path[kept[crossing - 1]] if crossing > 0 else None
-    return left, path[kept[crossing]], ratio
+    kept, device_times, tx_times = [], [], []
+    done, least = 0.0, math.inf
+    for i, name in enumerate(path):
+        done += device[name]
+        sent = tx[name] if i < len(path) - 1 else 0.0
+        if sent < least:
+            kept.append(name)
+            device_times.append(done)
+            tx_times.append(sent)
+            least = sent
+    crossing, ratio = binary_search_cut(device_times, tx_times)
+    return (kept[crossing - 1] if crossing > 0 else None), kept[crossing], ratio
 
 
 def closure_placement(graph: LayerGraph, points: set[str]) -> Placement:
@@ -216,16 +232,91 @@ def s1_jps_solver(instance: JobsProblem, *, max_paths: int = DEFAULT_MAX_PATHS) 
     Raises
     ------
     SizeLimitError
-        More than ``max_paths`` paths in a kind's graph or on the merged device side.
+        More than ``max_paths`` input-to-sink paths in a kind's graph.
     """
     _check_any_cuts(instance, "s1-jps")
     cuts = path_cut_jobs(instance, max_paths, "s1-jps")
     placement = instance.merge_placements([cut.placement for cut in cuts])
-    jobs = device_paths(placement, max_paths, who="s1-jps")
-    order = johnson_two_stage(paths_flowshop(jobs, 2))
-    output = job_level_output(instance, cuts)
-    schedule = schedule_from_job_order(placement, jobs, order)
-    return layer_output(placement, schedule, cuts=output.metadata["cuts"], paths=len(jobs))
+    counts = job_level_output(instance, cuts).metadata["cuts"]
+    return layer_output(placement, johnson_paths_schedule(placement), cuts=counts)
+
+
+# -- the "modified Alg. 1" without listing the paths ----------------------------------
+PathKey = tuple[int, float]
+"""Johnson's rank of a path job: ``(0, f)`` when ``f < g``, else ``(1, -g)``; smaller goes first."""
+
+
+def johnson_paths_schedule(placement: Placement) -> Schedule:
+    """S1 §5.3's modified Alg. 1 on the device-side paths, computed without listing them.
+
+    :func:`~splitsched.heuristics.path_sequencing.schedule_from_job_order` with
+    Johnson's order on ``(p1, p2)`` gives each layer the rank of the first path
+    that holds it, each tensor the rank of the first path that ends at it. Those
+    first paths are known without listing the paths (GoogLeNet's device side can
+    have millions): all paths to an end ``e`` share ``g = tx(e)`` (0 for a device
+    leaf), so the first of them is the one with the least device time when that
+    path is communication-heavy, and any of them otherwise. A layer ``v`` takes
+    the best key over the ends it reaches, with ``f`` = least device time to
+    ``v`` plus least device time from ``v`` to the end. Paths with equal keys
+    (Alg. 1's ties, left open by the paper) are ordered by topological position.
+    """
+    graph = placement.graph
+    position = {name: i for i, name in enumerate(graph.topological_order)}
+    heads = _least_device_time_to(placement)
+    layer_key: dict[str, tuple[PathKey, int]] = {}
+    tensor_key: dict[str, PathKey] = {}
+    crossing = set(placement.crossing_tensors)
+    for end in _path_ends(placement):
+        sent = graph.layer(end).tx_time if end in crossing else 0.0
+        for name, tail in _least_device_time_from(placement, end).items():
+            key = _path_key(heads[name] + tail, sent)
+            if name not in layer_key or key < layer_key[name][0]:
+                layer_key[name] = (key, position[name])
+        if end in crossing:
+            tensor_key[end] = _path_key(heads[end], sent)
+    device = priority_topological_order(graph.digraph.subgraph(placement.device_layers), layer_key)
+    device_position = {name: i for i, name in enumerate(device)}
+    link = tuple(sorted(crossing, key=lambda t: (tensor_key[t], device_position[t])))
+    server_key = server_keys(placement, tensor_key, position)
+    server = priority_topological_order(graph.digraph.subgraph(placement.server_layers), server_key)
+    return Schedule(device, link, server)
+
+
+def _path_key(device_time: float, tx_time: float) -> PathKey:
+    return (0, device_time) if device_time < tx_time else (1, -tx_time)
+
+
+def _path_ends(placement: Placement) -> list[str]:
+    """Crossing tensors and device layers that feed no device layer, in reference order."""
+    crossing = set(placement.crossing_tensors)
+    return [
+        name for name in placement.device_layers
+        if name in crossing or not any(placement.on_device(s) for s in placement.graph.successors(name))
+    ]  # fmt: skip
+
+
+def _least_device_time_to(placement: Placement) -> dict[str, float]:
+    """Least device time of a device path from the input layer to each device layer, both included."""
+    graph = placement.graph
+    heads: dict[str, float] = {}
+    for name in graph.topological_order:
+        if placement.on_device(name):
+            before = [heads[u] for u in graph.predecessors(name)]
+            heads[name] = graph.layer(name).device_time + min(before, default=0.0)
+    return heads
+
+
+def _least_device_time_from(placement: Placement, end: str) -> dict[str, float]:
+    """For every device ancestor ``v`` of ``end`` (and ``end``), the least device time after ``v`` up to ``end``."""
+    graph = placement.graph
+    tails = {end: 0.0}
+    order = graph.topological_order
+    for name in reversed(order[: order.index(end) + 1]):
+        if name in tails:
+            through = tails[name] + graph.layer(name).device_time
+            for source in graph.predecessors(name):
+                tails[source] = min(through, tails.get(source, math.inf))
+    return tails
 
 
 def s1_hps_solver(instance: JobsProblem, *, max_paths: int = DEFAULT_MAX_PATHS) -> SolverOutput:

@@ -2,16 +2,42 @@
 
 from __future__ import annotations
 
+import random
+from dataclasses import replace
+
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from splitsched import solve
 from splitsched.heuristics.job_pipeline import single_cuts
-from splitsched.heuristics.s1_jobs import binary_search_cut, clustered, copies_at_left, path_cut_points
-from splitsched.model import JobKind, JobsProblem, Layer, LayerGraph, SolverError, Status, Structure
+from splitsched.heuristics.path_sequencing import (
+    device_paths,
+    johnson_two_stage,
+    paths_flowshop,
+    schedule_from_job_order,
+)
+from splitsched.heuristics.s1_jobs import (
+    binary_search_cut,
+    clustered,
+    copies_at_left,
+    johnson_paths_schedule,
+    path_cut_points,
+)
+from splitsched.model import (
+    JobKind,
+    JobsProblem,
+    Layer,
+    LayerGraph,
+    Placement,
+    SolverError,
+    Status,
+    Structure,
+)
 from splitsched.model.errors import SizeLimitError
+from splitsched.simulate import simulate_layers
 from tests.model.test_jobs_problem import block, chain
-from tests.strategies import jobs_problems
+from tests.strategies import jobs_problems, placed_graphs
 
 
 def test_binary_search_finds_the_leftmost_crossing_when_f_minus_g_is_monotone():
@@ -86,3 +112,21 @@ def test_heuristics_on_dags_give_feasible_checked_schedules(solver, problem):
 def test_hps_schedules_a_tree_device_side_with_alg5():
     problem = JobsProblem((JobKind(chain(), 2),))
     assert solve(problem, "s1-hps").metadata["scheduler"] == "alg5"
+
+
+@settings(max_examples=60, deadline=None)
+@given(placement=placed_graphs(max_layers=8, structure=Structure.DAG), seed=st.integers(0, 10**6))
+def test_path_free_jps_schedule_equals_listing_the_paths(placement, seed):
+    # Distinct random times leave Johnson's rule one kind of tie: paths to one end share its g, and
+    # listing breaks their tie by path index, the path-free schedule by topological position. Those
+    # layers all precede the end's tensor either way, so the makespans agree, not always the orders.
+    rng = random.Random(seed)
+    graph = LayerGraph(
+        tuple(replace(layer, device_time=0.0 if layer.name == placement.graph.input_layer else rng.random(),
+                      tx_time=rng.random()) for layer in placement.graph.layers)
+    )
+    placement = Placement(graph, placement.sides)
+    jobs = device_paths(placement, 10_000)
+    listed = schedule_from_job_order(placement, jobs, johnson_two_stage(paths_flowshop(jobs, 2)))
+    path_free = johnson_paths_schedule(placement)
+    assert simulate_layers(placement, path_free).makespan == simulate_layers(placement, listed).makespan
