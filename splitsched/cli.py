@@ -16,12 +16,22 @@ from splitsched.cli_instances import add_instance_commands
 from splitsched.io.instance import read_instance
 from splitsched.model.errors import SplitschedError
 from splitsched.model.flowshop import FlowShop
+from splitsched.model.jobs_problem import SOURCE, JobsProblem
 from splitsched.model.layer_problem import LayerProblem
 from splitsched.model.result import Result, Status
 from splitsched.model.solution import FlowShopSolution, LayerSolution
+from splitsched.plotting.job_timeline import job_level_timeline
 from splitsched.registry import solve, solvers
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
+
+Instance = FlowShop | LayerProblem | JobsProblem
+
+MAX_GANTT_JOBS = 200
+"""Most jobs ``gantt`` draws: beyond, the chart is unreadable and takes many seconds (20 s for 1000 jobs)."""
+
+_SHOWN_JOBS = 20
+"""Jobs listed per lane in the text summary of a many-jobs solution (``--json`` has them all)."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -45,7 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_solver_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("instance", help="instance file: Taillard text (flow shop) or splitsched/layers-v1 JSON")
+    parser.add_argument(
+        "instance",
+        help="instance file: Taillard text (flow shop), splitsched/layers-v1 or splitsched/jobs-v1 JSON",
+    )
     parser.add_argument("--solver", required=True, help="registered solver name (see `splitsched solvers`)")
     parser.add_argument("--time-limit", type=float, default=None, metavar="S", help="seconds for the solver")
     parser.add_argument("--seed", type=int, default=None, metavar="N", help="random seed")
@@ -69,7 +82,11 @@ def _add_solvers(commands: Any) -> None:
 
 
 def _add_gantt(commands: Any) -> None:
-    parser = commands.add_parser("gantt", help="solve, then draw the schedule as a Gantt chart")
+    parser = commands.add_parser(
+        "gantt",
+        help="solve, then draw the schedule as a Gantt chart "
+        f"(jobs files: one bar per job, at most {MAX_GANTT_JOBS} jobs)",
+    )
     _add_solver_arguments(parser)
     parser.add_argument("-o", "--output", required=True, metavar="FILE.png", help="image file to write")
     parser.set_defaults(handler=_cmd_gantt)
@@ -94,8 +111,9 @@ def _parse_options(pairs: Sequence[str]) -> dict[str, Any]:
     return options
 
 
-def _solve_from_args(args: argparse.Namespace) -> tuple[FlowShop | LayerProblem, Result]:
-    instance = read_instance(args.instance)
+def _solve_from_args(args: argparse.Namespace, instance: Instance | None = None) -> tuple[Instance, Result]:
+    if instance is None:
+        instance = read_instance(args.instance)
     options = _parse_options(args.option)
     result = solve(instance, args.solver, time_limit=args.time_limit, seed=args.seed, **options)
     return instance, result
@@ -136,12 +154,20 @@ def _cmd_gantt(args: argparse.Namespace) -> int:
     from splitsched.plotting.gantt import plot_gantt
     from splitsched.simulate import evaluate
 
-    instance, result = _solve_from_args(args)
+    instance = read_instance(args.instance)
+    if isinstance(instance, JobsProblem) and instance.n_jobs > MAX_GANTT_JOBS:
+        raise SplitschedError(
+            f"{args.instance}: {instance.n_jobs} jobs are too many for a Gantt chart "
+            f"(at most {MAX_GANTT_JOBS}); use `splitsched solve` instead"
+        )
+    instance, result = _solve_from_args(args, instance)
     if result.solution is None:
         print(format_result(instance, result))
         return EXIT_INTERNAL if result.status is Status.ERROR else EXIT_BAD_INPUT
     timeline = evaluate(instance, result.solution)
     title = f"{instance.name or 'instance'}: {result.solver} ({result.status}), makespan {timeline.makespan:g}"
+    if isinstance(instance, JobsProblem):
+        timeline = job_level_timeline(instance, timeline)
     ax = plot_gantt(timeline, title=title)
     try:
         ax.figure.savefig(args.output, dpi=120, bbox_inches="tight")
@@ -162,7 +188,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def format_result(instance: FlowShop | LayerProblem, result: Result) -> str:
+def format_result(instance: Instance, result: Result) -> str:
     """A short human-readable summary of ``result``."""
     lines = [
         f"instance   {instance.name or '(unnamed)'} ({_describe(instance)})",
@@ -172,13 +198,36 @@ def format_result(instance: FlowShop | LayerProblem, result: Result) -> str:
         f"bound      {_number(result.bound)}",
         f"runtime    {result.runtime_s:.3f} s",
     ]
+    if isinstance(instance, JobsProblem) and isinstance(result.solution, LayerSolution):
+        return "\n".join(lines + _describe_jobs_solution(instance, result.solution))
     return "\n".join(lines + _describe_solution(result))
 
 
-def _describe(instance: FlowShop | LayerProblem) -> str:
+def _describe(instance: Instance) -> str:
     if isinstance(instance, FlowShop):
         return f"flow shop, {instance.n_jobs} jobs x {instance.n_stages} stages"
+    if isinstance(instance, JobsProblem):
+        kinds = ", ".join(f"{kind.name} x{kind.count}" for kind in instance.kinds)
+        return f"{instance.problem}, {instance.n_jobs} jobs ({kinds}), {instance.stages} stages"
     return f"{instance.problem}, {len(instance.graph)} layers, {instance.graph.structure}"
+
+
+def _describe_jobs_solution(problem: JobsProblem, solution: LayerSolution) -> list[str]:
+    """Each lane's job order (the first few jobs) and how many jobs of each kind take each cut."""
+    from splitsched.heuristics.job_pipeline import Cut, cut_counts
+
+    job_of = problem.job_of_layer
+    lanes = solution.schedule.as_dict()
+    lines = []
+    for lane in ("device", "link", "server")[: problem.stages]:
+        order = list(dict.fromkeys(job_of[name] for name in lanes[lane] if name != SOURCE))
+        more = f" ... (+{len(order) - _SHOWN_JOBS} more)" if len(order) > _SHOWN_JOBS else ""
+        lines.append(f"{lane:<10} " + " ".join(order[:_SHOWN_JOBS]) + more)
+    placements = problem.job_placements(solution.placement)
+    cuts = cut_counts(problem, [Cut.of(placement) for placement in placements])
+    for kind, counts in cuts.items():
+        lines.append(f"cuts       {kind}: " + ", ".join(f"{label} x{n}" for label, n in counts.items()))
+    return lines
 
 
 def _describe_solution(result: Result) -> list[str]:

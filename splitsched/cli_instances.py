@@ -1,4 +1,5 @@
-"""CLI commands that make instances: ``models``, ``presets``, ``scenario``, ``generate``, ``import-csv``."""
+"""CLI commands that make instances: ``models``, ``presets``, ``scenario``, ``jobs``, ``generate``,
+``import-csv``."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from typing import Any
 import pandas as pd
 
 from splitsched.instances.generate import GENERATORS, generate
-from splitsched.io.instance import write_instance
+from splitsched.io.instance import write_instance, write_text
+from splitsched.io.jobs_json import format_jobs, model_jobs_to_dict
 from splitsched.io.layers_csv import read_layers_csv
 from splitsched.io.layers_json import format_layers
 from splitsched.io.profile_json import read_profile
+from splitsched.model.errors import SplitschedError
 from splitsched.model.flowshop import FlowShop
 from splitsched.model.layer_problem import LayerProblem
 from splitsched.profiles.models import load_model, model_names
@@ -49,6 +52,25 @@ def add_instance_commands(commands: Any) -> None:
     parser.add_argument("--network", required=True, help="network preset: 3g, 4g, wifi, s3-shannon")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the splitsched/layers-v1 file here (default: stdout)")
     parser.set_defaults(handler=_cmd_scenario)
+
+    parser = commands.add_parser("jobs", help="jobs of shipped models on one device: a splitsched/jobs-v1 file")
+    parser.add_argument(
+        "models", nargs="+", metavar="MODEL[:COUNT]", help="shipped model and its number of jobs (default 1)"
+    )
+    parser.add_argument("--device", required=True, help="device preset (see `splitsched presets`)")
+    parser.add_argument("--server", default=DEFAULT_SERVER, help=f"server preset (default {DEFAULT_SERVER})")
+    parser.add_argument("--network", required=True, help="network preset: 3g, 4g, wifi, s3-shannon")
+    parser.add_argument(
+        "--stages", type=int, choices=(2, 3), default=2, help="2 (S1: server time ignored; default) or 3"
+    )
+    parser.add_argument(
+        "--cuts", choices=("any", "single"), default="any", help="placements a job may take (default any)"
+    )
+    parser.add_argument("--name", default=None, help="instance name (default like alexnet+vgg16@rpi4+gpu/4g)")
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", help="write the splitsched/jobs-v1 file here (default: stdout)"
+    )
+    parser.set_defaults(handler=_cmd_jobs)
 
     parser = commands.add_parser("generate", help="a seeded synthetic instance (flow shop or layer graph)")
     parser.add_argument("kind", help=f"one of: {', '.join(GENERATORS)}")
@@ -114,6 +136,30 @@ def _cmd_scenario(args: argparse.Namespace) -> int:
     )
     _emit(problem, args.output)
     return EXIT_OK
+
+
+def _cmd_jobs(args: argparse.Namespace) -> int:
+    data = model_jobs_to_dict(
+        [_model_count(text) for text in args.models], device=args.device, network=args.network,
+        server=args.server, stages=args.stages, cuts=args.cuts, name=args.name,
+    )  # fmt: skip
+    if args.output:
+        write_text(args.output, format_jobs(data))
+        jobs = sum(entry["count"] for entry in data["jobs"])  # type: ignore[attr-defined, index]
+        print(f"wrote {args.output} ({jobs} jobs)")
+    else:
+        print(format_jobs(data), end="")
+    return EXIT_OK
+
+
+def _model_count(text: str) -> tuple[str, int]:
+    """``"alexnet:10"`` -> ``("alexnet", 10)``; ``"alexnet"`` -> ``("alexnet", 1)``."""
+    model, colon, count = text.rpartition(":")
+    if not colon:
+        return text, 1
+    if not (count.isascii() and count.isdigit()) or int(count) < 1:
+        raise SplitschedError(f"expected MODEL[:COUNT] with a positive integer COUNT, got {text!r}")
+    return model, int(count)
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:

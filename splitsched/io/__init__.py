@@ -1,6 +1,15 @@
 """Readers and writers of instance files; every reader raises InstanceError on bad input."""
 
 from splitsched.io.instance import read_instance, write_instance
+from splitsched.io.jobs_json import (
+    format_jobs,
+    jobs_from_dict,
+    jobs_to_dict,
+    model_jobs_to_dict,
+    parse_jobs,
+    read_jobs,
+    write_jobs,
+)
 from splitsched.io.layers_json import (
     format_layers,
     layers_from_dict,
@@ -12,16 +21,23 @@ from splitsched.io.layers_json import (
 from splitsched.io.taillard import format_taillard, parse_taillard, read_taillard, write_taillard
 
 __all__ = [
+    "format_jobs",
     "format_layers",
     "format_taillard",
+    "jobs_from_dict",
+    "jobs_to_dict",
     "layers_from_dict",
     "layers_to_dict",
+    "model_jobs_to_dict",
+    "parse_jobs",
     "parse_layers",
     "parse_taillard",
     "read_instance",
+    "read_jobs",
     "read_layers",
     "read_taillard",
     "write_instance",
+    "write_jobs",
     "write_layers",
     "write_taillard",
 ]

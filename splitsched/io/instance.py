@@ -1,8 +1,9 @@
 """Instance files of any supported format, told apart by their content.
 
-Two formats exist (see ``docs/formats.md``): Taillard's text format for flow shops
-and the ``splitsched/layers-v1`` JSON format for layer graphs. A file whose first
-non-blank character is ``{`` is JSON; anything else is read as Taillard text.
+Three formats exist (see ``docs/formats.md``): Taillard's text format for flow shops,
+the ``splitsched/layers-v1`` JSON format for layer graphs and the ``splitsched/jobs-v1``
+JSON format for many DNN jobs. A file whose first non-blank character is ``{`` is JSON,
+told apart by its ``format`` tag; anything else is read as Taillard text.
 
 This module also holds the two file helpers every reader and writer uses, so that
 an unreadable file gives the same one-line :class:`InstanceError` whatever its
@@ -12,10 +13,12 @@ format.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from splitsched.model.errors import InstanceError, SplitschedError
 from splitsched.model.flowshop import FlowShop
+from splitsched.model.jobs_problem import JobsProblem
 from splitsched.model.layer_problem import LayerProblem
 
 
@@ -66,50 +69,75 @@ def write_text(path: str | os.PathLike[str], text: str) -> None:
         raise SplitschedError(f"{os.fspath(path)}: cannot write file: {_reason(error)}") from None
 
 
-def read_instance(path: str | os.PathLike[str]) -> FlowShop | LayerProblem:
-    """Read a flow shop or a layer problem, choosing the format from the content.
+def read_instance(path: str | os.PathLike[str]) -> FlowShop | LayerProblem | JobsProblem:
+    """Read a flow shop, a layer problem or a many-jobs problem, choosing the format from the content.
 
     Parameters
     ----------
     path
-        A Taillard text file or a ``splitsched/layers-v1`` JSON file.
+        A Taillard text file, or a JSON file whose ``format`` is
+        ``splitsched/layers-v1`` or ``splitsched/jobs-v1``.
 
     Returns
     -------
-    FlowShop | LayerProblem
-        A :class:`FlowShop` named after the file stem, or a :class:`LayerProblem`.
+    FlowShop | LayerProblem | JobsProblem
+        A :class:`FlowShop` named after the file stem, a :class:`LayerProblem` or a
+        :class:`JobsProblem` (whose file references start from ``path``'s folder).
 
     Raises
     ------
     InstanceError
-        If the file cannot be read or is invalid in its format.
+        If the file cannot be read, is invalid in its format, or is JSON without
+        a known ``format`` tag (the message lists the known ones).
     """
-    # Imported here because both format modules use read_text and write_text above.
-    from splitsched.io.layers_json import parse_layers
+    # Imported here because the format modules use read_text and write_text above.
     from splitsched.io.taillard import parse_taillard
 
     text = read_text(path)
     source = os.fspath(path)
     if text.lstrip().startswith("{"):
-        return parse_layers(text, source)
+        return _parse_json_instance(text, source)
     return parse_taillard(text, source, Path(path).stem)
 
 
-def write_instance(instance: FlowShop | LayerProblem, path: str | os.PathLike[str]) -> None:
-    """Write ``instance`` in its format: Taillard text for a flow shop, JSON for a layer problem.
+def _parse_json_instance(text: str, source: str) -> LayerProblem | JobsProblem:
+    from splitsched.io import jobs_json, layers_json
+    from splitsched.io.json_fields import as_object, decode_json
+
+    data = decode_json(text, source)
+    try:
+        top: Mapping[str, object] = as_object(data, "")
+    except InstanceError as error:
+        raise error.with_source(source) from None
+    tag = top.get("format")
+    if tag == jobs_json.FORMAT:
+        return jobs_json.jobs_from_dict(top, source, os.path.dirname(source))
+    if isinstance(tag, str) and tag in layers_json.KNOWN_FORMATS:
+        return layers_json.layers_from_dict(top, source)
+    known = ", ".join([*layers_json.KNOWN_FORMATS, jobs_json.FORMAT])
+    if "format" not in top:
+        raise InstanceError(None, f"missing required key 'format' (known formats: {known})", source)
+    raise InstanceError("format", f"unknown format {tag!r} (known formats: {known})", source)
+
+
+def write_instance(instance: FlowShop | LayerProblem | JobsProblem, path: str | os.PathLike[str]) -> None:
+    """Write ``instance`` in its format: Taillard text for a flow shop, JSON for the others.
 
     Parameters
     ----------
     instance
-        The instance to write.
+        The instance to write. A :class:`JobsProblem` is written with every kind's
+        graph inlined (:func:`splitsched.io.jobs_json.write_jobs`).
     path
         The file to create or overwrite.
 
     Raises
     ------
     TypeError
-        If ``instance`` is neither a :class:`FlowShop` nor a :class:`LayerProblem`.
+        If ``instance`` is not a :class:`FlowShop`, a :class:`LayerProblem` or a
+        :class:`JobsProblem`.
     """
+    from splitsched.io.jobs_json import write_jobs
     from splitsched.io.layers_json import write_layers
     from splitsched.io.taillard import write_taillard
 
@@ -117,6 +145,8 @@ def write_instance(instance: FlowShop | LayerProblem, path: str | os.PathLike[st
         write_taillard(instance, path)
     elif isinstance(instance, LayerProblem):
         write_layers(instance, path)
+    elif isinstance(instance, JobsProblem):
+        write_jobs(instance, path)
     else:
         raise TypeError(f"expected a FlowShop or a LayerProblem, got {type(instance).__name__}")
 

@@ -156,6 +156,15 @@ class JobsProblem:
         return f"{self.jobs[job].name}/{layer}"
 
     @cached_property
+    def job_of_layer(self) -> dict[str, str]:
+        """Every merged-graph layer name but the source, mapped to its job's name."""
+        return {
+            self.layer_name(j, layer): job.name
+            for j, job in enumerate(self.jobs)
+            for layer in self.kinds[job.kind].graph.names
+        }
+
+    @cached_property
     def merged_graph(self) -> LayerGraph:
         """S1 §6.1's merged graph (see the module docstring)."""
         layers = [Layer(SOURCE)]
