@@ -20,15 +20,12 @@ from splitsched.model.jobs_problem import SOURCE, JobsProblem
 from splitsched.model.layer_problem import LayerProblem
 from splitsched.model.result import Result, Status
 from splitsched.model.solution import FlowShopSolution, LayerSolution
-from splitsched.plotting.job_timeline import job_level_timeline
+from splitsched.plotting.job_timeline import MAX_GANTT_JOBS, job_level_timeline
 from splitsched.registry import solve, solvers
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 
 Instance = FlowShop | LayerProblem | JobsProblem
-
-MAX_GANTT_JOBS = 200
-"""Most jobs ``gantt`` draws: beyond, the chart is unreadable and takes many seconds (20 s for 1000 jobs)."""
 
 _SHOWN_JOBS = 20
 """Jobs listed per lane in the text summary of a many-jobs solution (``--json`` has them all)."""

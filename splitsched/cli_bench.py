@@ -49,7 +49,7 @@ def _cmd_bench(args: argparse.Namespace) -> int:
         if not db.exists():
             raise SplitschedError(f"{db}: no such store (run `splitsched bench` first)")
         with Store(db) as store:
-            print(f"wrote {_report(store, args.report_dir or db.with_suffix(''))}")
+            print(f"wrote {_report(store, args.report_dir or default_report_dir(db))}")
         return 0
     return _run(args)
 
@@ -73,8 +73,13 @@ def _run(args: argparse.Namespace) -> int:
             )  # fmt: skip
         print(f"{suite.name} v{suite.version}: {summary} -> {db}")
         if not args.no_report:
-            print(f"wrote {_report(store, args.report_dir or db.with_suffix(''))}")
+            print(f"wrote {_report(store, args.report_dir or default_report_dir(db))}")
     return 0
+
+
+def default_report_dir(db: Path) -> Path:
+    """The store's path without its suffix (``runs.sqlite`` -> ``runs``), or ``<store>-report`` if it has none."""
+    return db.with_suffix("") if db.suffix else db.with_name(f"{db.name}-report")
 
 
 def _report(store: Store, out_dir: str | Path) -> Path:

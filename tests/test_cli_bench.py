@@ -102,3 +102,10 @@ def test_disagreeing_exact_solvers_are_reported_on_stderr(tmp_path: Path, capsys
     capsys.readouterr()
     assert main(["bench", "report", str(db), "-o", str(tmp_path / "r")]) == 0
     assert "WARNING: exact solvers disagree on example-flowshop" in capsys.readouterr().err
+
+
+def test_default_report_dir_never_collides_with_the_store(tmp_path):
+    from splitsched.cli_bench import default_report_dir
+
+    assert default_report_dir(tmp_path / "runs.sqlite") == tmp_path / "runs"
+    assert default_report_dir(tmp_path / "runs") == tmp_path / "runs-report"

@@ -6,10 +6,11 @@ from typing import Any
 
 from splitsched.model.errors import SplitschedError
 from splitsched.model.flowshop import FlowShop
+from splitsched.model.jobs_problem import JobsProblem
 from splitsched.model.layer_problem import LayerProblem
 
 
-def build_instance(source: str, params: dict[str, Any]) -> FlowShop | LayerProblem:
+def build_instance(source: str, params: dict[str, Any]) -> FlowShop | LayerProblem | JobsProblem:
     """The instance a recipe describes.
 
     Raises
@@ -21,6 +22,7 @@ def build_instance(source: str, params: dict[str, Any]) -> FlowShop | LayerProbl
         "taillard": _taillard,
         "generate": _generate,
         "scenario": _scenario,
+        "jobs": _jobs,
         "file": _file,
         "example": _example,
     }
@@ -49,6 +51,15 @@ def _scenario(model: str, device: str, network: str, server: str = "gpu") -> Lay
     from splitsched.profiles.scenario import build_scenario
 
     return build_scenario(load_model(model), device_preset(device), server_preset(server), network_preset(network))
+
+
+def _jobs(
+    models: list[str], count: int, device: str, network: str, server: str = "gpu", cuts: str = "any", stages: int = 2
+) -> JobsProblem:
+    from splitsched.model.jobs_problem import JobKind
+
+    kinds = tuple(JobKind(_scenario(model, device, network, server).graph, count, cuts, name=model) for model in models)
+    return JobsProblem(kinds, stages, name=f"{'+'.join(models)}x{count}@{device}+{server}/{network}")
 
 
 def _file(path: str) -> FlowShop | LayerProblem:

@@ -25,10 +25,12 @@ from splitsched.bench.gaps import references, summary, with_gaps
 from splitsched.bench.recipes import build_instance
 from splitsched.model.errors import SplitschedError
 from splitsched.model.flowshop import FlowShop
+from splitsched.model.jobs_problem import JobsProblem
 from splitsched.model.placement import Placement
 from splitsched.model.schedule import Schedule
 from splitsched.model.solution import FlowShopSolution, LayerSolution, Solution
 from splitsched.plotting.gantt import plot_gantt
+from splitsched.plotting.job_timeline import MAX_GANTT_JOBS, job_level_timeline
 from splitsched.simulate import evaluate
 
 GANTT_INSTANCES = 3
@@ -152,10 +154,14 @@ def _gantt_figure(gapped: pd.DataFrame, label: str) -> plt.Figure | None:
         instance = build_instance(first["source"], json.loads(params) if isinstance(params, str) else dict(params))
     except SplitschedError:
         return None
+    if isinstance(instance, JobsProblem) and instance.n_jobs > MAX_GANTT_JOBS:
+        return None
     ordered = rows.sort_values("status", key=lambda column: column != "optimal").drop_duplicates("solver")
     figure, axes = plt.subplots(len(ordered), 1, figsize=(9, 1.6 + 1.3 * len(ordered)), squeeze=False)
     for ax, row in zip(axes[:, 0], ordered.itertuples()):
         timeline = evaluate(instance, _solution(instance, _solution_dict(row.solution)))
+        if isinstance(instance, JobsProblem):
+            timeline = job_level_timeline(instance, timeline)
         plot_gantt(timeline, ax=ax, title=f"{label}: {row.solver} ({row.status}), makespan {timeline.makespan:g}")
     figure.tight_layout()
     return figure
@@ -164,7 +170,8 @@ def _gantt_figure(gapped: pd.DataFrame, label: str) -> plt.Figure | None:
 def _solution(instance: object, data: dict) -> Solution:
     if isinstance(instance, FlowShop):
         return FlowShopSolution(data["permutation"])
-    placement = Placement.from_mapping(instance.graph, data["placement"])  # type: ignore[attr-defined]
+    graph = instance.merged_graph if isinstance(instance, JobsProblem) else instance.graph  # type: ignore[attr-defined]
+    placement = Placement.from_mapping(graph, data["placement"])
     return LayerSolution(placement, Schedule(**data["schedule"]))
 
 

@@ -18,7 +18,7 @@ from splitsched.model.errors import SplitschedError
 from splitsched.model.flowshop import FlowShop
 from splitsched.model.layer_problem import LayerProblem
 
-INSTANCE_SOURCES = ("taillard", "generate", "scenario", "file", "example")
+INSTANCE_SOURCES = ("taillard", "generate", "scenario", "jobs", "file", "example")
 """Where an instance comes from (see :meth:`InstanceRecipe.build`)."""
 
 
@@ -37,6 +37,9 @@ class InstanceRecipe:
           (:func:`splitsched.instances.generate.generate`);
         - ``scenario``: ``{"model": ..., "device": ..., "server": ..., "network": ...}``
           (a shipped model, joint problem);
+        - ``jobs``: ``{"models": [...], "count": ..., "device": ..., "server": ...,
+          "network": ..., "cuts": ..., "stages": ...}`` (``count`` jobs of each
+          shipped model, :class:`~splitsched.model.jobs_problem.JobsProblem`);
         - ``file``: ``{"path": ...}`` (any instance file ``read_instance`` reads);
         - ``example``: ``{"name": "flowshop" | "layer-problem" | "joint-problem"}``.
     params

@@ -27,6 +27,14 @@ looks like this::
     server = "gpu"                # optional, default "gpu"
 
     [[instances]]
+    source = "jobs"               # many DNN jobs (S1): count jobs of each model
+    models = ["alexnet", "vgg16"] # one instance per model; or mix = ["alexnet", "googlenet"] for one mix
+    counts = [10, 100]            # or count = 10
+    device = "rpi4"               # likewise devices/networks; server as above
+    network = "4g"
+    cuts = "single"               # optional, default "any"; stages = 3 for the server stage too
+
+    [[instances]]
     source = "file"
     path = "shop.txt"             # relative to the suite file
     group = "mine"                # optional on every table: the report's instance class
@@ -42,10 +50,10 @@ looks like this::
     groups = ["dnn-4g"]           # optional: only instances of these groups
 
 Labels are made automatically: ``ta001``, ``randwire-n16-s1``,
-``googlenet@rpi4+gpu/4g``, the file's stem, the example's name (a table that
+``googlenet@rpi4+gpu/4g``, ``alexnetx10@rpi4+gpu/4g``, the file's stem, the example's name (a table that
 expands to one instance may set ``label``). Default groups: ``taillard-<n>x<m>``
 (from the shared data's ``bounds.csv``; ``taillard`` if it is missing), the
-generator kind, ``dnn-<network>``, ``file`` and ``example``.
+generator kind, ``dnn-<network>``, ``jobs-<network>``, ``file`` and ``example``.
 
 :meth:`Suite.runs` pairs every instance with every solver that handles its problem
 (a flow-shop solver skips layer instances and vice versa; ``johnson`` runs on
@@ -260,6 +268,8 @@ def instance_problem(instance: InstanceRecipe) -> tuple[Problem, int | None]:
         return _generated_problem(params["kind"])
     if instance.source == "scenario":
         return Problem.LAYER_JOINT, None
+    if instance.source == "jobs":
+        return Problem.JOBS, None
     if instance.source == "taillard":
         size = taillard_sizes().get(params["name"])
         return Problem.FLOWSHOP, (size[1] if size else None)
@@ -473,6 +483,11 @@ class _Parser:
                 ("model", "models", "device", "devices", "network", "networks", "server"),
                 self.scenarios,
             ),
+            "jobs": (
+                ("model", "models", "mix", "count", "counts", "device", "devices", "network", "networks",
+                 "server", "cuts", "stages"),
+                self.jobs,
+            ),
             "file": (("path",), self.file),
             "example": (("name",), self.example),
         }
@@ -540,6 +555,39 @@ class _Parser:
         for model, device, network in itertools.product(models, devices, networks):
             params = {"model": model, "device": device, "server": server, "network": network}
             yield params, f"{model}@{device}+{server}/{network}", f"dnn-{network}"
+
+    def jobs(self, table: Mapping[str, Any], where: str) -> Iterator[tuple[dict, str, str]]:
+        """Many-jobs instances: each of ``models`` alone, or one ``mix`` of models, ``count`` jobs of each."""
+        from splitsched.profiles.models import model_names
+        from splitsched.profiles.presets import DEFAULT_SERVER, DEVICES, NETWORKS, SERVERS
+
+        def names(one: str, many: str, known: tuple[str, ...], what: str) -> list[str]:
+            values = self.one_or_many(table, one, many, where)
+            key = f"{where}.{many}" if many in table else f"{where}.{one}"
+            return [self.choice(value, known, what, key) for value in values]
+
+        if "mix" in table:
+            if "model" in table or "models" in table:
+                raise self.error(where, "needs exactly one of 'model', 'models' or 'mix'")
+            mix = table["mix"]
+            if not isinstance(mix, list) or not mix:
+                raise self.error(f"{where}.mix", f"must be a non-empty list of model names, got {mix!r}")
+            mixes = [[self.choice(model, model_names(), "model", f"{where}.mix") for model in mix]]
+        else:
+            mixes = [[model] for model in names("model", "models", model_names(), "model")]
+        counts = [self.integer(count, f"{where}.counts", 1) for count in self.one_or_many(table, "count", "counts", where)]
+        devices = names("device", "devices", tuple(DEVICES), "device preset")
+        networks = names("network", "networks", tuple(NETWORKS), "network preset")
+        server = self.choice(table.get("server", DEFAULT_SERVER), tuple(SERVERS), "server preset", f"{where}.server")
+        cuts = self.choice(table.get("cuts", "any"), ("any", "single"), "cut set", f"{where}.cuts")
+        stages = table.get("stages", 2)
+        if stages not in (2, 3) or isinstance(stages, bool):
+            raise self.error(f"{where}.stages", f"must be 2 or 3, got {stages!r}")
+        for models, count, device, network in itertools.product(mixes, counts, devices, networks):
+            params = {"models": models, "count": count, "device": device, "server": server, "network": network,
+                      "cuts": cuts, "stages": stages}  # fmt: skip
+            label = f"{'+'.join(models)}x{count}@{device}+{server}/{network}"
+            yield params, label, f"jobs-{network}"
 
     def file(self, table: Mapping[str, Any], where: str) -> Iterator[tuple[dict, str, str]]:
         path = Path(self.string(table, "path", f"{where}.path", required=True))

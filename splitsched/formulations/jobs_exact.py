@@ -80,7 +80,7 @@ def jobs_cpsat_solver(
     clock = Deadline(time_limit)
     loads = load_bound(instance)
     mix_limit = CUT_MIX_SHARE * time_limit if time_limit is not None else None
-    mix = cut_mix_solver(instance, time_limit=mix_limit, seed=seed)
+    mix = cut_mix_solver(instance, time_limit=mix_limit, seed=seed, max_paths=WARM_START_MAX_PATHS)
     merged = LayerProblem(instance.merged_graph)
     output = solve_layers(
         merged, warm_placements(instance), constrain=job_rules(instance), solutions=[("cut-mix", mix.solution)],
@@ -102,6 +102,10 @@ def with_load_bound(output: SolverOutput, loads: float) -> SolverOutput:
 
 CUT_MIX_SHARE = 0.2
 """Share of the time limit the merged model gives ``cut-mix`` for its warm start."""
+
+WARM_START_MAX_PATHS = 10_000
+"""``cut-mix``'s path cuts in the warm start only for graphs with at most this many paths: listing
+GoogLeNet's 262 144 takes several seconds, and the menu's other cuts do nearly as well."""
 
 
 def job_rules(problem: JobsProblem):

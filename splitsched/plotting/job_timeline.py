@@ -5,6 +5,9 @@ from __future__ import annotations
 from splitsched.model.jobs_problem import SOURCE, JobsProblem
 from splitsched.model.timeline import TimedOperation, Timeline
 
+MAX_GANTT_JOBS = 200
+"""Most jobs worth a Gantt chart: beyond, it is unreadable and takes many seconds (20 s for 1000 jobs)."""
+
 
 def job_level_timeline(problem: JobsProblem, timeline: Timeline) -> Timeline:
     """``timeline`` with one operation per run of a job's layers on a lane, labelled by the job.

@@ -20,7 +20,7 @@ from splitsched.bench.suite import (
 from splitsched.model.errors import InstanceError, SplitschedError
 from splitsched.model.problem import Problem
 
-EXPECTED_RUNS = {"quick": 206, "taillard": 600, "p2": 480, "layers": 731, "dnn": 780}
+EXPECTED_RUNS = {"quick": 206, "taillard": 600, "p2": 480, "layers": 731, "dnn": 780, "jobs": 390}
 """Run counts of the built-in suites: a change here means a new suite version."""
 
 needs_shared_data = pytest.mark.skipif(not taillard_sizes(), reason="shared PFSP data not found")
@@ -326,7 +326,7 @@ def test_unknown_taillard_name() -> None:
 
 def test_unknown_builtin_name_lists_the_builtins() -> None:
     with pytest.raises(
-        SplitschedError, match=r"^unknown suite 'nope' \(built-in: dnn, layers, p2, quick, taillard;"
+        SplitschedError, match=r"^unknown suite 'nope' \(built-in: dnn, jobs, layers, p2, quick, taillard;"
     ):
         load_suite("nope")
 
@@ -357,3 +357,38 @@ def test_user_suite_file_runs(tmp_path: Path) -> None:
     run = suite.runs()[0]
     result = solve(run.instance.build(), run.solver, time_limit=run.time_limit, seed=run.seed, **run.options)
     assert result.objective is not None
+
+
+def test_jobs_instances_expand_models_counts_and_networks() -> None:
+    text = suite_text(
+        '[[instances]]\nsource = "jobs"\nmodels = ["alexnet", "vgg16"]\ncounts = [2, 3]\ndevice = "rpi4"\n'
+        'network = "4g"\ncuts = "single"\n'
+        '[[instances]]\nsource = "jobs"\nmix = ["alexnet", "googlenet"]\ncount = 2\ndevice = "rpi4"\n'
+        'network = "3g"\n',
+        '[[solvers]]\nname = "mip"\n',
+    )
+    suite = parse(text)
+    assert [recipe.label for recipe in suite.instances] == [
+        "alexnetx2@rpi4+gpu/4g", "alexnetx3@rpi4+gpu/4g", "vgg16x2@rpi4+gpu/4g", "vgg16x3@rpi4+gpu/4g",
+        "alexnet+googlenetx2@rpi4+gpu/3g",
+    ]  # fmt: skip
+    problem = suite.instances[4].build()
+    assert [(kind.name, kind.count) for kind in problem.kinds] == [("alexnet", 2), ("googlenet", 2)]
+    assert {run.solver for run in suite.runs()} == {"mip"}
+
+
+def test_jobs_instances_refuse_model_and_mix_together() -> None:
+    text = suite_text(
+        '[[instances]]\nsource = "jobs"\nmodel = "alexnet"\nmix = ["vgg16"]\ncount = 2\ndevice = "rpi4"\n'
+        'network = "4g"\n',
+        '[[solvers]]\nname = "mip"\n',
+    )
+    with pytest.raises(SuiteError, match=r"instances\[0\]: needs exactly one of 'model', 'models' or 'mix'"):
+        parse(text)
+
+
+def test_the_builtin_jobs_suite_pairs_jobs_with_jobs_solvers() -> None:
+    suite = load_suite("jobs")
+    solvers = {run.solver for run in suite.runs()}
+    assert {"mip", "cpsat", "s1-binary", "s1-jps", "s1-hps", "cut-mix", "partition-only"} <= solvers
+    assert len(suite.instances) == 4 * 3 * 3 + 3
