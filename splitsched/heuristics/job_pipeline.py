@@ -76,10 +76,12 @@ class Cut:
 
     @property
     def label(self) -> str:
-        """The sent tensor's layer for a single cut, ``local-only``, or the list of sent tensors."""
+        """``local-only``, ``raw-input`` (only the input is sent), the sent tensor's layer, or the sent layers joined by ``+``."""
         crossing = self.placement.crossing_tensors
         if not crossing:
             return "local-only"
+        if crossing == (self.placement.graph.input_layer,):
+            return "raw-input"
         return crossing[0] if len(crossing) == 1 else "+".join(crossing)
 
 

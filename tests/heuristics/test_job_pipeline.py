@@ -25,7 +25,7 @@ def test_single_cuts_of_a_chain_are_every_prefix_and_local_only_last():
 
 
 def test_single_cuts_of_a_block_skip_its_inside():
-    assert [cut.label for cut in single_cuts(block())] == ["in", "a", "local-only"]
+    assert [cut.label for cut in single_cuts(block())] == ["raw-input", "a", "local-only"]
 
 
 def test_a_single_kind_projects_a_two_tensor_baseline_onto_its_cheapest_single_cut():

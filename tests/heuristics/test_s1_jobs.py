@@ -63,7 +63,7 @@ def test_clustering_drops_cuts_that_do_not_send_less():
         LayerGraph((Layer("in", (), 0, 0, 5), Layer("a", ("in",), 1, 0, 7), Layer("b", ("a",), 1, 0, 2),
                     Layer("c", ("b",), 1, 0, 1)))
     )
-    assert [cut.label for cut in clustered(cuts)] == ["in", "b", "local-only"]
+    assert [cut.label for cut in clustered(cuts)] == ["raw-input", "b", "local-only"]
 
 
 def test_s1_binary_mixes_two_adjacent_cuts_in_the_published_ratio():
