@@ -11,6 +11,12 @@ makespan exceeds ``cpsat``'s optimum and shrinks it. The result is written to
 instance is found, nothing is written and the exit code is 1. Shrinking can
 stop at a larger instance than the smallest one (each run differs); the stored
 file is the smallest found over several runs, and ``--redraw`` redraws it.
+
+S1's many-jobs claims (:data:`tests.claims.jobs_claims.JOB_CLAIMS`, keys
+``s1-prop1``, ``s1-thm2`` …) work the same way: the case is stored in the
+``splitsched-tests/jobs-case-v1`` format (:mod:`tests.claims.jobs_cases`) and the
+figure shows the claim's schedule above the optimal one (for Prop. 1: the
+simulated schedule with the closed form's value marked).
 """
 
 from __future__ import annotations
@@ -31,6 +37,8 @@ from splitsched.model.layer_problem import LayerProblem
 from splitsched.plotting.gantt import plot_gantt
 from splitsched.simulate import evaluate
 from tests.claims.claims import CLAIMS, Claim, as_problem, heuristic, optimum
+from tests.claims.jobs_cases import JobsCase, read_case, write_case
+from tests.claims.jobs_claims import JOB_CLAIMS, JobClaim, johnson_timeline, optimal_cuts
 
 FIGURES = Path(__file__).resolve().parents[2] / "docs" / "claims"
 
@@ -42,11 +50,8 @@ def search(claim: Claim, examples: int) -> LayerProblem | None:
         problem = as_problem(placement)
         return heuristic(claim, problem).objective > optimum(problem).objective
 
-    options = settings(
-        max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck)
-    )
     try:
-        return as_problem(find(claim.instances(), refutes, settings=options))
+        return as_problem(find(claim.instances(), refutes, settings=_settings(examples)))
     except NoSuchExample:
         return None
 
@@ -66,12 +71,73 @@ def draw(claim: Claim, problem: LayerProblem, path: Path) -> tuple[float, float]
     return timelines[0].makespan, timelines[1].makespan
 
 
+def _settings(examples: int) -> settings:
+    return settings(
+        max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
+
+
+def search_jobs(claim: JobClaim, examples: int) -> JobsCase | None:
+    """The smallest case hypothesis finds in ``examples`` tries where the claim fails, or ``None``."""
+    try:
+        return find(claim.instances(), claim.refutes, settings=_settings(examples))
+    except NoSuchExample:
+        return None
+
+
+def draw_jobs(claim: JobClaim, case: JobsCase, path: Path) -> tuple[float, float]:
+    """Draw the claim's schedule (and, for Thm 2/3, the optimal one below); return both numbers."""
+    claimed, truth = claim.compare(case)
+    panels = [
+        (
+            f"{claim.key}: the claim's schedule, makespan {{:g}}",
+            johnson_timeline(case, claim.claimed_jobs(case)),
+        )
+    ]
+    if claim.optimal:
+        panels.append(
+            ("optimal (counts model, cpsat), makespan {:g}", johnson_timeline(case, optimal_cuts(case)))
+        )
+    figure, axes = plt.subplots(
+        len(panels), 1, figsize=(7, 1.2 + 1.7 * len(panels)), sharex=True, squeeze=False
+    )
+    for ax, (title, timeline) in zip(axes[:, 0], panels):
+        plot_gantt(timeline, ax=ax, title=title.format(timeline.makespan))
+    if not claim.optimal:
+        axes[0, 0].axvline(claimed, color="red", linestyle=":", linewidth=2)
+        axes[0, 0].set_title(f"{claim.key}: simulated makespan {truth:g}; closed form (red) {claimed:g}")
+    axes[0, 0].set_xlim(0, max(claimed, truth, *(t.makespan for _, t in panels)) * 1.05 or 1)
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return claimed, truth
+
+
+def main_jobs(claim: JobClaim, examples: int, redraw: bool) -> int:
+    if redraw:
+        case = read_case(claim.counterexample_file)
+    else:
+        case = search_jobs(claim, examples)
+        if case is None:
+            print(f"{claim.key}: no counterexample in {examples} instances")
+            return 1
+        write_case(case, claim.key, claim.counterexample_file)
+    claimed, truth = draw_jobs(claim, case, FIGURES / f"{claim.key}.png")
+    print(
+        f"{claim.key}: the claim says {claimed:g}, the truth is {truth:g}; {case}; {claim.counterexample_file}"
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("claim", choices=sorted(CLAIMS))
+    parser.add_argument("claim", choices=sorted(CLAIMS) + sorted(JOB_CLAIMS))
     parser.add_argument("--examples", type=int, default=2000, help="instances to try (default 2000)")
     parser.add_argument("--redraw", action="store_true", help="only redraw the stored counterexample")
     args = parser.parse_args(argv)
+    if args.claim in JOB_CLAIMS:
+        return main_jobs(JOB_CLAIMS[args.claim], args.examples, args.redraw)
     claim = CLAIMS[args.claim]
     if args.redraw:
         problem = read_layers(claim.counterexample_file)
