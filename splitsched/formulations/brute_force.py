@@ -126,6 +126,11 @@ def brute_force_layers(
         [instance.placement] if instance.placement is not None else all_placements(instance.graph, max_candidates)
     )
     _check_candidate_count(placements, max_candidates)
+    return best_of_every_schedule(placements, time_limit)
+
+
+def best_of_every_schedule(placements: list[Placement], time_limit: float | None) -> SolverOutput:
+    """The best schedule of any of ``placements`` (first on ties); ``time_limit`` keeps the best so far."""
     clock = Clock(time_limit)
     best_makespan, best_solution = math.inf, None
     for placement in placements:

@@ -25,10 +25,9 @@ from ortools.sat.python import cp_model
 from splitsched.deadline import Deadline
 from splitsched.formulations.brute_force import (
     MAX_CANDIDATES,
-    Clock,
     all_placements,
+    best_of_every_schedule,
     count_schedules,
-    schedules_with_makespan,
 )
 from splitsched.formulations.cpsat_layers import solve_layers
 from splitsched.formulations.cut_mix import cut_mix_solver
@@ -48,7 +47,6 @@ from splitsched.model.layer_graph import Structure
 from splitsched.model.layer_problem import LayerProblem
 from splitsched.model.placement import Placement
 from splitsched.model.result import SolverOutput, Status
-from splitsched.model.solution import LayerSolution
 
 
 def jobs_mip_solver(instance: JobsProblem, *, time_limit: float | None = None, seed: int | None = None) -> SolverOutput:
@@ -163,16 +161,7 @@ def jobs_brute_force(
                 "raise max_candidates or use mip or cpsat"
             )
         placements.append(placement)
-    clock = Clock(time_limit)
-    best, best_solution = math.inf, None
-    for placement in placements:
-        for makespan, schedule in schedules_with_makespan(placement, clock):
-            if makespan < best:
-                best, best_solution = makespan, LayerSolution(placement, schedule)
-        if clock.expired:
-            break
-    status = Status.TIME_LIMIT if clock.expired else Status.OPTIMAL
-    return SolverOutput(status, best_solution, best, best if status is Status.OPTIMAL else None)
+    return best_of_every_schedule(placements, time_limit)
 
 
 def _job_cuts(problem: JobsProblem, k: int, max_candidates: int) -> list[Placement]:

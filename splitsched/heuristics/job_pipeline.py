@@ -27,8 +27,7 @@ import numpy.typing as npt
 from splitsched.heuristics.johnson import johnson_rule
 from splitsched.heuristics.layer_schedule import schedule_from_device_order
 from splitsched.heuristics.neh import neh_order
-from splitsched.heuristics.partition import PARTITIONERS, no_overlap_latency
-from splitsched.model.errors import SolverError
+from splitsched.heuristics.partition import no_overlap_latency, partition_placement
 from splitsched.model.flowshop import FlowShop
 from splitsched.model.jobs_problem import SOURCE, CutSet, JobKind, JobsProblem, is_single_cut
 from splitsched.model.layer_graph import LayerGraph
@@ -119,9 +118,7 @@ def allowed_partition(kind: JobKind, graph: LayerGraph, partition: str) -> Place
     SolverError
         If ``partition`` names no baseline.
     """
-    if partition not in PARTITIONERS:
-        raise SolverError(f"unknown partition {partition!r} (known: {', '.join(PARTITIONERS)})")
-    placement = PARTITIONERS[partition](graph)
+    placement = partition_placement(graph, partition)
     if kind.cuts is CutSet.SINGLE and not is_single_cut(placement):
         return min((cut.placement for cut in single_cuts(graph)), key=no_overlap_latency)
     return placement
