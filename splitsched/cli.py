@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 from collections.abc import Sequence
@@ -14,18 +15,19 @@ import pandas as pd
 from splitsched.cli_bench import add_bench_command
 from splitsched.cli_instances import add_instance_commands
 from splitsched.io.instance import read_instance
+from splitsched.model.devices_problem import DevicesProblem
 from splitsched.model.errors import SplitschedError
 from splitsched.model.flowshop import FlowShop
 from splitsched.model.jobs_problem import SOURCE, JobsProblem
 from splitsched.model.layer_problem import LayerProblem
 from splitsched.model.result import Result, Status
-from splitsched.model.solution import FlowShopSolution, LayerSolution
+from splitsched.model.solution import FlowShopSolution, LayerSolution, PartitionSolution
 from splitsched.plotting.job_timeline import MAX_GANTT_JOBS, job_level_timeline
 from splitsched.registry import solve, solvers
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 
-Instance = FlowShop | LayerProblem | JobsProblem
+Instance = FlowShop | LayerProblem | JobsProblem | DevicesProblem
 
 _SHOWN_JOBS = 20
 """Jobs listed per lane in the text summary of a many-jobs solution (``--json`` has them all)."""
@@ -54,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_solver_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "instance",
-        help="instance file: Taillard text (flow shop), splitsched/layers-v1 or splitsched/jobs-v1 JSON",
+        help="instance file: Taillard text (flow shop), splitsched/layers-v1, jobs-v1 or devices-v1 JSON",
     )
     parser.add_argument("--solver", required=True, help="registered solver name (see `splitsched solvers`)")
     parser.add_argument("--time-limit", type=float, default=None, metavar="S", help="seconds for the solver")
@@ -152,6 +154,11 @@ def _cmd_gantt(args: argparse.Namespace) -> int:
     from splitsched.simulate import evaluate
 
     instance = read_instance(args.instance)
+    if isinstance(instance, DevicesProblem):
+        raise SplitschedError(
+            f"{args.instance}: gantt draws schedules, and a many-devices instance is solved by a partition "
+            "(the BS order follows from it); use `splitsched solve`"
+        )
     if isinstance(instance, JobsProblem) and instance.n_jobs > MAX_GANTT_JOBS:
         raise SplitschedError(
             f"{args.instance}: {instance.n_jobs} jobs are too many for a Gantt chart "
@@ -187,22 +194,32 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def format_result(instance: Instance, result: Result) -> str:
     """A short human-readable summary of ``result``."""
+    unit = _objective_unit(instance)
     lines = [
         f"instance   {instance.name or '(unnamed)'} ({_describe(instance)})",
         f"solver     {result.solver}",
         f"status     {result.status}" + (f": {result.message}" if result.message else ""),
-        f"objective  {_number(result.objective)}",
-        f"bound      {_number(result.bound)}",
+        f"objective  {_number(result.objective, unit)}",
+        f"bound      {_number(result.bound, unit)}",
         f"runtime    {result.runtime_s:.3f} s",
     ]
     if isinstance(instance, JobsProblem) and isinstance(result.solution, LayerSolution):
         return "\n".join(lines + _describe_jobs_solution(instance, result.solution))
+    if isinstance(instance, DevicesProblem) and isinstance(result.solution, PartitionSolution):
+        return "\n".join(lines + _describe_partition(instance, result.solution))
     return "\n".join(lines + _describe_solution(result))
 
 
 def _describe(instance: Instance) -> str:
     if isinstance(instance, FlowShop):
         return f"flow shop, {instance.n_jobs} jobs x {instance.n_stages} stages"
+    if isinstance(instance, DevicesProblem):
+        profiles = ", ".join(f"{profile.name} ({profile.n_stages} stages)" for profile in instance.profiles)
+        return (
+            f"{instance.problem}, {instance.n_devices} devices, {profiles}, "
+            f"BS {instance.bs_capacity_flops / 1e9:g} GFLOP/s ({instance.policy}), {instance.delay_model} model, "
+            f"minimise {_OBJECTIVES[instance.objective][0]}"
+        )
     if isinstance(instance, JobsProblem):
         kinds = ", ".join(f"{kind.name} x{kind.count}" for kind in instance.kinds)
         return f"{instance.problem}, {instance.n_jobs} jobs ({kinds}), {instance.stages} stages"
@@ -227,6 +244,35 @@ def _describe_jobs_solution(problem: JobsProblem, solution: LayerSolution) -> li
     return lines
 
 
+_OBJECTIVES = {"total": ("the total delay", "ms"), "variance": ("the variance of the delays", "ms²"),
+               "max": ("the largest delay", "ms")}  # fmt: skip
+"""What a many-devices objective is, and its unit (S4 eq. 4 and 8; the largest delay is ours)."""
+
+
+def _objective_unit(instance: Instance) -> str:
+    return f" {_OBJECTIVES[instance.objective][1]}" if isinstance(instance, DevicesProblem) else ""
+
+
+def _describe_partition(problem: DevicesProblem, solution: PartitionSolution) -> list[str]:
+    """The partition points, the spread of the delays and who offloads."""
+    from splitsched.simulate_devices import deadline_violation, simulate_devices
+
+    delays = simulate_devices(problem, solution.partition)
+    ms = delays.delays_ms
+    points = solution.partition
+    offloaded = [p for i, p in enumerate(points) if p < problem.profile_of(i).n_stages]
+    raw = sum(1 for p in offloaded if p == 0)
+    local = problem.n_devices - len(offloaded)
+    lines = [
+        "partition  " + " ".join(map(str, points)),
+        f"delays     min {min(ms):g} / mean {sum(ms) / len(ms):g} / max {max(ms):g} ms",
+        f"offload    {len(offloaded)} of {problem.n_devices} devices ({raw} of them the raw input); {local} all local",
+    ]
+    if any(math.isfinite(device.deadline_ms) for device in problem.devices):
+        lines.append("deadlines  " + (deadline_violation(problem, delays) or "all met"))
+    return lines
+
+
 def _describe_solution(result: Result) -> list[str]:
     solution = result.solution
     if isinstance(solution, FlowShopSolution):
@@ -241,8 +287,8 @@ def _describe_solution(result: Result) -> list[str]:
     return []
 
 
-def _number(value: float | None) -> str:
-    return "-" if value is None else f"{value:g}"
+def _number(value: float | None, unit: str = "") -> str:
+    return "-" if value is None else f"{value:g}{unit}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

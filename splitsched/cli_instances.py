@@ -1,5 +1,5 @@
-"""CLI commands that make instances: ``models``, ``presets``, ``scenario``, ``jobs``, ``generate``,
-``import-csv``."""
+"""CLI commands that make instances: ``models``, ``presets``, ``scenario``, ``jobs``, ``devices``,
+``generate``, ``import-csv``."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from typing import Any
 
 import pandas as pd
 
+from splitsched.instances.device_generators import generate_devices
 from splitsched.instances.generate import GENERATORS, generate
+from splitsched.io.devices_json import format_devices
 from splitsched.io.instance import write_instance, write_text
 from splitsched.io.jobs_json import format_jobs, model_jobs_to_dict
 from splitsched.io.layers_csv import read_layers_csv
@@ -71,6 +73,35 @@ def add_instance_commands(commands: Any) -> None:
         "-o", "--output", metavar="FILE", help="write the splitsched/jobs-v1 file here (default: stdout)"
     )
     parser.set_defaults(handler=_cmd_jobs)
+
+    parser = commands.add_parser(
+        "devices", help="S4's many devices sharing one base station, seeded: a splitsched/devices-v1 file"
+    )
+    parser.add_argument("--n", type=int, required=True, help="number of devices (S4: 10-50)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed; default 0")
+    parser.add_argument(
+        "--profile", default="alexnet", help="shipped chain model with FLOPs: alexnet (default), vgg16, tiny-yolov2"
+    )
+    parser.add_argument(
+        "--ratio", type=float, default=1.0, help="BS capacity / device capacity (S4: 1, 5, ..., 1000; default 1)"
+    )
+    parser.add_argument("--policy", choices=("sjf", "rr", "fcfs"), default="sjf", help="BS policy (default sjf)")
+    parser.add_argument(
+        "--model", choices=("s4", "timed"), default="s4",
+        help="s4: the paper's delays (default); timed: remainders reach the BS when sent",
+    )  # fmt: skip
+    parser.add_argument(
+        "--objective", choices=("total", "variance", "max"), default="total", help="what to minimise (default total)"
+    )
+    parser.add_argument(
+        "--deadline-factor", type=float, default=None, metavar="F",
+        help="every device's deadline is F times its all-local delay (default: no deadlines)",
+    )  # fmt: skip
+    parser.add_argument("--name", default=None, help="instance name (default like s4-alexnet-n10-r1-sjf-seed0)")
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", help="write the splitsched/devices-v1 file here (default: stdout)"
+    )
+    parser.set_defaults(handler=_cmd_devices)
 
     parser = commands.add_parser("generate", help="a seeded synthetic instance (flow shop or layer graph)")
     parser.add_argument("kind", help=f"one of: {', '.join(GENERATORS)}")
@@ -160,6 +191,19 @@ def _model_count(text: str) -> tuple[str, int]:
     if not (count.isascii() and count.isdigit()) or int(count) < 1:
         raise SplitschedError(f"expected MODEL[:COUNT] with a positive integer COUNT, got {text!r}")
     return model, int(count)
+
+
+def _cmd_devices(args: argparse.Namespace) -> int:
+    problem = generate_devices(
+        args.n, args.seed, profile=args.profile, ratio=args.ratio, policy=args.policy, delay_model=args.model,
+        objective=args.objective, deadline_factor=args.deadline_factor, name=args.name,
+    )  # fmt: skip
+    if args.output:
+        write_instance(problem, args.output)
+        print(f"wrote {args.output} ({problem.name}, {problem.n_devices} devices)")
+    else:
+        print(format_devices(problem), end="")
+    return EXIT_OK
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:

@@ -21,10 +21,13 @@ from splitsched.formulations.brute_force import brute_force_flowshop, brute_forc
 from splitsched.formulations.cpsat_flowshop import cpsat_solver
 from splitsched.formulations.cpsat_layers import cpsat_layers_solver
 from splitsched.formulations.cut_mix import cut_mix_solver
+from splitsched.formulations.devices_cpsat import devices_cpsat_solver
+from splitsched.formulations.devices_mip import devices_mip_solver
 from splitsched.formulations.jobs_exact import jobs_brute_force, jobs_cpsat_solver, jobs_mip_solver
 from splitsched.formulations.mip import mip_solver
 from splitsched.formulations.mip_positional import mip_positional_solver
 from splitsched.formulations.path_sequencing_exact import s0_paths_exact_solver
+from splitsched.formulations.s4_enum import s4_enum_solver, s4_warm_up
 from splitsched.heuristics.cds import cds_solver
 from splitsched.heuristics.ej import ej_solver
 from splitsched.heuristics.identity import identity_flowshop, identity_layers
@@ -57,15 +60,18 @@ from splitsched.heuristics.s1_jobs import (
 )
 from splitsched.heuristics.s1_layer_level import s1_alg4_solver
 from splitsched.heuristics.s1_tree import s1_alg5_solver
+from splitsched.heuristics.s4_greedy import devices_local_only_solver, s4_greedy_solver
+from splitsched.heuristics.s4_search import s4_search_solver
+from splitsched.model.devices_problem import DevicesProblem
 from splitsched.model.errors import ScheduleError, SolverError
 from splitsched.model.flowshop import FlowShop
 from splitsched.model.jobs_problem import JobsProblem
 from splitsched.model.layer_problem import LayerProblem
 from splitsched.model.problem import Problem
 from splitsched.model.result import Result, SolverOutput, Status
-from splitsched.simulate import evaluate
+from splitsched.simulate import objective_value
 
-Instance = FlowShop | LayerProblem | JobsProblem
+Instance = FlowShop | LayerProblem | JobsProblem | DevicesProblem
 SolverFunction = Callable[..., SolverOutput]
 
 RELATIVE_TOLERANCE = 1e-6
@@ -183,6 +189,7 @@ _SOLVERS: dict[str, SolverSpec] = {
                 Problem.LAYER_SCHEDULE: brute_force_layers,
                 Problem.LAYER_JOINT: brute_force_layers,
                 Problem.JOBS: jobs_brute_force,
+                Problem.DEVICES: s4_enum_solver,
             },
             exact=True,
             description="reference: enumerates every permutation / placement and schedule (small instances)",
@@ -203,10 +210,10 @@ _SOLVERS: dict[str, SolverSpec] = {
         ),
         SolverSpec(
             "mip",
-            {Problem.FLOWSHOP: mip_solver, Problem.JOBS: jobs_mip_solver},
+            {Problem.FLOWSHOP: mip_solver, Problem.JOBS: jobs_mip_solver, Problem.DEVICES: devices_mip_solver},
             exact=True,
             description="Wilson's positional MIP, NEH MIP start; CBC, or HiGHS in its own process; "
-            "many jobs: the counts model (two stages, one tensor per job)",
+            "many jobs: the counts model (two stages, one tensor per job); many devices (S4)",
             jit=True,
         ),
         SolverSpec(
@@ -216,11 +223,12 @@ _SOLVERS: dict[str, SolverSpec] = {
                 Problem.LAYER_SCHEDULE: cpsat_layers_solver,
                 Problem.LAYER_JOINT: cpsat_layers_solver,
                 Problem.JOBS: jobs_cpsat_solver,
+                Problem.DEVICES: devices_cpsat_solver,
             },
             exact=True,
             description="OR-Tools CP-SAT: flow shop with shared job-order literals; layer graphs with one interval "
             "per operation (optional per side when the placement is free); many jobs: the counts model, "
-            "else the merged layer graph",
+            "else the merged layer graph; many devices (S4)",
             jit=True,
         ),
         _flowshop_heuristic("johnson", johnson_solver, "Johnson's rule (S1 Alg. 1); 2 stages only, optimal there"),
@@ -243,8 +251,13 @@ _SOLVERS: dict[str, SolverSpec] = {
                          "S1 Alg. 4: peel device layers without device successors, Johnson within each round"),
         _layer_heuristic("s1-alg5", s1_alg5_solver,
                          "S1 Alg. 5: recursive Johnson merge of subtree schedules; device side must be a tree"),
-        SolverSpec("local-only", {Problem.LAYER_JOINT: local_only_solver, Problem.JOBS: jobs_local_only_solver},
-                   exact=False, description="baseline: every layer on the device (S1's LO for many jobs)"),
+        SolverSpec(
+            "local-only",
+            {Problem.LAYER_JOINT: local_only_solver, Problem.JOBS: jobs_local_only_solver,
+             Problem.DEVICES: devices_local_only_solver},
+            exact=False,
+            description="baseline: every layer on the device (S1's LO for many jobs; S4's all-local up to each cap)",
+        ),
         _partition_baseline("remote-only", remote_only_solver, "baseline: send the raw input, all layers on the server"),
         _partition_baseline("neurosurgeon", neurosurgeon_solver,
                             "baseline (Kang et al. 2017): best prefix cut, stages summed without overlap"),
@@ -263,6 +276,13 @@ _SOLVERS: dict[str, SolverSpec] = {
                      "S1 Alg. 3 (JPS): Alg. 2 on every path, device-side paths in Johnson's order"),
         _jobs_solver("s1-hps", s1_hps_solver,
                      "S1 §6 (HPS): Alg. 2 path cuts on the merged graph, layer-level Alg. 5 (trees) or Alg. 4"),
+        SolverSpec("s4-greedy", {Problem.DEVICES: s4_greedy_solver}, exact=False, jit=True, warm_up=s4_warm_up,
+                   description="S4's greedy: best single +-1 move of one device's partition point until none helps"),
+        SolverSpec("s4-enum", {Problem.DEVICES: s4_enum_solver}, exact=True, jit=True, warm_up=s4_warm_up,
+                   description="S4's exhaustive enumeration of every partition (small instances)"),
+        SolverSpec("s4-search", {Problem.DEVICES: s4_search_solver}, exact=False, jit=True, warm_up=s4_warm_up,
+                   description="ours: multi-start local search over partitions with moves, pairs and swaps; deadlines "
+                   "first"),
         _jobs_solver("cut-mix", cut_mix_solver,
                      "ours: the exact counts model (CBC) over a menu of cuts per kind; job-level Johnson order"),
     )
@@ -314,7 +334,7 @@ def solve(
     Returns
     -------
     Result
-        Its ``objective`` is the simulator's makespan of the returned solution.
+        Its ``objective`` is the simulator's value of the returned solution (a makespan, or S4's objective).
         Status ``error`` (with both numbers in ``message``) if the solver's
         claimed objective differs from the simulator's by more than a relative
         1e-6, if the solution is infeasible, or if a bound exceeds the objective.
@@ -383,11 +403,11 @@ def _checked_result(instance: Instance, solver: str, output: SolverOutput, runti
             return result(Status.ERROR, None, f"status {output.status} without a solution")
         return result(output.status, None)
     try:
-        makespan = evaluate(instance, output.solution).makespan
+        objective = objective_value(instance, output.solution)
     except ScheduleError as error:
         return result(Status.ERROR, None, f"infeasible solution: {error}")
-    problem = _claim_problem(output, makespan)
-    return result(Status.ERROR if problem else output.status, makespan, problem)
+    problem = _claim_problem(output, objective)
+    return result(Status.ERROR if problem else output.status, objective, problem)
 
 
 def _claim_problem(output: SolverOutput, makespan: float) -> str:

@@ -13,13 +13,20 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from splitsched.model.devices_problem import DevicesProblem
 from splitsched.model.errors import ScheduleError
 from splitsched.model.flowshop import FlowShop
 from splitsched.model.jobs_problem import JobsProblem
 from splitsched.model.layer_problem import LayerProblem
 from splitsched.model.placement import Placement
 from splitsched.model.schedule import Resource, Schedule
-from splitsched.model.solution import FlowShopSolution, LayerSolution, Solution, job_indices
+from splitsched.model.solution import (
+    FlowShopSolution,
+    LayerSolution,
+    PartitionSolution,
+    Solution,
+    job_indices,
+)
 from splitsched.model.timeline import TimedOperation, Timeline
 
 LAYER_RESOURCES = tuple(resource.value for resource in Resource)
@@ -235,3 +242,24 @@ def evaluate(instance: FlowShop | LayerProblem | JobsProblem, solution: Solution
         instance.job_placements(solution.placement)
         return simulate_layers(solution.placement, solution.schedule)
     raise ScheduleError(f"a {type(solution).__name__} does not solve a {type(instance).__name__}")
+
+
+def objective_value(instance: FlowShop | LayerProblem | JobsProblem | DevicesProblem, solution: Solution) -> float:
+    """The objective of any solution: the makespan of a schedule, or a partition's S4 objective.
+
+    Raises
+    ------
+    ScheduleError
+        If the solution does not fit the instance, or a device misses its deadline.
+    """
+    if isinstance(instance, DevicesProblem):
+        if not isinstance(solution, PartitionSolution):
+            raise ScheduleError(f"a {type(solution).__name__} does not solve a DevicesProblem")
+        from splitsched.simulate_devices import deadline_violation, simulate_devices
+
+        delays = simulate_devices(instance, solution.partition)
+        violation = deadline_violation(instance, delays)
+        if violation:
+            raise ScheduleError(violation)
+        return delays.value(instance.objective)
+    return evaluate(instance, solution).makespan

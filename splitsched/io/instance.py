@@ -1,9 +1,10 @@
 """Instance files of any supported format, told apart by their content.
 
-Three formats exist (see ``docs/formats.md``): Taillard's text format for flow shops,
-the ``splitsched/layers-v1`` JSON format for layer graphs and the ``splitsched/jobs-v1``
-JSON format for many DNN jobs. A file whose first non-blank character is ``{`` is JSON,
-told apart by its ``format`` tag; anything else is read as Taillard text.
+Four formats exist (see ``docs/formats.md``): Taillard's text format for flow shops,
+the ``splitsched/layers-v1`` JSON format for layer graphs, the ``splitsched/jobs-v1``
+JSON format for many DNN jobs and the ``splitsched/devices-v1`` JSON format for many
+devices sharing one base station. A file whose first non-blank character is ``{`` is
+JSON, told apart by its ``format`` tag; anything else is read as Taillard text.
 
 This module also holds the two file helpers every reader and writer uses, so that
 an unreadable file gives the same one-line :class:`InstanceError` whatever its
@@ -16,6 +17,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from splitsched.model.devices_problem import DevicesProblem
 from splitsched.model.errors import InstanceError, SplitschedError
 from splitsched.model.flowshop import FlowShop
 from splitsched.model.jobs_problem import JobsProblem
@@ -69,20 +71,25 @@ def write_text(path: str | os.PathLike[str], text: str) -> None:
         raise SplitschedError(f"{os.fspath(path)}: cannot write file: {_reason(error)}") from None
 
 
-def read_instance(path: str | os.PathLike[str]) -> FlowShop | LayerProblem | JobsProblem:
-    """Read a flow shop, a layer problem or a many-jobs problem, choosing the format from the content.
+Instance = FlowShop | LayerProblem | JobsProblem | DevicesProblem
+"""Whatever :func:`read_instance` returns."""
+
+
+def read_instance(path: str | os.PathLike[str]) -> Instance:
+    """Read any instance, choosing the format from the content.
 
     Parameters
     ----------
     path
         A Taillard text file, or a JSON file whose ``format`` is
-        ``splitsched/layers-v1`` or ``splitsched/jobs-v1``.
+        ``splitsched/layers-v1``, ``splitsched/jobs-v1`` or ``splitsched/devices-v1``.
 
     Returns
     -------
-    FlowShop | LayerProblem | JobsProblem
-        A :class:`FlowShop` named after the file stem, a :class:`LayerProblem` or a
-        :class:`JobsProblem` (whose file references start from ``path``'s folder).
+    FlowShop | LayerProblem | JobsProblem | DevicesProblem
+        A :class:`FlowShop` named after the file stem, a :class:`LayerProblem`, a
+        :class:`JobsProblem` (whose file references start from ``path``'s folder) or a
+        :class:`DevicesProblem`.
 
     Raises
     ------
@@ -100,8 +107,8 @@ def read_instance(path: str | os.PathLike[str]) -> FlowShop | LayerProblem | Job
     return parse_taillard(text, source, Path(path).stem)
 
 
-def _parse_json_instance(text: str, source: str) -> LayerProblem | JobsProblem:
-    from splitsched.io import jobs_json, layers_json
+def _parse_json_instance(text: str, source: str) -> LayerProblem | JobsProblem | DevicesProblem:
+    from splitsched.io import devices_json, jobs_json, layers_json
     from splitsched.io.json_fields import as_object, decode_json
 
     data = decode_json(text, source)
@@ -112,15 +119,17 @@ def _parse_json_instance(text: str, source: str) -> LayerProblem | JobsProblem:
     tag = top.get("format")
     if tag == jobs_json.FORMAT:
         return jobs_json.jobs_from_dict(top, source, os.path.dirname(source))
+    if tag == devices_json.FORMAT:
+        return devices_json.devices_from_dict(top, source)
     if isinstance(tag, str) and tag in layers_json.KNOWN_FORMATS:
         return layers_json.layers_from_dict(top, source)
-    known = ", ".join([*layers_json.KNOWN_FORMATS, jobs_json.FORMAT])
+    known = ", ".join([*layers_json.KNOWN_FORMATS, jobs_json.FORMAT, devices_json.FORMAT])
     if "format" not in top:
         raise InstanceError(None, f"missing required key 'format' (known formats: {known})", source)
     raise InstanceError("format", f"unknown format {tag!r} (known formats: {known})", source)
 
 
-def write_instance(instance: FlowShop | LayerProblem | JobsProblem, path: str | os.PathLike[str]) -> None:
+def write_instance(instance: Instance, path: str | os.PathLike[str]) -> None:
     """Write ``instance`` in its format: Taillard text for a flow shop, JSON for the others.
 
     Parameters
@@ -134,9 +143,10 @@ def write_instance(instance: FlowShop | LayerProblem | JobsProblem, path: str | 
     Raises
     ------
     TypeError
-        If ``instance`` is not a :class:`FlowShop`, a :class:`LayerProblem` or a
-        :class:`JobsProblem`.
+        If ``instance`` is not a :class:`FlowShop`, a :class:`LayerProblem`, a
+        :class:`JobsProblem` or a :class:`DevicesProblem`.
     """
+    from splitsched.io.devices_json import write_devices
     from splitsched.io.jobs_json import write_jobs
     from splitsched.io.layers_json import write_layers
     from splitsched.io.taillard import write_taillard
@@ -147,8 +157,11 @@ def write_instance(instance: FlowShop | LayerProblem | JobsProblem, path: str | 
         write_layers(instance, path)
     elif isinstance(instance, JobsProblem):
         write_jobs(instance, path)
+    elif isinstance(instance, DevicesProblem):
+        write_devices(instance, path)
     else:
-        raise TypeError(f"expected a FlowShop or a LayerProblem, got {type(instance).__name__}")
+        expected = "a FlowShop, LayerProblem, JobsProblem or DevicesProblem"
+        raise TypeError(f"expected {expected}, got {type(instance).__name__}")
 
 
 def _reason(error: OSError) -> str:

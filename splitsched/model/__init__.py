@@ -1,5 +1,6 @@
 """The data model: instances, placements, schedules, solutions and results."""
 
+from splitsched.model.devices_problem import Device, DevicesProblem, StageProfile
 from splitsched.model.errors import (
     InstanceError,
     ScheduleError,
@@ -16,13 +17,15 @@ from splitsched.model.placement import Placement, Side
 from splitsched.model.problem import Problem
 from splitsched.model.result import Result, SolverOutput, Status
 from splitsched.model.schedule import Resource, Schedule
-from splitsched.model.solution import FlowShopSolution, LayerSolution, Solution
+from splitsched.model.solution import FlowShopSolution, LayerSolution, PartitionSolution, Solution
 from splitsched.model.timeline import TimedOperation, Timeline
 
-Instance = FlowShop | LayerProblem | JobsProblem
+Instance = FlowShop | LayerProblem | JobsProblem | DevicesProblem
 
 __all__ = [
     "CutSet",
+    "Device",
+    "DevicesProblem",
     "FlowShop",
     "FlowShopSolution",
     "Instance",
@@ -34,6 +37,7 @@ __all__ = [
     "LayerProblem",
     "LayerSolution",
     "LinearLink",
+    "PartitionSolution",
     "Placement",
     "Problem",
     "Resource",
@@ -46,6 +50,7 @@ __all__ = [
     "SolverError",
     "SolverOutput",
     "SplitschedError",
+    "StageProfile",
     "Status",
     "Structure",
     "TimedOperation",

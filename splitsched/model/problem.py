@@ -16,9 +16,12 @@ class Problem(StrEnum):
         Choose the placement and the schedule of a layer graph together.
     ``JOBS``
         Many DNN jobs on one device: every job's placement and one schedule (S1).
+    ``DEVICES``
+        Many devices, one base station: every device's partition point (S4).
     """
 
     FLOWSHOP = "flowshop"
     LAYER_SCHEDULE = "layer-schedule"
     LAYER_JOINT = "layer-joint"
     JOBS = "jobs"
+    DEVICES = "devices"

@@ -53,4 +53,18 @@ class LayerSolution:
         return {"placement": self.placement.as_dict(), "schedule": self.schedule.as_dict()}
 
 
-Solution = FlowShopSolution | LayerSolution
+@dataclass(frozen=True)
+class PartitionSolution:
+    """One partition point per device (S4's ``p``), in device order."""
+
+    partition: tuple[int, ...]
+
+    def __init__(self, partition: Sequence[int]):
+        object.__setattr__(self, "partition", job_indices(partition))
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"partition": [...]}``."""
+        return {"partition": list(self.partition)}
+
+
+Solution = FlowShopSolution | LayerSolution | PartitionSolution

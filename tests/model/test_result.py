@@ -49,7 +49,7 @@ def test_status_is_a_string_enum():
 
 
 def test_problem_values():
-    assert [problem.value for problem in Problem] == ["flowshop", "layer-schedule", "layer-joint", "jobs"]
+    assert [problem.value for problem in Problem] == ["flowshop", "layer-schedule", "layer-joint", "jobs", "devices"]
 
 
 # -- gap ----------------------------------------------------------------------------
