@@ -153,6 +153,46 @@ class OptionTable:
         return sorted({s for row in self.service for s in row})
 
 
+def reduced_table(problem: DevicesProblem, table: OptionTable) -> OptionTable:
+    """``table`` without options that cannot be in an optimal partition (a presolve; every rule is exact).
+
+    - An option with ``a_ip + s_ip`` above the device's deadline (any model: ``D_i >= a_i + s_i``).
+    - Paper's model, total or max delay: of options with the same service keep the
+      smallest ``a`` (then the smallest point). Other devices' delays depend on
+      ``s_i`` only, and ``D_i`` grows with ``a_i``.
+    - Paper's model with RR, total or max delay: an option with both ``a`` and ``s``
+      no smaller than another's (every ``D_j`` is non-decreasing in every ``s``
+      under processor sharing). Not under SJF: a shorter remainder may overtake
+      another device and delay it.
+
+    Variance keeps every option (a larger delay can lower it), and so does the
+    timed model beyond the deadline rule (``a_i`` changes the BS order).
+    """
+    monotone = problem.delay_model is DelayModel.S4 and problem.objective is not Objective.VARIANCE
+    points, ready, service = [], [], []
+    for i in range(table.n):
+        options = [
+            (a, s, p)
+            for p, a, s in zip(table.points[i], table.ready[i], table.service[i])
+            if table.deadline[i] is None or a + s <= table.deadline[i]
+        ]
+        if monotone:
+            best: dict[int, tuple[int, int, int]] = {}
+            for a, s, p in options:
+                if s not in best or (a, p) < best[s][::2]:
+                    best[s] = (a, s, p)
+            options = sorted(best.values(), key=lambda option: option[2])
+        if monotone and problem.policy is Policy.RR:
+            options = [
+                option for option in options
+                if not any(o[0] <= option[0] and o[1] <= option[1] and o != option for o in options)
+            ]  # fmt: skip
+        points.append(tuple(p for _, _, p in options))
+        ready.append(tuple(a for a, _, _ in options))
+        service.append(tuple(s for _, s, _ in options))
+    return OptionTable(tuple(points), tuple(ready), tuple(service), table.deadline)
+
+
 def objective_units(problem: DevicesProblem) -> float:
     """What one unit of the integer objective is worth in the objective's units (ms or ms²)."""
     if problem.objective is Objective.VARIANCE:
@@ -583,7 +623,7 @@ def build_model(
         for delay in delays:
             model.add(largest >= delay)
         model.add(n * largest >= sum(delays))
-        if edf and problem.delay_model is DelayModel.S4:
+        if edf and problem.delay_model is DelayModel.S4 and problem.policy is Policy.SJF:
             _edf_cuts(model, table, z, largest)
         objective = largest
     else:
@@ -671,6 +711,11 @@ def devices_cpsat_solver(
         return devices_output(instance, partition, proven=True, bound=cost, model_objective=cost,
                               log="linear assignment (OR-Tools), optimal", metadata=metadata)  # fmt: skip
     metadata["encoding"] = encoding if instance.delay_model is DelayModel.S4 else "dispatch"
+    table = reduced_table(instance, table)
+    metadata["options"] = sum(len(points) for points in table.points)
+    if not all(table.points):
+        device = instance.devices[next(i for i, points in enumerate(table.points) if not points)].name
+        return infeasible_output(f"device {device} misses its deadline at every point, even alone", metadata)
     built = build_model(instance, table, encoding)
     start = start_partition(instance, table)
     start_ok = False
