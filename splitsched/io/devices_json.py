@@ -51,6 +51,7 @@ from splitsched.io.json_fields import (
     json_number,
     json_time,
     json_type,
+    shown_value,
 )
 from splitsched.model.devices_problem import (
     DelayModel,
@@ -117,7 +118,7 @@ def _problem_from(data: object) -> DevicesProblem:
     if "format" not in top:
         raise InstanceError(None, f"missing required key 'format' (expected {FORMAT!r})")
     if top["format"] != FORMAT:
-        raise InstanceError("format", f"expected {FORMAT!r}, got {_shown(top['format'])}")
+        raise InstanceError("format", f"expected {FORMAT!r}, got {shown_value(top['format'])}")
     check_keys(top, "", _TOP_REQUIRED, _TOP_OPTIONAL)
     name = _string(top.get("name", ""), "name")
     bs_capacity = json_time(top["bs_capacity_flops"], "bs_capacity_flops")
@@ -125,7 +126,7 @@ def _problem_from(data: object) -> DevicesProblem:
     choices = {key: _choice(top.get(key, default), key, enum) for key, enum, default in _ENUMS}
     full_offload = top.get("full_offload", True)
     if not isinstance(full_offload, bool):
-        raise InstanceError("full_offload", f"expected true or false, got {_shown(full_offload)}")
+        raise InstanceError("full_offload", f"expected true or false, got {shown_value(full_offload)}")
     profiles = tuple(_profile_from(item, f"profiles[{p}]") for p, item in enumerate(_array(top, "profiles")))
     devices = tuple(_device_from(item, f"devices[{i}]") for i, item in enumerate(_array(top, "devices")))
     # No devices, repeated names, unknown profiles, caps above S, FCFS with the s4 model.
@@ -141,7 +142,7 @@ def _array(top: Mapping[str, object], key: str) -> list[object]:
 def _choice(value: object, path: str, enum: type[Policy | DelayModel | Objective]) -> str:
     known = ", ".join(member.value for member in enum)
     if not isinstance(value, str) or value not in {member.value for member in enum}:
-        raise InstanceError(path, f"expected one of {known}, got {_shown(value)}")
+        raise InstanceError(path, f"expected one of {known}, got {shown_value(value)}")
     return value
 
 
@@ -188,13 +189,13 @@ def _numbers(value: object, path: str) -> tuple[float, ...]:
 def _deadline(value: object, path: str) -> float:
     """A positive number of ms; no deadline is written by leaving the key out (JSON has no infinity)."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-        raise InstanceError(path, f"expected a positive number (leave the key out for no deadline), got {_shown(value)}")
+        raise InstanceError(path, f"expected a positive number (leave the key out for no deadline), got {shown_value(value)}")
     return json_time(value, path)
 
 
 def _integer(value: object, path: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InstanceError(path, f"must be an integer >= 0, got {_shown(value)}")
+        raise InstanceError(path, f"must be an integer >= 0, got {shown_value(value)}")
     return value
 
 
@@ -202,17 +203,6 @@ def _string(value: object, path: str) -> str:
     if not isinstance(value, str):
         raise InstanceError(path, f"expected a string, got {json_type(value)}")
     return value
-
-
-def _shown(value: object) -> str:
-    """``value`` as a message shows it: strings quoted as in Python, the rest as JSON."""
-    if isinstance(value, str):
-        return repr(value)
-    try:
-        text = json.dumps(value)
-    except (TypeError, ValueError):
-        text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
 
 
 # -- writing ----------------------------------------------------------------------

@@ -53,7 +53,7 @@ import os
 from collections.abc import Mapping, Sequence
 
 from splitsched.io.instance import read_text, write_text
-from splitsched.io.json_fields import as_array, as_object, check_keys, decode_json
+from splitsched.io.json_fields import as_array, as_object, check_keys, decode_json, shown_value
 from splitsched.io.layers_json import layers_from_dict, layers_to_dict, parse_layers
 from splitsched.io.profile_json import read_profile
 from splitsched.model.checks import check_name
@@ -148,12 +148,12 @@ def _problem_from(data: object, base_dir: str) -> JobsProblem:
     if "format" not in top:
         raise InstanceError(None, f"missing required key 'format' (expected {FORMAT!r})")
     if top["format"] != FORMAT:
-        raise InstanceError("format", f"expected {FORMAT!r}, got {_shown(top['format'])}")
+        raise InstanceError("format", f"expected {FORMAT!r}, got {shown_value(top['format'])}")
     check_keys(top, "", _TOP_REQUIRED, _TOP_OPTIONAL)
     name = _string(top.get("name", ""), "name")
     stages = top.get("stages", 2)
     if isinstance(stages, bool) or not isinstance(stages, int) or stages not in (2, 3):
-        raise InstanceError("stages", f"must be 2 or 3, got {_shown(stages)}")
+        raise InstanceError("stages", f"must be 2 or 3, got {shown_value(stages)}")
     entries = as_array(top["jobs"], "jobs")
     kinds = tuple(_kind_from(entry, f"jobs[{i}]", base_dir) for i, entry in enumerate(entries))
     return JobsProblem(kinds, stages, name)  # no kinds, repeated kind names
@@ -166,10 +166,10 @@ def _kind_from(value: object, path: str, base_dir: str) -> JobKind:
     _check_hardware_keys(entry, path, source)
     count = entry.get("count", 1)
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-        raise InstanceError(f"{path}.count", f"must be a positive integer, got {_shown(count)}")
+        raise InstanceError(f"{path}.count", f"must be a positive integer, got {shown_value(count)}")
     cuts = entry.get("cuts", str(CutSet.ANY))
     if not isinstance(cuts, str) or cuts not in _CUTS:
-        raise InstanceError(f"{path}.cuts", f"expected 'any' or 'single', got {_shown(cuts)}")
+        raise InstanceError(f"{path}.cuts", f"expected 'any' or 'single', got {shown_value(cuts)}")
     name = check_name(entry["name"], f"{path}.name") if "name" in entry else ""
     graph, default_name = _graph_from(entry, source, path, base_dir)
     try:
@@ -271,19 +271,8 @@ def _file(value: object, path: str, base_dir: str) -> str:
 def _string(value: object, path: str, non_empty: bool = False) -> str:
     if not isinstance(value, str) or (non_empty and not value):
         what = "a non-empty string" if non_empty else "a string"
-        raise InstanceError(path, f"expected {what}, got {_shown(value)}")
+        raise InstanceError(path, f"expected {what}, got {shown_value(value)}")
     return value
-
-
-def _shown(value: object) -> str:
-    """``value`` as a message shows it: strings quoted as in Python, the rest as JSON."""
-    if isinstance(value, str):
-        return repr(value)
-    try:
-        text = json.dumps(value)
-    except (TypeError, ValueError):
-        text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _listed(keys: Sequence[str]) -> str:

@@ -114,3 +114,14 @@ def json_number(value: float) -> int | float:
     if value.is_integer() and abs(value) < _LARGEST_EXACT_INTEGER:
         return int(value)
     return value
+
+
+def shown_value(value: object) -> str:
+    """``value`` as an error message shows it: strings quoted as in Python, the rest as JSON, cut at 40 characters."""
+    if isinstance(value, str):
+        return repr(value)
+    try:
+        text = json.dumps(value)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
