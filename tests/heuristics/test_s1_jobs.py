@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import replace
 
@@ -129,4 +130,7 @@ def test_path_free_jps_schedule_equals_listing_the_paths(placement, seed):
     jobs = device_paths(placement, 10_000)
     listed = schedule_from_job_order(placement, jobs, johnson_two_stage(paths_flowshop(jobs, 2)))
     path_free = johnson_paths_schedule(placement)
-    assert simulate_layers(placement, path_free).makespan == simulate_layers(placement, listed).makespan
+    # the same operations in another order may sum their float times in another order
+    assert math.isclose(
+        simulate_layers(placement, path_free).makespan, simulate_layers(placement, listed).makespan, rel_tol=1e-12
+    )
