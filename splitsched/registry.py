@@ -22,6 +22,7 @@ from splitsched.formulations.cpsat_flowshop import cpsat_solver
 from splitsched.formulations.cpsat_layers import cpsat_layers_solver
 from splitsched.formulations.cut_mix import cut_mix_solver
 from splitsched.formulations.devices_cpsat import devices_cpsat_solver
+from splitsched.formulations.devices_mip import devices_mip_solver
 from splitsched.formulations.jobs_exact import jobs_brute_force, jobs_cpsat_solver, jobs_mip_solver
 from splitsched.formulations.mip import mip_solver
 from splitsched.formulations.mip_positional import mip_positional_solver
@@ -209,10 +210,11 @@ _SOLVERS: dict[str, SolverSpec] = {
         ),
         SolverSpec(
             "mip",
-            {Problem.FLOWSHOP: mip_solver, Problem.JOBS: jobs_mip_solver},
+            {Problem.FLOWSHOP: mip_solver, Problem.JOBS: jobs_mip_solver, Problem.DEVICES: devices_mip_solver},
             exact=True,
             description="Wilson's positional MIP, NEH MIP start; CBC, or HiGHS in its own process; "
-            "many jobs: the counts model (two stages, one tensor per job)",
+            "many jobs: the counts model (two stages, one tensor per job); many devices: S4's model, "
+            "total or largest delay",
             jit=True,
         ),
         SolverSpec(

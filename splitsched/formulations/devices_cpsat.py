@@ -53,12 +53,36 @@ c_ij`` with ``c_ij = s_j`` if ``j`` is before ``i`` else 0 (``OnlyEnforceIf``); 
 needs none; both are tested against enumeration.
 
 **Objectives.** Total: ``sum_i D_i`` (µs). Max: ``M >= D_i`` (µs), with the
-redundant ``N M >= sum_i D_i``. Variance: scaled integers in CP-SAT: ``D_i`` is an
-integer variable, ``D_i^2`` and ``(sum_i D_i)^2`` come from
-``add_multiplication_equality``, and the model minimises ``N sum_i D_i^2 -
-(sum_i D_i)^2`` exactly (``N^2 * 10^6`` times the variance in ms²). Deadlines:
-``D_i <= floor(1000 deadline_ms)``. Bounds are reported in the objective's units
-(ms, ms²).
+redundant ``N M >= sum_i D_i``. Variance: scaled integers in CP-SAT. Since ``T =
+sum_j D_j`` is an integer, ``sum_i (N D_i - T)^2 = N (N sum_i D_i^2 - T^2)``: each
+deviation ``e_i = N D_i - T`` is an integer variable, ``e_i^2`` comes from
+``add_multiplication_equality`` (plus tangents ``e_i^2 >= 2 x e_i - x^2`` for the
+LP), and the model minimises ``sum_i e_i^2``, exactly ``N^3 * 10^6`` times the
+variance in ms² (S4 eq. 8). Every term is convex; the direct ``N sum D^2 - T^2``
+has a concave part whose relaxation is useless (its bound was negative, and
+five devices took seconds where this form takes a fraction). Instances whose
+squared deviations could overflow 64 bits are refused. Deadlines: ``D_i <=
+floor(1000 deadline_ms)``. Bounds are reported in the objective's units (ms, ms²).
+
+**Redundant constraints and presolve (all valid for every choice).**
+
+- The remainders as intervals ``[R_i - s_i, R_i)`` in one ``NoOverlap`` (SJF's
+  schedule; under RR the ends are at most ``R_i``, since processor sharing ends
+  every remainder no earlier than SJF).
+- SJF, largest delay: the EDF cuts ``M >= u + sum_{a_ip >= u, s_ip > 0} s_ip z_ip``
+  whenever one of those ``z_ip`` holds, for every ready time ``u`` of an
+  offloading option: the remainders ready at ``u`` or later must all end by ``M -
+  u`` on one machine that starts at 0. They close most of the gap on congested
+  instances (``R = 1``); under RR they slowed the search and are left out.
+- RR: the MIP's rows with big-M ``N`` (:func:`_bs_small_m`), ``R_i >= sum_k delta_k
+  v_ik`` with ``v_ik >= N_k - N (1 - u_ik)``, ``u_ik = [s_i >= theta_k]``: a much
+  stronger LP than the enforced equalities (largest delay, 30 devices, ``R = 1``:
+  unproven in 60 s without them, 0.6 s with them). Under SJF their analogue did
+  not help and is left out (option ``small_m`` of :func:`build_model`).
+- :func:`reduced_table` drops options that no optimum needs (over a deadline
+  alone; same service and later ready time; under RR dominated in both).
+- A run stopped early still reports :func:`simple_bound` (the assignment optimum
+  for the total, its average or the largest lone delay for the maximum).
 
 **Timed model (ours), FCFS and non-preemptive SJF.** A remainder with ``s_i > 0``
 (literal ``act_i``) is a job released at ``a_i``; others have ``D_i = a_i``. For
@@ -109,6 +133,8 @@ from splitsched.model.solution import PartitionSolution
 from splitsched.simulate_devices import simulate_devices
 
 ENCODINGS = ("levels", "pairs")
+TANGENTS = 12
+"""Tangents per side of each squared deviation in the variance model."""
 INT_LIMIT = 2**62
 """Largest magnitude we let a CP-SAT objective or product reach (int64 with headroom)."""
 
@@ -265,9 +291,11 @@ def devices_output(
     """A checked :class:`SolverOutput` from an exact model's answer.
 
     ``bound`` is in integer objective units (µs or µs², see :func:`integer_objective`);
-    it is converted to ms or ms². The claim is the simulated objective of ``partition``.
-    ``proven`` with a ``model_objective`` that differs from the simulated integer
-    objective is a modelling bug and raises.
+    it is converted to ms or ms². The claim is the simulated objective of ``partition``;
+    the status is ``optimal`` when ``proven`` or when the bound equals it, else
+    ``time_limit``. ``proven`` with a ``model_objective`` that differs from the
+    simulated integer objective is a modelling bug and raises. A bound above the
+    objective is passed on as it is, for :func:`splitsched.solve` to report.
 
     Raises
     ------
@@ -291,8 +319,8 @@ def devices_output(
                 f"for partition {partition} (a modelling bug)"
             )
         bound = exact
-    elif bound is not None:
-        bound = min(bound, exact)
+    elif bound == exact:
+        proven = True  # the bound alone proves the incumbent optimal
     value = delays.value(problem.objective)
     status = Status.OPTIMAL if proven else Status.TIME_LIMIT
     scaled = None if bound is None else (value if bound == exact else bound * units)
@@ -355,12 +383,33 @@ def solve_assignment(problem: DevicesProblem, table: OptionTable) -> tuple[tuple
     return partition, int(solver.optimal_cost())
 
 
+def simple_bound(problem: DevicesProblem, table: OptionTable) -> int:
+    """A quick lower bound on the integer objective, for runs stopped before CP-SAT has a useful one.
+
+    Every delay is at least ``min_p (a_ip + s_ip)``. In the paper's model the total
+    is at least the assignment optimum (deadlines only remove partitions), and the
+    largest delay at least the average, ``ceil(total / N)``. Variance: 0.
+    """
+    if problem.objective is Objective.VARIANCE or not all(table.points):
+        return 0
+    alone = [min(a + s for a, s in zip(ready, service)) for ready, service in zip(table.ready, table.service)]
+    if problem.delay_model is DelayModel.S4 and problem.policy in (Policy.SJF, Policy.RR):
+        total = solve_assignment(problem, table)[1]
+    else:
+        total = sum(alone)
+    if problem.objective is Objective.TOTAL:
+        return total
+    return max(max(alone), -(-total // table.n))
+
+
 # -- CP-SAT models -------------------------------------------------------------------------
 @dataclass
 class _Built:
     model: cp_model.CpModel
     z: list[list[cp_model.IntVar]]
     objective: cp_model.LinearExprT
+    scale: int = 1
+    """The model's objective is ``scale`` times :func:`integer_objective`."""
 
 
 def _choice(model: cp_model.CpModel, table: OptionTable) -> tuple[list[list[Any]], list[Any], list[Any]]:
@@ -427,6 +476,44 @@ def _bs_levels(model: cp_model.CpModel, table: OptionTable, z, policy: Policy, u
                 model.add(prefix == earlier[level] + literal)
                 earlier[level] = prefix
     return bs
+
+
+def _bs_small_m(model: cp_model.CpModel, table: OptionTable, z, bs, policy: Policy) -> None:
+    """Redundant lower bounds on ``R_i`` with big-M ``N`` (the MIP's rows, :mod:`.devices_mip`), for the LP.
+
+    With ``u_ik = [s_i >= theta_k]``, ``N_k = sum_i u_ik`` and ``y_ik = [s_i = theta_k]``
+    over the positive service values: RR ``R_i >= sum_k delta_k v_ik``, ``v_ik >= N_k -
+    N (1 - u_ik)``; SJF ``R_i >= sum_k theta_k w_ik``, ``w_ik >= n_k - N (1 - u_i,k+1)``,
+    ``w_ik >= P_ik + 1 - N (1 - y_ik)``. Exact for every choice, like the enforced equalities.
+    """
+    n = table.n
+    thresholds = [value for value in table.levels() if value > 0]
+    u = [[sum(v for s, v in zip(table.service[i], z[i]) if s >= theta) for theta in thresholds] for i in range(n)]
+    y = [[sum(v for s, v in zip(table.service[i], z[i]) if s == theta) for theta in thresholds] for i in range(n)]
+    above = [model.new_int_var(0, n, f"N_{k}") for k in range(len(thresholds))]
+    counts = [model.new_int_var(0, n, f"m_{k}") for k in range(len(thresholds))]
+    for k in range(len(thresholds)):
+        model.add(above[k] == sum(u[i][k] for i in range(n)))
+        model.add(counts[k] == sum(y[i][k] for i in range(n)))
+    earlier: list[Any] = [0] * len(thresholds)
+    for i in range(n):
+        terms = []
+        for k, theta in enumerate(thresholds):
+            w = model.new_int_var(0, n, f"w_{i}_{k}")
+            if policy is Policy.RR:
+                model.add(w >= above[k] - n * (1 - u[i][k]))
+                terms.append((theta - (thresholds[k - 1] if k else 0)) * w)
+                continue
+            higher = u[i][k + 1] if k + 1 < len(thresholds) else 0
+            model.add(w >= counts[k] - n * (1 - higher))
+            model.add(w >= earlier[k] + 1 - n * (1 - y[i][k]))
+            terms.append(theta * w)
+        model.add(bs[i] >= sum(terms))
+        if policy is Policy.SJF and i < n - 1:
+            for k in range(len(thresholds)):
+                prefix = model.new_int_var(0, i + 1, f"Q_{i + 1}_{k}")
+                model.add(prefix == earlier[k] + y[i][k])
+                earlier[k] = prefix
 
 
 def _bs_pairs(model: cp_model.CpModel, table: OptionTable, service, policy: Policy, upper: int) -> list[Any]:
@@ -593,7 +680,8 @@ def _timed_delays(model: cp_model.CpModel, table: OptionTable, z, ready, service
 
 
 def build_model(
-    problem: DevicesProblem, table: OptionTable, encoding: str, intervals: bool = True, edf: bool = True
+    problem: DevicesProblem, table: OptionTable, encoding: str, intervals: bool = True, edf: bool = True,
+    small_m: bool | None = None,
 ) -> _Built:
     """The CP-SAT model of ``problem`` (not the assignment path); see the module docstring."""
     model = cp_model.CpModel()
@@ -608,6 +696,8 @@ def build_model(
         else:
             bs = _bs_pairs(model, table, service, problem.policy, upper_bs)
         _total_cut(model, table, z, service, bs, problem.policy)
+        if small_m or (small_m is None and problem.policy is Policy.RR):
+            _bs_small_m(model, table, z, bs, problem.policy)
         if intervals:
             _bs_no_overlap(model, table, service, bs, problem.policy, upper_bs)
         delays = [ready[i] + bs[i] for i in range(n)]
@@ -616,6 +706,7 @@ def build_model(
             model.add(delays[i] <= limit)
     upper = [max(row) for row in table.ready]
     upper = [u + upper_bs for u in upper]
+    scale = 1
     if problem.objective is Objective.TOTAL:
         objective = sum(delays)
     elif problem.objective is Objective.MAX:
@@ -627,33 +718,47 @@ def build_model(
             _edf_cuts(model, table, z, largest)
         objective = largest
     else:
-        objective = _variance_objective(model, delays, upper)
+        lower = [min(a + s for a, s in zip(ready_row, service_row))
+                 for ready_row, service_row in zip(table.ready, table.service)]  # fmt: skip
+        objective = _variance_objective(model, delays, lower, upper)
+        scale = n
     model.minimize(objective)
-    return _Built(model, z, objective)
+    return _Built(model, z, objective, scale)
 
 
-def _variance_objective(model: cp_model.CpModel, delays, upper: list[int]) -> Any:
-    """``N sum_i D_i^2 - (sum_i D_i)^2`` by ``add_multiplication_equality`` (scaled integers in CP-SAT)."""
+def _variance_objective(model: cp_model.CpModel, delays, lower: list[int], upper: list[int]) -> Any:
+    """``sum_i (N D_i - sum_j D_j)^2 = N (N sum D^2 - (sum D)^2)``: scaled integers in CP-SAT.
+
+    Each deviation ``e_i = N D_i - sum_j D_j`` is an integer variable and its square
+    comes from ``add_multiplication_equality``; tangents ``e_i^2 >= 2 x e_i - x^2`` at a
+    few points (denser near 0) give the LP a convex under-estimate. The sum is ``N``
+    times the integer objective of :func:`integer_objective`, exactly.
+    """
     n = len(delays)
-    if n * sum(u * u for u in upper) > INT_LIMIT or sum(upper) ** 2 > INT_LIMIT:
-        raise SolverError(
-            "cpsat: the variance N*sum(D^2) would overflow CP-SAT's 64-bit integers on this instance "
-            "(delays are too long in µs); use s4-enum or a heuristic"
-        )
-    squares = []
     values = []
-    for i, (delay, top) in enumerate(zip(delays, upper)):
-        value = model.new_int_var(0, top, f"Dv_{i}")
+    for i, (delay, low, high) in enumerate(zip(delays, lower, upper)):
+        value = model.new_int_var(low, high, f"Dv_{i}")
         model.add(value == delay)
-        square = model.new_int_var(0, top * top, f"D2_{i}")
-        model.add_multiplication_equality(square, [value, value])
         values.append(value)
+    total = sum(values)
+    squares = []
+    for i, value in enumerate(values):
+        low = n * lower[i] - sum(upper)
+        high = n * upper[i] - sum(lower)
+        top = max(low * low, high * high)
+        if n * top > INT_LIMIT:
+            raise SolverError(
+                "cpsat: the variance's squared deviations would overflow CP-SAT's 64-bit integers on this "
+                "instance (delays too long in µs for this many devices); use s4-enum or a heuristic"
+            )
+        deviation = model.new_int_var(low, high, f"dev_{i}")
+        model.add(deviation == n * value - total)
+        square = model.new_int_var(0, top, f"dev2_{i}")
+        model.add_multiplication_equality(square, [deviation, deviation])
+        for point in sorted({round(end * (k / TANGENTS) ** 2) for end in (low, high) for k in range(TANGENTS + 1)}):
+            model.add(square >= 2 * point * deviation - point * point)
         squares.append(square)
-    total = model.new_int_var(0, sum(upper), "sum_D")
-    model.add(total == sum(values))
-    total_square = model.new_int_var(0, sum(upper) ** 2, "sum_D_sq")
-    model.add_multiplication_equality(total_square, [total, total])
-    return n * sum(squares) - total_square
+    return sum(squares)
 
 
 def refusal(problem: DevicesProblem) -> str | None:
@@ -732,13 +837,17 @@ def devices_cpsat_solver(
     if status == "INFEASIBLE":
         return infeasible_output(log, metadata)
     bound = solver.best_objective_bound
-    bound = math.ceil(bound - 1e-9) if math.isfinite(bound) else None
+    bound = math.ceil(bound / built.scale - 1e-9) if math.isfinite(bound) else 0
+    bound = max(bound, simple_bound(instance, table))
     if status in ("OPTIMAL", "FEASIBLE"):
         partition = [
             next(p for literal, p in zip(row, points) if solver.boolean_value(literal))
             for row, points in zip(built.z, table.points)
         ]
         objective = round(solver.objective_value)
+        if objective % built.scale:
+            raise SolverError(f"cpsat: objective {objective} is not a multiple of {built.scale} (a modelling bug)")
+        objective //= built.scale
         return devices_output(instance, partition, proven=status == "OPTIMAL", bound=bound,
                               model_objective=objective, log=log, metadata=metadata)  # fmt: skip
     fallback = start if start_ok else None
