@@ -214,12 +214,23 @@ def run_cbc(built: MipModel, *, time_limit: float | None = None, seed: int | Non
     MipRun
         The bound is CBC's ``Lower bound`` line (after a time limit), or the
         objective when CBC proves optimality.
+
+    Raises
+    ------
+    SolverError
+        When the CBC process ends without a solution file (e.g. it crashed);
+        the message quotes the last line of CBC's log.
     """
     for variable, value in built.start.items():
         variable.setInitialValue(value)
     with tempfile.TemporaryDirectory(prefix="splitsched-cbc-") as folder:
         log_path = str(Path(folder) / "cbc.log")
-        built.problem.solve(cbc_command(time_limit, seed, bool(built.start), log_path))
+        try:
+            built.problem.solve(cbc_command(time_limit, seed, bool(built.start), log_path))
+        except pulp.PulpSolverError as error:
+            logged = Path(log_path).read_text(errors="replace") if Path(log_path).exists() else ""
+            tail = logged.strip().splitlines()[-1:]
+            raise SolverError(f"mip: CBC stopped without an answer ({' '.join(tail) or error})") from error
         log = Path(log_path).read_text(errors="replace")
     return _cbc_run(built.problem, log)
 

@@ -65,3 +65,16 @@ def test_time_limit_gives_incumbent_or_none_and_a_valid_bound() -> None:
     assert lower_bound(flowshop.processing_times) <= output.bound <= float(row["UB"])
     if output.solution is not None:
         check_claims(flowshop, output)
+
+
+def test_a_cbc_process_without_answer_is_a_solver_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pulp
+
+    from splitsched.model.errors import SolverError
+
+    def crash(self, solver=None, **kwargs):
+        raise pulp.PulpSolverError("Pulp: Error while trying to execute cbc")
+
+    monkeypatch.setattr(pulp.LpProblem, "solve", crash)
+    with pytest.raises(SolverError, match="mip: CBC stopped without an answer"):
+        mip_positional_solver(FlowShop([[1, 2], [2, 1]]))
