@@ -14,6 +14,7 @@ import pandas as pd
 
 from splitsched.cli_bench import add_bench_command
 from splitsched.cli_instances import add_instance_commands
+from splitsched.cli_reduce import add_reduce_command
 from splitsched.io.instance import read_instance
 from splitsched.model.devices_problem import DevicesProblem
 from splitsched.model.errors import SplitschedError
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_demo(commands)
     add_instance_commands(commands)
     add_bench_command(commands)
+    add_reduce_command(commands)
     return parser
 
 
