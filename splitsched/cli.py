@@ -22,7 +22,7 @@ from splitsched.model.flowshop import FlowShop
 from splitsched.model.jobs_problem import SOURCE, JobsProblem
 from splitsched.model.layer_problem import LayerProblem
 from splitsched.model.result import Result, Status
-from splitsched.model.solution import FlowShopSolution, LayerSolution, PartitionSolution
+from splitsched.model.solution import FlowShopSolution, LayerSolution, PartitionSolution, TilingSolution
 from splitsched.plotting.job_timeline import MAX_GANTT_JOBS, job_level_timeline
 from splitsched.registry import solve, solvers
 
@@ -209,6 +209,8 @@ def format_result(instance: Instance, result: Result) -> str:
         return "\n".join(lines + _describe_jobs_solution(instance, result.solution))
     if isinstance(instance, DevicesProblem) and isinstance(result.solution, PartitionSolution):
         return "\n".join(lines + _describe_partition(instance, result.solution))
+    if isinstance(result.solution, TilingSolution):
+        return "\n".join(lines + _describe_tiling(result.solution))
     return "\n".join(lines + _describe_solution(result))
 
 
@@ -225,6 +227,8 @@ def _describe(instance: Instance) -> str:
     if isinstance(instance, JobsProblem):
         kinds = ", ".join(f"{kind.name} x{kind.count}" for kind in instance.kinds)
         return f"{instance.problem}, {instance.n_jobs} jobs ({kinds}), {instance.stages} stages"
+    if instance.problem == "tiling":
+        return f"tiling, {instance.network.name}, {len(instance.tilings)} candidate tilings"
     return f"{instance.problem}, {len(instance.graph)} layers, {instance.graph.structure}"
 
 
@@ -273,6 +277,19 @@ def _describe_partition(problem: DevicesProblem, solution: PartitionSolution) ->
     if any(math.isfinite(device.deadline_ms) for device in problem.devices):
         lines.append("deadlines  " + (deadline_violation(problem, delays) or "all met"))
     return lines
+
+
+def _describe_tiling(solution: TilingSolution) -> list[str]:
+    """The tiling, the path order and each path's offload point (S3)."""
+    rows, cols = solution.grid
+    paths = [f"t{p // cols}.{p % cols}" for p in solution.order]
+    count = f"{rows * cols} path{'s' * (rows * cols > 1)}"
+    points = " ".join(f"{path}@{solution.offload[p]}" for path, p in zip(paths, solution.order))
+    return [
+        f"tiling     {rows}x{cols} ({count}) over the first {solution.depth} layers",
+        "order      " + " ".join(paths),
+        f"offload    {points}  (layers on the device before sending)",
+    ]
 
 
 def _describe_solution(result: Result) -> list[str]:

@@ -1,5 +1,5 @@
 """CLI commands that make instances: ``models``, ``presets``, ``scenario``, ``jobs``, ``devices``,
-``generate``, ``import-csv``."""
+``tiling``, ``generate``, ``import-csv``."""
 
 from __future__ import annotations
 
@@ -18,9 +18,11 @@ from splitsched.io.jobs_json import format_jobs, model_jobs_to_dict
 from splitsched.io.layers_csv import read_layers_csv
 from splitsched.io.layers_json import format_layers
 from splitsched.io.profile_json import read_profile
+from splitsched.model.devices_problem import DevicesProblem
 from splitsched.model.errors import SplitschedError
 from splitsched.model.flowshop import FlowShop
 from splitsched.model.layer_problem import LayerProblem
+from splitsched.model.tiling_problem import TilingProblem
 from splitsched.profiles.models import load_model, model_names
 from splitsched.profiles.presets import (
     DEFAULT_SERVER,
@@ -102,6 +104,8 @@ def add_instance_commands(commands: Any) -> None:
         "-o", "--output", metavar="FILE", help="write the splitsched/devices-v1 file here (default: stdout)"
     )
     parser.set_defaults(handler=_cmd_devices)
+
+    _add_tiling_command(commands)
 
     parser = commands.add_parser("generate", help="a seeded synthetic instance (flow shop or layer graph)")
     parser.add_argument("kind", help=f"one of: {', '.join(GENERATORS)}")
@@ -198,12 +202,62 @@ def _cmd_devices(args: argparse.Namespace) -> int:
         args.n, args.seed, profile=args.profile, ratio=args.ratio, policy=args.policy, delay_model=args.model,
         objective=args.objective, deadline_factor=args.deadline_factor, name=args.name,
     )  # fmt: skip
-    if args.output:
-        write_instance(problem, args.output)
-        print(f"wrote {args.output} ({problem.name}, {problem.n_devices} devices)")
-    else:
-        print(format_devices(problem), end="")
+    _emit(problem, args.output, f"{problem.n_devices} devices")
     return EXIT_OK
+
+
+def _add_tiling_command(commands: Any) -> None:
+    parser = commands.add_parser(
+        "tiling", help="S3's fused-layer tiling of a shipped network: a splitsched/tiling-v1 file"
+    )
+    parser.add_argument("model", help="alexnet, squeezenet or tiny-yolov2")
+    parser.add_argument("--time-model", default=None, help="time-model preset (default s3-table1)")
+    parser.add_argument("--device", default=None, help="device preset instead of a time model (FLOP rate)")
+    parser.add_argument("--server", default=None, help=f"server preset (default {DEFAULT_SERVER})")
+    parser.add_argument("--network", default=None, help="network preset with --device: 3g, 4g, wifi, ...")
+    parser.add_argument(
+        "--rate-mbytes", type=float, default=None, metavar="R", help="uplink rate in MB/s (S3 sweeps 1.1-3)"
+    )
+    parser.add_argument("--max-grid", default="4x4", metavar="AxB", help="largest tile grid (default 4x4)")
+    parser.add_argument("--depths", default=None, metavar="D,D,...", help="tiling depths (default: all)")
+    parser.add_argument("--name", default=None, help="instance name (default like alexnet@s3-table1@2MB/s)")
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", help="write the splitsched/tiling-v1 file here (default: stdout)"
+    )
+    parser.set_defaults(handler=_cmd_tiling)
+
+
+def _cmd_tiling(args: argparse.Namespace) -> int:
+    from splitsched.tiling.problems import named_time_model, shipped_tiling_problem
+
+    time_model = named_time_model(
+        args.time_model, device=args.device, server=args.server, network=args.network,
+        rate_mbytes=args.rate_mbytes,
+    )  # fmt: skip
+    problem = shipped_tiling_problem(
+        args.model, time_model, max_grid=_grid_text(args.max_grid), depths=_depths_text(args.depths),
+        name=args.name or "",
+    )  # fmt: skip
+    _emit(problem, args.output, f"{len(problem.tilings)} tilings")
+    return EXIT_OK
+
+
+def _grid_text(text: str) -> tuple[int, int]:
+    """``"4x4"`` -> ``(4, 4)``."""
+    rows, x, cols = text.partition("x")
+    if not x or not all(part.isascii() and part.isdigit() for part in (rows, cols)):
+        raise SplitschedError(f"--max-grid: expected AxB with positive integers, got {text!r}")
+    return int(rows), int(cols)
+
+
+def _depths_text(text: str | None) -> list[int] | None:
+    """``"1,2,3"`` -> ``[1, 2, 3]``; ``None`` stays ``None`` (every depth)."""
+    if text is None:
+        return None
+    parts = [part.strip() for part in text.split(",")]
+    if not all(part.isascii() and part.isdigit() for part in parts):
+        raise SplitschedError(f"--depths: expected comma-separated positive integers, got {text!r}")
+    return [int(part) for part in parts]
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
@@ -216,13 +270,26 @@ def _cmd_import_csv(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _emit(instance: FlowShop | LayerProblem, output: str | None) -> None:
+def _emit(
+    instance: FlowShop | LayerProblem | DevicesProblem | TilingProblem, output: str | None, counted: str = ""
+) -> None:
+    """Write ``instance`` to ``output`` and say so (name, then ``counted``), or print its text to stdout."""
     if output:
         write_instance(instance, output)
-        print(f"wrote {output} ({instance.name})")
-    elif isinstance(instance, LayerProblem):
-        print(format_layers(instance), end="")
+        print(f"wrote {output} ({instance.name}{', ' + counted if counted else ''})")
     else:
-        from splitsched.io.taillard import format_taillard
+        print(_instance_text(instance), end="")
 
-        print(format_taillard(instance), end="")
+
+def _instance_text(instance: FlowShop | LayerProblem | DevicesProblem | TilingProblem) -> str:
+    if isinstance(instance, LayerProblem):
+        return format_layers(instance)
+    if isinstance(instance, DevicesProblem):
+        return format_devices(instance)
+    if isinstance(instance, TilingProblem):
+        from splitsched.io.tiling_json import format_tiling
+
+        return format_tiling(instance)
+    from splitsched.io.taillard import format_taillard
+
+    return format_taillard(instance)

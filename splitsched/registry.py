@@ -27,6 +27,8 @@ from splitsched.formulations.jobs_exact import jobs_brute_force, jobs_cpsat_solv
 from splitsched.formulations.mip import mip_solver
 from splitsched.formulations.mip_positional import mip_positional_solver
 from splitsched.formulations.path_sequencing_exact import s0_paths_exact_solver
+from splitsched.formulations.s3_bf import s3_bf_solver
+from splitsched.formulations.s3_cpsat import s3_cpsat_solver
 from splitsched.formulations.s4_enum import s4_enum_solver, s4_warm_up
 from splitsched.heuristics.cds import cds_solver
 from splitsched.heuristics.ej import ej_solver
@@ -60,6 +62,8 @@ from splitsched.heuristics.s1_jobs import (
 )
 from splitsched.heuristics.s1_layer_level import s1_alg4_solver
 from splitsched.heuristics.s1_tree import s1_alg5_solver
+from splitsched.heuristics.s3_mw import s3_mw_solver
+from splitsched.heuristics.s3_nfl import s3_nfl_solver
 from splitsched.heuristics.s4_greedy import devices_local_only_solver, s4_greedy_solver
 from splitsched.heuristics.s4_search import s4_search_solver
 from splitsched.model.devices_problem import DevicesProblem
@@ -190,6 +194,7 @@ _SOLVERS: dict[str, SolverSpec] = {
                 Problem.LAYER_JOINT: brute_force_layers,
                 Problem.JOBS: jobs_brute_force,
                 Problem.DEVICES: s4_enum_solver,
+                Problem.TILING: s3_bf_solver,
             },
             exact=True,
             description="reference: enumerates every permutation / placement and schedule (small instances)",
@@ -225,6 +230,7 @@ _SOLVERS: dict[str, SolverSpec] = {
                 Problem.LAYER_JOINT: cpsat_layers_solver,
                 Problem.JOBS: jobs_cpsat_solver,
                 Problem.DEVICES: devices_cpsat_solver,
+                Problem.TILING: s3_cpsat_solver,
             },
             exact=True,
             description="OR-Tools CP-SAT: flow shop with shared job-order literals; layer graphs with one interval "
@@ -284,6 +290,12 @@ _SOLVERS: dict[str, SolverSpec] = {
         SolverSpec("s4-search", {Problem.DEVICES: s4_search_solver}, exact=False, jit=True, warm_up=s4_warm_up,
                    description="ours: multi-start local search over partitions with moves, pairs and swaps; deadlines "
                    "first"),
+        SolverSpec("s3-mw", {Problem.TILING: s3_mw_solver}, exact=False,
+                   description="S3 Alg. 1 (Minimizing Waiting): path order and offload points per tiling, best tiling"),
+        SolverSpec("s3-bf", {Problem.TILING: s3_bf_solver}, exact=True,
+                   description="S3's brute force: every tiling x path order x offload vector (small instances)"),
+        SolverSpec("s3-nfl", {Problem.TILING: s3_nfl_solver}, exact=False,
+                   description="S3's NFL baseline: no tiling, the best single cut of the untiled chain"),
         _jobs_solver("cut-mix", cut_mix_solver,
                      "ours: the exact counts model (CBC) over a menu of cuts per kind; job-level Johnson order"),
     )

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from splitsched.model.devices_problem import DevicesProblem
-from splitsched.model.errors import ScheduleError
+from splitsched.model.errors import InstanceError, ScheduleError
 from splitsched.model.flowshop import FlowShop
 from splitsched.model.jobs_problem import JobsProblem
 from splitsched.model.layer_problem import LayerProblem
@@ -25,9 +26,14 @@ from splitsched.model.solution import (
     LayerSolution,
     PartitionSolution,
     Solution,
+    TilingSolution,
     job_indices,
 )
 from splitsched.model.timeline import TimedOperation, Timeline
+
+if TYPE_CHECKING:
+    from splitsched.model.tiled_chain import TiledChain
+    from splitsched.model.tiling_problem import TilingProblem
 
 LAYER_RESOURCES = tuple(resource.value for resource in Resource)
 
@@ -241,7 +247,28 @@ def evaluate(instance: FlowShop | LayerProblem | JobsProblem, solution: Solution
             raise ScheduleError("the solution's placement is not for the jobs' merged graph")
         instance.job_placements(solution.placement)
         return simulate_layers(solution.placement, solution.schedule)
+    if isinstance(solution, TilingSolution) and getattr(instance, "problem", None) == "tiling":
+        layer_solution = _tiling_chain(instance, solution).layer_solution(solution.order, solution.offload)
+        return simulate_layers(layer_solution.placement, layer_solution.schedule)
     raise ScheduleError(f"a {type(solution).__name__} does not solve a {type(instance).__name__}")
+
+
+def _tiling_chain(problem: TilingProblem, solution: TilingSolution) -> TiledChain:
+    """The tiled chain a tiling solution names: the untiled chain (NFL) for ``1 x 1`` at full depth.
+
+    Raises
+    ------
+    ScheduleError
+        If the problem cannot build that tiling.
+    """
+    untiled = problem.untiled_chain()
+    if solution.grid == (1, 1) and solution.depth == untiled.depth:
+        return untiled
+    try:
+        return problem.tiled_chain(solution.grid, solution.depth)
+    except InstanceError as error:
+        tiling = f"{solution.grid[0]}x{solution.grid[1]} depth {solution.depth}"
+        raise ScheduleError(f"tiling {tiling}: {error}") from None
 
 
 def objective_value(instance: FlowShop | LayerProblem | JobsProblem | DevicesProblem, solution: Solution) -> float:

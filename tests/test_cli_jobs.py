@@ -111,7 +111,10 @@ BAD_FILES = {
     ),
     "unknown format": (
         {"format": "splitsched/jobs-v9", "jobs": []},
-        "format: unknown format 'splitsched/jobs-v9' (known formats: splitsched/layers-v1, splitsched/jobs-v1, splitsched/devices-v1)",
+        (
+            "format: unknown format 'splitsched/jobs-v9' (known formats: splitsched/layers-v1, splitsched/jobs-v1, "
+            "splitsched/devices-v1, splitsched/tiling-v1)"
+        ),
     ),
     "malformed": (
         '{"format": "splitsched/jobs-v1", "jobs": [',

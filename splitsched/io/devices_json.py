@@ -37,7 +37,6 @@ equal problem.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from collections.abc import Mapping
@@ -46,12 +45,16 @@ from splitsched.io.instance import read_text, write_text
 from splitsched.io.json_fields import (
     as_array,
     as_object,
+    as_string,
+    built_from_source,
+    built_under,
     check_keys,
     decode_json,
     json_number,
     json_time,
-    json_type,
+    one_line_json,
     shown_value,
+    top_object,
 )
 from splitsched.model.devices_problem import (
     DelayModel,
@@ -107,20 +110,12 @@ def devices_from_dict(data: object, source: str | None = None) -> DevicesProblem
         On the first problem found; its field is the JSON path of the culprit
         (``devices[2].rate_bps``, ``profiles[0].cut_bits``, ``policy``).
     """
-    try:
-        return _problem_from(data)
-    except InstanceError as error:
-        raise (error.with_source(source) if source else error) from None
+    return built_from_source(_problem_from, source, data)
 
 
 def _problem_from(data: object) -> DevicesProblem:
-    top = as_object(data, "")
-    if "format" not in top:
-        raise InstanceError(None, f"missing required key 'format' (expected {FORMAT!r})")
-    if top["format"] != FORMAT:
-        raise InstanceError("format", f"expected {FORMAT!r}, got {shown_value(top['format'])}")
-    check_keys(top, "", _TOP_REQUIRED, _TOP_OPTIONAL)
-    name = _string(top.get("name", ""), "name")
+    top = top_object(data, FORMAT, _TOP_REQUIRED, _TOP_OPTIONAL)
+    name = as_string(top.get("name", ""), "name")
     bs_capacity = json_time(top["bs_capacity_flops"], "bs_capacity_flops")
     quantum = json_time(top.get("quantum_ms", 10), "quantum_ms")
     choices = {key: _choice(top.get(key, default), key, enum) for key, enum, default in _ENUMS}
@@ -149,17 +144,17 @@ def _choice(value: object, path: str, enum: type[Policy | DelayModel | Objective
 def _profile_from(value: object, path: str) -> StageProfile:
     entry = as_object(value, path)
     check_keys(entry, path, _PROFILE_KEYS, ())
-    name = _string(entry["name"], f"{path}.name")
+    name = as_string(entry["name"], f"{path}.name")
     flops = _numbers(entry["stage_flops"], f"{path}.stage_flops")
     bits = _numbers(entry["cut_bits"], f"{path}.cut_bits")
-    return _prefixed(path, StageProfile, name, flops, bits)  # empty profile, cut_bits of the wrong length
+    return built_under(path, StageProfile, name, flops, bits)  # empty profile, cut_bits of the wrong length
 
 
 def _device_from(value: object, path: str) -> Device:
     entry = as_object(value, path)
     check_keys(entry, path, _DEVICE_REQUIRED, _DEVICE_OPTIONAL)
-    name = _string(entry["name"], f"{path}.name")
-    profile = _string(entry["profile"], f"{path}.profile")
+    name = as_string(entry["name"], f"{path}.name")
+    profile = as_string(entry["profile"], f"{path}.profile")
     capacity = json_time(entry["capacity_flops"], f"{path}.capacity_flops")
     rate = json_time(entry["rate_bps"], f"{path}.rate_bps")
     background = _integer(entry.get("background_tasks", 0), f"{path}.background_tasks")
@@ -171,15 +166,7 @@ def _device_from(value: object, path: str) -> Device:
     deadline = _deadline(entry["deadline_ms"], f"{path}.deadline_ms") if "deadline_ms" in entry else math.inf
     distance = json_time(entry["distance_m"], f"{path}.distance_m") if "distance_m" in entry else None
     # Empty names, zero capacity or rate, a zero deadline.
-    return _prefixed(path, Device, name, profile, capacity, rate, background, cap, deadline, distance)
-
-
-def _prefixed(path: str, build: type, *args: object) -> object:
-    """``build(*args)``, its :class:`InstanceError` field put under ``path``."""
-    try:
-        return build(*args)
-    except InstanceError as error:
-        raise InstanceError(f"{path}.{error.field}" if error.field else path, error.problem) from None
+    return built_under(path, Device, name, profile, capacity, rate, background, cap, deadline, distance)
 
 
 def _numbers(value: object, path: str) -> tuple[float, ...]:
@@ -196,12 +183,6 @@ def _deadline(value: object, path: str) -> float:
 def _integer(value: object, path: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise InstanceError(path, f"must be an integer >= 0, got {shown_value(value)}")
-    return value
-
-
-def _string(value: object, path: str) -> str:
-    if not isinstance(value, str):
-        raise InstanceError(path, f"expected a string, got {json_type(value)}")
     return value
 
 
@@ -260,7 +241,7 @@ def format_devices(problem: DevicesProblem | Mapping[str, object]) -> str:
     arrays and each device stay on one line, so that files of 50 devices stay readable.
     """
     data = devices_to_dict(problem) if isinstance(problem, DevicesProblem) else problem
-    return _compact_dumps(data) + "\n"
+    return _compactone_line_json(data) + "\n"
 
 
 def write_devices(problem: DevicesProblem, path: str | os.PathLike[str]) -> None:
@@ -268,24 +249,20 @@ def write_devices(problem: DevicesProblem, path: str | os.PathLike[str]) -> None
     write_text(path, format_devices(problem))
 
 
-def _compact_dumps(data: Mapping[str, object]) -> str:
+def _compactone_line_json(data: Mapping[str, object]) -> str:
     """``json.dumps(indent=2)`` with the entries of ``profiles`` and ``devices`` on one line each."""
     lines = ["{"]
     items = list(data.items())
     for k, (key, value) in enumerate(items):
         comma = "," if k < len(items) - 1 else ""
         if key in ("profiles", "devices") and isinstance(value, list) and value:
-            entries = [_dumps(entry) for entry in value]
-            lines.append(f"  {_dumps(key)}: [")
+            entries = [one_line_json(entry) for entry in value]
+            lines.append(f"  {one_line_json(key)}: [")
             lines.extend(
                 f"    {entry}{',' if j < len(entries) - 1 else ''}" for j, entry in enumerate(entries)
             )
             lines.append(f"  ]{comma}")
         else:
-            lines.append(f"  {_dumps(key)}: {_dumps(value)}{comma}")
+            lines.append(f"  {one_line_json(key)}: {one_line_json(value)}{comma}")
     lines.append("}")
     return "\n".join(lines)
-
-
-def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, allow_nan=False)

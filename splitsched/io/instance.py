@@ -22,6 +22,7 @@ from splitsched.model.errors import InstanceError, SplitschedError
 from splitsched.model.flowshop import FlowShop
 from splitsched.model.jobs_problem import JobsProblem
 from splitsched.model.layer_problem import LayerProblem
+from splitsched.model.tiling_problem import TilingProblem
 
 
 def read_text(path: str | os.PathLike[str]) -> str:
@@ -71,7 +72,7 @@ def write_text(path: str | os.PathLike[str], text: str) -> None:
         raise SplitschedError(f"{os.fspath(path)}: cannot write file: {_reason(error)}") from None
 
 
-Instance = FlowShop | LayerProblem | JobsProblem | DevicesProblem
+Instance = FlowShop | LayerProblem | JobsProblem | DevicesProblem | TilingProblem
 """Whatever :func:`read_instance` returns."""
 
 
@@ -82,14 +83,15 @@ def read_instance(path: str | os.PathLike[str]) -> Instance:
     ----------
     path
         A Taillard text file, or a JSON file whose ``format`` is
-        ``splitsched/layers-v1``, ``splitsched/jobs-v1`` or ``splitsched/devices-v1``.
+        ``splitsched/layers-v1``, ``splitsched/jobs-v1``, ``splitsched/devices-v1`` or
+        ``splitsched/tiling-v1``.
 
     Returns
     -------
     FlowShop | LayerProblem | JobsProblem | DevicesProblem
         A :class:`FlowShop` named after the file stem, a :class:`LayerProblem`, a
-        :class:`JobsProblem` (whose file references start from ``path``'s folder) or a
-        :class:`DevicesProblem`.
+        :class:`JobsProblem` (whose file references start from ``path``'s folder), a
+        :class:`DevicesProblem` or a :class:`TilingProblem`.
 
     Raises
     ------
@@ -107,8 +109,10 @@ def read_instance(path: str | os.PathLike[str]) -> Instance:
     return parse_taillard(text, source, Path(path).stem)
 
 
-def _parse_json_instance(text: str, source: str) -> LayerProblem | JobsProblem | DevicesProblem:
-    from splitsched.io import devices_json, jobs_json, layers_json
+def _parse_json_instance(
+    text: str, source: str
+) -> LayerProblem | JobsProblem | DevicesProblem | TilingProblem:
+    from splitsched.io import devices_json, jobs_json, layers_json, tiling_json
     from splitsched.io.json_fields import as_object, decode_json
 
     data = decode_json(text, source)
@@ -121,9 +125,11 @@ def _parse_json_instance(text: str, source: str) -> LayerProblem | JobsProblem |
         return jobs_json.jobs_from_dict(top, source, os.path.dirname(source))
     if tag == devices_json.FORMAT:
         return devices_json.devices_from_dict(top, source)
+    if tag == tiling_json.FORMAT:
+        return tiling_json.tiling_from_dict(top, source)
     if isinstance(tag, str) and tag in layers_json.KNOWN_FORMATS:
         return layers_json.layers_from_dict(top, source)
-    known = ", ".join([*layers_json.KNOWN_FORMATS, jobs_json.FORMAT, devices_json.FORMAT])
+    known = ", ".join([*layers_json.KNOWN_FORMATS, jobs_json.FORMAT, devices_json.FORMAT, tiling_json.FORMAT])
     if "format" not in top:
         raise InstanceError(None, f"missing required key 'format' (known formats: {known})", source)
     raise InstanceError("format", f"unknown format {tag!r} (known formats: {known})", source)
@@ -144,12 +150,13 @@ def write_instance(instance: Instance, path: str | os.PathLike[str]) -> None:
     ------
     TypeError
         If ``instance`` is not a :class:`FlowShop`, a :class:`LayerProblem`, a
-        :class:`JobsProblem` or a :class:`DevicesProblem`.
+        :class:`JobsProblem`, a :class:`DevicesProblem` or a :class:`TilingProblem`.
     """
     from splitsched.io.devices_json import write_devices
     from splitsched.io.jobs_json import write_jobs
     from splitsched.io.layers_json import write_layers
     from splitsched.io.taillard import write_taillard
+    from splitsched.io.tiling_json import write_tiling
 
     if isinstance(instance, FlowShop):
         write_taillard(instance, path)
@@ -159,8 +166,10 @@ def write_instance(instance: Instance, path: str | os.PathLike[str]) -> None:
         write_jobs(instance, path)
     elif isinstance(instance, DevicesProblem):
         write_devices(instance, path)
+    elif isinstance(instance, TilingProblem):
+        write_tiling(instance, path)
     else:
-        expected = "a FlowShop, LayerProblem, JobsProblem or DevicesProblem"
+        expected = "a FlowShop, LayerProblem, JobsProblem, DevicesProblem or TilingProblem"
         raise TypeError(f"expected {expected}, got {type(instance).__name__}")
 
 

@@ -53,7 +53,15 @@ import os
 from collections.abc import Mapping, Sequence
 
 from splitsched.io.instance import read_text, write_text
-from splitsched.io.json_fields import as_array, as_object, check_keys, decode_json, shown_value
+from splitsched.io.json_fields import (
+    as_array,
+    as_object,
+    built_from_source,
+    check_keys,
+    decode_json,
+    shown_value,
+    top_object,
+)
 from splitsched.io.layers_json import layers_from_dict, layers_to_dict, parse_layers
 from splitsched.io.profile_json import read_profile
 from splitsched.model.checks import check_name
@@ -137,19 +145,11 @@ def jobs_from_dict(
     """
     if base_dir is None:
         base_dir = os.path.dirname(source) if source else ""
-    try:
-        return _problem_from(data, os.fspath(base_dir))
-    except InstanceError as error:
-        raise (error.with_source(source) if source else error) from None
+    return built_from_source(_problem_from, source, data, os.fspath(base_dir))
 
 
 def _problem_from(data: object, base_dir: str) -> JobsProblem:
-    top = as_object(data, "")
-    if "format" not in top:
-        raise InstanceError(None, f"missing required key 'format' (expected {FORMAT!r})")
-    if top["format"] != FORMAT:
-        raise InstanceError("format", f"expected {FORMAT!r}, got {shown_value(top['format'])}")
-    check_keys(top, "", _TOP_REQUIRED, _TOP_OPTIONAL)
+    top = top_object(data, FORMAT, _TOP_REQUIRED, _TOP_OPTIONAL)
     name = _string(top.get("name", ""), "name")
     stages = top.get("stages", 2)
     if isinstance(stages, bool) or not isinstance(stages, int) or stages not in (2, 3):

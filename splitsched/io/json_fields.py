@@ -1,20 +1,24 @@
 """Generic checks for JSON instance files: every problem becomes one ``InstanceError``.
 
-Shared by the ``splitsched/layers-v1`` and ``splitsched/profile-v1`` readers: JSON
-decoding that reports repeated keys, type checks named by their JSON path, and
-allowed/required keys.
+Shared by every JSON reader (``splitsched/layers-v1``, ``profile-v1``, ``jobs-v1``,
+``devices-v1``, ``tiling-v1``): JSON decoding that reports repeated keys, type checks
+named by their JSON path, allowed/required keys, the format-tag check of the top
+object, and the attribution of an error to its file or its enclosing JSON path.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
 
 from splitsched.model.checks import check_time
 from splitsched.model.errors import InstanceError
 
 # Integral floats below 2**53 are exact integers and read best as such ("54", not "54.0").
 _LARGEST_EXACT_INTEGER = 2.0**53
+
+Built = TypeVar("Built")
 
 
 def decode_json(text: str, source: str | None) -> object:
@@ -84,6 +88,66 @@ def check_keys(
             raise InstanceError(path or None, f"missing required key {key!r}")
 
 
+def top_object(
+    data: object, format_tag: str, required: tuple[str, ...], optional: tuple[str, ...]
+) -> Mapping[str, object]:
+    """The top-level object of a ``format_tag`` file, its tag checked before its keys.
+
+    The tag comes first so that a file of another kind is reported as such, not
+    through a list of surprising keys.
+
+    Parameters
+    ----------
+    data
+        The decoded JSON document.
+    format_tag
+        The one ``format`` value the reader accepts, e.g. ``"splitsched/tiling-v1"``.
+    required, optional
+        The allowed top-level keys (``format`` among the required ones).
+
+    Raises
+    ------
+    InstanceError
+        If ``data`` is not an object, lacks or has another ``format``, or breaks the key rules.
+    """
+    top = as_object(data, "")
+    if "format" not in top:
+        raise InstanceError(None, f"missing required key 'format' (expected {format_tag!r})")
+    if top["format"] != format_tag:
+        raise InstanceError("format", f"expected {format_tag!r}, got {shown_value(top['format'])}")
+    check_keys(top, "", required, optional)
+    return top
+
+
+def built_from_source(build: Callable[..., Built], source: str | None, *args: object) -> Built:
+    """``build(*args)``, an :class:`InstanceError` it raises attributed to the file ``source``.
+
+    ``source`` ``None`` (data built in code) leaves the error as it is.
+    """
+    try:
+        return build(*args)
+    except InstanceError as error:
+        raise (error.with_source(source) if source else error) from None
+
+
+def built_under(path: str, build: Callable[..., Built], *args: object, **kwargs: object) -> Built:
+    """``build(*args, **kwargs)``, the field of an :class:`InstanceError` it raises put under ``path``.
+
+    For dataclasses that validate themselves: their error names a field of their own
+    (``rate_bps``), the message must name its JSON path (``devices[2].rate_bps``).
+    """
+    try:
+        return build(*args, **kwargs)
+    except InstanceError as error:
+        raise InstanceError(f"{path}.{error.field}" if error.field else path, error.problem) from None
+
+
+def as_string(value: object, path: str) -> str:
+    if not isinstance(value, str):
+        raise InstanceError(path, f"expected a string, got {json_type(value)}")
+    return value
+
+
 def json_time(value: object, path: str) -> float:
     """A finite, non-negative number (ms, bytes or bit/s), named by its JSON path."""
     try:
@@ -108,6 +172,11 @@ def json_type(value: object) -> str:
     if isinstance(value, Mapping):
         return "an object"
     return f"a {type(value).__name__}"
+
+
+def one_line_json(value: object) -> str:
+    """``value`` as JSON text on one line, non-ASCII characters kept; NaN and infinities refused."""
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
 
 
 def json_number(value: float) -> int | float:

@@ -34,6 +34,7 @@ from splitsched.io.instance import read_text, write_text
 from splitsched.io.json_fields import (
     as_array,
     as_object,
+    built_from_source,
     check_keys,
     decode_json,
     json_number,
@@ -129,10 +130,7 @@ def layers_from_dict(data: object, source: str | None = None) -> LayerProblem:
         On the first problem found; its field is the JSON path of the culprit
         (``layers[3].inputs[0]``, ``placement.conv1``, ``link.bandwidth_bps``).
     """
-    try:
-        return _problem_from(data)
-    except InstanceError as error:
-        raise (error.with_source(source) if source else error) from None
+    return built_from_source(_problem_from, source, data)
 
 
 def _problem_from(data: object) -> LayerProblem:

@@ -28,7 +28,15 @@ import os
 from collections.abc import Mapping
 
 from splitsched.io.instance import read_text, write_text
-from splitsched.io.json_fields import as_array, as_object, check_keys, decode_json, json_number, json_time
+from splitsched.io.json_fields import (
+    as_array,
+    as_object,
+    built_from_source,
+    check_keys,
+    decode_json,
+    json_number,
+    json_time,
+)
 from splitsched.model.errors import InstanceError
 from splitsched.profiles.profile import Profile, ProfileLayer
 
@@ -59,10 +67,7 @@ def parse_profile(text: str, source: str | None = None) -> Profile:
 
 def profile_from_dict(data: object, source: str | None = None) -> Profile:
     """Build a profile from decoded JSON data."""
-    try:
-        return _profile_from(data)
-    except InstanceError as error:
-        raise (error.with_source(source) if source else error) from None
+    return built_from_source(_profile_from, source, data)
 
 
 def _profile_from(data: object) -> Profile:

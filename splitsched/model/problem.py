@@ -25,3 +25,4 @@ class Problem(StrEnum):
     LAYER_JOINT = "layer-joint"
     JOBS = "jobs"
     DEVICES = "devices"
+    TILING = "tiling"

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import math
-import re
 from pathlib import Path
 
 import pytest
@@ -23,8 +21,7 @@ from splitsched.io.devices_json import (
 )
 from splitsched.model import InstanceError
 from splitsched.model.devices_problem import Device, DevicesProblem, StageProfile
-
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "formats.md"
+from tests.io.json_cases import docs_example, edited
 
 BASE = {
     "format": FORMAT,
@@ -110,18 +107,11 @@ def test_one_line_per_device_and_valid_json() -> None:
 
 
 def test_the_docs_example_is_canonical() -> None:
-    section = DOCS.read_text(encoding="utf-8").split("## `splitsched/devices-v1`")[1]
-    example = re.search(r"```json\n(.*?)```", section, re.DOTALL).group(1)
+    example = docs_example(FORMAT)
     assert format_devices(parse_devices(example)) == example
 
 
 # -- errors ---------------------------------------------------------------------
-def _edit(change) -> dict:
-    data = copy.deepcopy(BASE)
-    change(data)
-    return data
-
-
 BAD = {
     "bad policy": (lambda d: d.update(policy="lifo"), "policy", "expected one of sjf, rr, fcfs, got 'lifo'"),
     "policy not a string": (lambda d: d.update(policy=3), "policy", "expected one of sjf, rr, fcfs, got 3"),
@@ -178,7 +168,7 @@ BAD = {
 @pytest.mark.parametrize("case", list(BAD))
 def test_bad_files_give_one_line_naming_file_and_path(case: str, write_file, expect_error) -> None:
     change, field, keyword = BAD[case]
-    path = write_file("devs.json", json.dumps(_edit(change)))
+    path = write_file("devs.json", json.dumps(edited(BASE, change)))
     expect_error(read_devices, path, field, keyword)
     if case != "other format":  # read_instance hands that file to the jobs reader
         expect_error(read_instance, path, field, keyword)
@@ -191,9 +181,9 @@ def test_malformed_json(write_file, expect_error) -> None:
 
 def test_without_a_source_the_message_has_no_file() -> None:
     with pytest.raises(InstanceError, match=r"^devices\[1\]\.rate_bps: is negative \(-5\)$"):
-        devices_from_dict(_edit(lambda d: d["devices"][1].update(rate_bps=-5)))
+        devices_from_dict(edited(BASE, lambda d: d["devices"][1].update(rate_bps=-5)))
 
 
 def test_unknown_tag_lists_devices_v1(write_file, expect_error) -> None:
     path = write_file("x.json", json.dumps({"format": "splitsched/devices-v2"}))
-    expect_error(read_instance, path, "format", "splitsched/devices-v1)")
+    expect_error(read_instance, path, "format", "splitsched/devices-v1, ")

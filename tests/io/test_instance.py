@@ -116,6 +116,6 @@ def test_layer_problem_round_trip(tmp_path_factory: pytest.TempPathFactory, grap
 
 
 def test_write_instance_rejects_other_objects(tmp_path: Path) -> None:
-    with pytest.raises(TypeError, match="expected a FlowShop, LayerProblem, JobsProblem or DevicesProblem, got dict"):
+    with pytest.raises(TypeError, match="expected a FlowShop, LayerProblem, JobsProblem, DevicesProblem or TilingProblem, got dict"):
         write_instance({"layers": []}, tmp_path / "x.json")
     assert not (tmp_path / "x.json").exists()

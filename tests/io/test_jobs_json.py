@@ -38,7 +38,7 @@ TINY = {
 }
 
 ALEXNET = {"model": "alexnet", "device": "rpi4", "network": "4g"}
-KNOWN = "(known formats: splitsched/layers-v1, splitsched/jobs-v1, splitsched/devices-v1)"
+KNOWN = "(known formats: splitsched/layers-v1, splitsched/jobs-v1, splitsched/devices-v1, splitsched/tiling-v1)"
 
 
 @pytest.fixture

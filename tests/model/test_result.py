@@ -49,7 +49,8 @@ def test_status_is_a_string_enum():
 
 
 def test_problem_values():
-    assert [problem.value for problem in Problem] == ["flowshop", "layer-schedule", "layer-joint", "jobs", "devices"]
+    values = ["flowshop", "layer-schedule", "layer-joint", "jobs", "devices", "tiling"]
+    assert [problem.value for problem in Problem] == values
 
 
 # -- gap ----------------------------------------------------------------------------

@@ -1,0 +1,77 @@
+"""What every S3 solver shares: a tiling's schedule, the problem's candidate tilings, the output.
+
+A :class:`TilingSchedule` is a tiling (grid, depth) with a path order and offload points and
+their inference time. The solvers (``s3-mw``, ``s3-nfl``, ``s3-bf``, ``cpsat``) work on
+:class:`~splitsched.model.tiled_chain.TiledChain` objects; :func:`problem_chains` builds them
+from a ``TilingProblem``'s candidate tilings, and :func:`tiling_output` turns the winner into
+a :class:`~splitsched.model.result.SolverOutput` carrying a
+:class:`~splitsched.model.solution.TilingSolution`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from splitsched.model.errors import SolverError
+from splitsched.model.result import SolverOutput, Status
+from splitsched.model.solution import TilingSolution
+from splitsched.model.tiled_chain import TiledChain
+
+if TYPE_CHECKING:
+    from splitsched.model.tiling_problem import TilingProblem
+
+
+@dataclass(frozen=True)
+class TilingSchedule:
+    """A path order and offload vector of one tiling, with its inference time.
+
+    Parameters
+    ----------
+    grid, depth
+        The tiling: ``(a, b)`` tiles over the first ``depth`` layers.
+    order
+        Path order, first path first.
+    offload
+        Offload point per path (indexed by path).
+    makespan
+        Inference time, ms (:meth:`TiledChain.makespan`).
+    """
+
+    grid: tuple[int, int]
+    depth: int
+    order: tuple[int, ...]
+    offload: tuple[int, ...]
+    makespan: float
+
+    @classmethod
+    def of(cls, chain: TiledChain, order: tuple[int, ...], offload: tuple[int, ...]) -> TilingSchedule:
+        """``order`` and ``offload`` on ``chain``, timed by :meth:`TiledChain.makespan`."""
+        order, offload = tuple(int(p) for p in order), tuple(int(o) for o in offload)
+        return cls(chain.grid, chain.depth, order, offload, chain.makespan(order, offload))
+
+    def solution(self) -> TilingSolution:
+        """The schedule as a :class:`TilingSolution`."""
+        return TilingSolution(self.grid, self.depth, self.order, self.offload)
+
+
+def problem_chains(problem: TilingProblem) -> list[TiledChain]:
+    """The tiled chain of every candidate tiling of ``problem``, in the problem's order.
+
+    Raises
+    ------
+    SolverError
+        If the problem offers no tiling.
+    """
+    chains = [problem.tiled_chain(grid, depth) for grid, depth in problem.tilings]
+    if not chains:
+        raise SolverError("the tiling problem has no candidate tiling to choose from")
+    return chains
+
+
+def tiling_output(
+    status: Status, schedule: TilingSchedule, bound: float | None, **metadata: Any
+) -> SolverOutput:
+    """A :class:`SolverOutput` claiming ``schedule``'s inference time; ``metadata`` gains the tiling."""
+    metadata = {"grid": list(schedule.grid), "depth": schedule.depth, **metadata}
+    return SolverOutput(status, schedule.solution(), schedule.makespan, bound, metadata=metadata)
