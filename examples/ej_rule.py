@@ -14,19 +14,14 @@ the bottleneck, each beside the optimum of ``brute-force``, and draws
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
+from _common import draw_stacked, output_folder
 
 from splitsched.heuristics.ej import ej_order
 from splitsched.model import FlowShop
-from splitsched.plotting import plot_gantt
 from splitsched.registry import solve
 from splitsched.simulate import simulate_flowshop
 
@@ -64,29 +59,21 @@ def compare(flowshop: FlowShop, path: Path) -> tuple[float, float]:
     optimum = solve(flowshop, "brute-force")
     ej = simulate_flowshop(flowshop, order).makespan
     print(f"EJ makespan: {ej:g}")
-    print(
-        f"optimum: {optimum.objective:g} ({optimum.status}), order {' '.join(map(str, optimum.solution.permutation))}"
-    )
-    figure, axes = plt.subplots(2, 1, figsize=(7, 4.4), sharex=True)
-    for ax, (name, permutation) in zip(axes, (("EJ", order), ("optimal", optimum.solution.permutation))):
+    best_order = " ".join(map(str, optimum.solution.permutation))
+    print(f"optimum: {optimum.objective:g} ({optimum.status}), order {best_order}")
+    panels = []
+    for name, permutation in (("EJ", order), ("optimal", optimum.solution.permutation)):
         timeline = simulate_flowshop(flowshop, permutation).to_timeline()
         title = f"{flowshop.name}, {name}: {' '.join(map(str, permutation))}, makespan {timeline.makespan:g}"
-        plot_gantt(timeline, ax=ax, title=title)
-    axes[0].set_xlim(0, ej * 1.03)  # plot_gantt fits each axis to its own makespan; EJ's is the longer
-    figure.suptitle("stage 1 = device, stage 2 = link, stage 3 = server", fontsize=9)
-    figure.tight_layout()
-    figure.savefig(path, dpi=90)
-    plt.close(figure)
+        panels.append((title, timeline))
+    draw_stacked(panels, path, suptitle="stage 1 = device, stage 2 = link, stage 3 = server")
     print(f"figure: {path}")
     return ej, optimum.objective
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the walk-through; figures go to the folder given as the only argument."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("output", type=Path, help="folder for the figures (created if missing)")
-    output = parser.parse_args(argv).output
-    output.mkdir(parents=True, exist_ok=True)
+    output = output_folder(__doc__.splitlines()[0], argv)
     compare(MEETS_CONDITION, output / "ej-condition.png")
     ej, best = compare(LINK_BOUND, output / "ej-not-optimal.png")
     print(f"\nEJ is {ej / best - 1:.0%} above the optimum when the link is the bottleneck.")

@@ -15,19 +15,15 @@ flow shop above the same order as a layer schedule).
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import networkx as nx
+from _common import draw_stacked, output_folder, save
 
 from splitsched.model import FlowShop, LayerProblem
-from splitsched.plotting import plot_gantt
 from splitsched.reductions import INPUT_LAYER, flowshop_to_layers, layers_to_flowshop
 from splitsched.registry import solve
 from splitsched.simulate import evaluate, simulate_flowshop
@@ -42,9 +38,8 @@ def print_layers(problem: LayerProblem) -> None:
     for layer in problem.graph.layers:
         side = problem.placement.side(layer.name)
         inputs = ",".join(layer.inputs) or "-"
-        print(
-            f"{layer.name:7} {inputs:7} {layer.device_time:6g} {layer.tx_time:5g} {layer.server_time:7g}  {side}"
-        )
+        times = f"{layer.device_time:6g} {layer.tx_time:5g} {layer.server_time:7g}"
+        print(f"{layer.name:7} {inputs:7} {times}  {side}")
 
 
 def draw_graph(problem: LayerProblem, path: Path) -> None:
@@ -56,11 +51,11 @@ def draw_graph(problem: LayerProblem, path: Path) -> None:
         position[name] = (1.0, -float(row))
         position[graph.successors(name)[0]] = (2.0, -float(row))
     colours = ["#9ecae1" if placement.on_device(name) else "#fdae6b" for name in graph.names]
-    labels = {
-        layer.name: layer.name if layer.name == INPUT_LAYER
-        else f"{layer.name}\n{layer.device_time if placement.on_device(layer.name) else layer.server_time:g} ms"
-        for layer in graph.layers
-    }  # fmt: skip
+    labels = {INPUT_LAYER: INPUT_LAYER}  # zero time: no time in its label
+    for layer in graph.layers:
+        if layer.name != INPUT_LAYER:
+            time = layer.device_time if placement.on_device(layer.name) else layer.server_time
+            labels[layer.name] = f"{layer.name}\n{time:g} ms"
     edges = {(name, graph.successors(name)[0]): f"send {graph.layer(name).tx_time:g} ms" for name in jobs}
     figure, ax = plt.subplots(figsize=(6, 0.9 + 0.9 * len(jobs)))
     nx.draw_networkx(graph.digraph, position, ax=ax, nodelist=list(graph.names), node_color=colours,
@@ -71,25 +66,19 @@ def draw_graph(problem: LayerProblem, path: Path) -> None:
     ax.axvline(1.5, color="red", linestyle=":", linewidth=1.5)
     ax.set_title("S0 Fig. 9: one path per job; device (blue) | cut (red) | server (orange)", fontsize=9)
     ax.set_axis_off()
-    figure.tight_layout()
-    figure.savefig(path, dpi=90)
-    plt.close(figure)
+    save(figure, path)
 
 
 def draw_schedules(flowshop: FlowShop, problem: LayerProblem, permutation: Sequence[int], path: Path) -> None:
     """The job order as a flow-shop schedule above the same order as a layer schedule."""
     reduction = layers_to_flowshop(problem)
-    timelines = [
-        (simulate_flowshop(flowshop, permutation).to_timeline(), "flow shop"),
-        (evaluate(problem, reduction.layer_solution(permutation)), "layer graph"),
+    order = " ".join(map(str, permutation))
+    panels = [
+        ("flow shop", simulate_flowshop(flowshop, permutation).to_timeline()),
+        ("layer graph", evaluate(problem, reduction.layer_solution(permutation))),
     ]
-    figure, axes = plt.subplots(2, 1, figsize=(7, 4.6), sharex=True)
-    for ax, (timeline, name) in zip(axes, timelines):
-        order = " ".join(map(str, permutation))
-        plot_gantt(timeline, ax=ax, title=f"{name}, job order {order}: makespan {timeline.makespan:g}")
-    figure.tight_layout()
-    figure.savefig(path, dpi=90)
-    plt.close(figure)
+    draw_stacked([(f"{name}, job order {order}: makespan {timeline.makespan:g}", timeline)
+                  for name, timeline in panels], path)  # fmt: skip
 
 
 def exact_both_sides(flowshop: FlowShop) -> tuple[float, float, tuple[int, ...]]:
@@ -107,19 +96,15 @@ def exact_both_sides(flowshop: FlowShop) -> tuple[float, float, tuple[int, ...]]
     print(f"  the flow-shop order as a layer schedule simulates to {as_layers:g}")
     back = reduction.permutation(layers.solution)
     back_makespan = simulate_flowshop(flowshop, back).makespan
-    print(
-        f"  cpsat's layer schedule, read as its send order {' '.join(map(str, back))}, gives {back_makespan:g}"
-    )
+    send_order = " ".join(map(str, back))
+    print(f"  cpsat's layer schedule, read as its send order {send_order}, gives {back_makespan:g}")
     print(f"  the graph reduced back gives the same times: {reduction.flowshop == flowshop}")
     return shop.objective, layers.objective, order
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the walk-through; figures go to the folder given as the only argument."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("output", type=Path, help="folder for the figures (created if missing)")
-    output = parser.parse_args(argv).output
-    output.mkdir(parents=True, exist_ok=True)
+    output = output_folder(__doc__.splitlines()[0], argv)
 
     print(
         f"flow shop: {FLOWSHOP.n_jobs} jobs, (p1, p2, p3) = {FLOWSHOP.processing_times.astype(int).tolist()}"

@@ -12,19 +12,14 @@ stage 2 the uplink (S1 leaves the server out: it is not the bottleneck).
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
+from _common import draw_stacked, output_folder
 
 from splitsched.heuristics.johnson import johnson_order
 from splitsched.model import FlowShop
-from splitsched.plotting import plot_gantt
 from splitsched.registry import solve
 from splitsched.simulate import simulate_flowshop
 
@@ -59,26 +54,16 @@ def explain_schedule(flowshop: FlowShop, order: Sequence[int]) -> float:
 
 def draw(flowshop: FlowShop, orders: dict[str, Sequence[int]], path: Path) -> None:
     """One Gantt chart per order, stacked, on a shared time axis."""
-    figure, axes = plt.subplots(len(orders), 1, figsize=(7, 1.3 + 1.5 * len(orders)), sharex=True)
-    for ax, (name, order) in zip(axes, orders.items()):
+    panels = []
+    for name, order in orders.items():
         timeline = simulate_flowshop(flowshop, order).to_timeline()
-        plot_gantt(
-            timeline, ax=ax, title=f"{name}: {' '.join(map(str, order))}, makespan {timeline.makespan:g}"
-        )
-    longest = max(simulate_flowshop(flowshop, order).makespan for order in orders.values())
-    axes[0].set_xlim(0, longest * 1.03)  # plot_gantt fits each axis to its own makespan
-    figure.suptitle("stage 1 = device, stage 2 = link", fontsize=9)
-    figure.tight_layout()
-    figure.savefig(path, dpi=90)
-    plt.close(figure)
+        panels.append((f"{name}: {' '.join(map(str, order))}, makespan {timeline.makespan:g}", timeline))
+    draw_stacked(panels, path, suptitle="stage 1 = device, stage 2 = link")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the walk-through; figures go to the folder given as the only argument."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("output", type=Path, help="folder for the figures (created if missing)")
-    output = parser.parse_args(argv).output
-    output.mkdir(parents=True, exist_ok=True)
+    output = output_folder(__doc__.splitlines()[0], argv)
 
     print(f"Johnson's rule on {JOBS.n_jobs} jobs: f = device time, g = send time (ms)")
     explain_groups(JOBS)
