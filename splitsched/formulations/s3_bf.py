@@ -20,7 +20,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from splitsched.heuristics.tiling_schedule import TilingSchedule, problem_chains, tiling_output
+from splitsched.heuristics.tiling_schedule import (
+    TilingSchedule,
+    best_over_tilings,
+    problem_chains,
+    tiling_output,
+)
 from splitsched.model.errors import SizeLimitError, SolverError
 from splitsched.model.result import SolverOutput, Status
 from splitsched.model.tiled_chain import TiledChain
@@ -97,14 +102,7 @@ def brute_force_tiling(chain: TiledChain) -> TilingSchedule:
 
 def brute_force_over_tilings(chains: Sequence[TiledChain]) -> TilingSchedule:
     """The best schedule over every tiling in ``chains`` (ties to the first tiling)."""
-    best: TilingSchedule | None = None
-    for chain in chains:
-        schedule = brute_force_tiling(chain)
-        if best is None or schedule.makespan < best.makespan:
-            best = schedule
-    if best is None:
-        raise SolverError("s3-bf: no tiling to choose from")
-    return best
+    return best_over_tilings(chains, brute_force_tiling, "s3-bf")
 
 
 def s3_bf_solver(instance: TilingProblem, *, max_candidates: int = DEFAULT_MAX_CANDIDATES) -> SolverOutput:

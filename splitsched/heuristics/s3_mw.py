@@ -42,8 +42,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from splitsched.heuristics.tiling_schedule import TilingSchedule, problem_chains, tiling_output
-from splitsched.model.errors import SolverError
+from splitsched.heuristics.tiling_schedule import (
+    TilingSchedule,
+    best_over_tilings,
+    problem_chains,
+    tiling_output,
+)
 from splitsched.model.result import SolverOutput, Status
 from splitsched.model.tiled_chain import TiledChain
 
@@ -114,14 +118,7 @@ def mw_over_tilings(chains: Iterable[TiledChain]) -> TilingSchedule:
     SolverError
         If ``chains`` is empty.
     """
-    best: TilingSchedule | None = None
-    for chain in chains:
-        schedule = mw_schedule(chain)
-        if best is None or schedule.makespan < best.makespan:
-            best = schedule
-    if best is None:
-        raise SolverError("s3-mw: no tiling to choose from")
-    return best
+    return best_over_tilings(chains, mw_schedule, "s3-mw")
 
 
 def s3_mw_solver(instance: TilingProblem) -> SolverOutput:

@@ -10,6 +10,7 @@ a :class:`~splitsched.model.result.SolverOutput` carrying a
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -53,6 +54,26 @@ class TilingSchedule:
     def solution(self) -> TilingSolution:
         """The schedule as a :class:`TilingSolution`."""
         return TilingSolution(self.grid, self.depth, self.order, self.offload)
+
+
+def best_over_tilings(
+    chains: Iterable[TiledChain], schedule_of: Callable[[TiledChain], TilingSchedule], solver: str
+) -> TilingSchedule:
+    """The shortest of ``schedule_of(chain)`` over ``chains`` (ties to the first tiling).
+
+    Raises
+    ------
+    SolverError
+        If ``chains`` is empty (the message starts with ``solver``).
+    """
+    best: TilingSchedule | None = None
+    for chain in chains:
+        schedule = schedule_of(chain)
+        if best is None or schedule.makespan < best.makespan:
+            best = schedule
+    if best is None:
+        raise SolverError(f"{solver}: no tiling to choose from")
+    return best
 
 
 def problem_chains(problem: TilingProblem) -> list[TiledChain]:
