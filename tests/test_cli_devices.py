@@ -11,20 +11,7 @@ from splitsched.cli import main
 from splitsched.instances.device_generators import generate_devices
 from splitsched.io import read_instance
 from splitsched.model.devices_problem import DevicesProblem
-from splitsched.model.errors import SolverError
-from splitsched.registry import solve
 from splitsched.simulate_devices import simulate_devices
-
-
-def _implemented(solver: str) -> bool:
-    """Whether ``solver`` runs on a many-devices instance yet (colleagues are still writing some)."""
-    try:
-        solve(generate_devices(2, 0), solver)
-    except SolverError as error:
-        if "not implemented yet" in str(error):
-            return False
-        raise
-    return True
 
 
 def _devices_file(tmp_path: Path, *args: str) -> Path:
@@ -52,10 +39,8 @@ def test_devices_prints_to_stdout_without_output(capsys: pytest.CaptureFixture[s
     assert data["profiles"][0]["name"] == "vgg16"
 
 
-@pytest.mark.parametrize("solver", ["local-only", "s4-greedy", "s4-enum"])
+@pytest.mark.parametrize("solver", ["local-only", "s4-greedy", "s4-enum", "s4-search", "cpsat", "mip"])
 def test_solve_summarises_a_partition(solver: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    if not _implemented(solver):
-        pytest.skip(f"{solver} is not implemented for many devices yet")
     path = _devices_file(tmp_path, "--deadline-factor", "3")
     capsys.readouterr()
     assert main(["solve", str(path), "--solver", solver]) == 0
@@ -73,8 +58,6 @@ def test_solve_summarises_a_partition(solver: str, tmp_path: Path, capsys: pytes
 
 
 def test_solve_json_and_variance_unit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    if not _implemented("s4-greedy"):
-        pytest.skip("s4-greedy is not implemented yet")
     path = _devices_file(tmp_path, "--objective", "variance")
     capsys.readouterr()
     assert main(["solve", str(path), "--solver", "s4-greedy"]) == 0

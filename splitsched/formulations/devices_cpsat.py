@@ -111,13 +111,16 @@ refused: ``s4-enum`` is its exact alternative.
 objective); ``infeasible`` when CP-SAT proves that no choice meets the deadlines;
 ``time_limit`` otherwise, with the incumbent (CP-SAT's, else the warm start when
 it meets the deadlines) and CP-SAT's bound. The warm start (a CP-SAT hint) is
-:func:`start_partition`: the best of a few uniform choices, then one pass of
-single-device changes.
+the better of :func:`start_partition` (the best of a few uniform choices, then
+one pass of single-device changes) and ``s4-search`` (ours) run for a fifth of
+the time limit, at most 10 s (:func:`best_start`); the search's time counts in
+the limit. The hint only speeds the search up: the bound is CP-SAT's own.
 """
 
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -126,6 +129,7 @@ from ortools.graph.python.linear_sum_assignment import SimpleLinearSumAssignment
 from ortools.sat.python import cp_model
 
 from splitsched.formulations.cpsat_flowshop import solve_model
+from splitsched.heuristics.s4_search import s4_search
 from splitsched.model.devices_problem import US_PER_MS, DelayModel, DevicesProblem, Objective, Policy
 from splitsched.model.errors import SolverError
 from splitsched.model.result import SolverOutput, Status
@@ -277,6 +281,68 @@ def start_partition(problem: DevicesProblem, table: OptionTable | None = None) -
     return best
 
 
+SEARCH_SECONDS = 10.0
+"""Longest ``s4-search`` run for CP-SAT's hint (seconds)."""
+
+
+def search_seconds(time_limit: float | None) -> float:
+    """How long ``s4-search`` runs for the hint: a fifth of ``time_limit``, at most :data:`SEARCH_SECONDS`."""
+    return SEARCH_SECONDS if time_limit is None else min(SEARCH_SECONDS, time_limit / 5)
+
+
+def best_start(
+    problem: DevicesProblem, table: OptionTable, seconds: float, seed: int | None
+) -> tuple[tuple[int, ...], str] | None:
+    """The better of :func:`start_partition` and ``s4-search`` run for ``seconds``, and its name.
+
+    A point of ``s4-search``'s partition that :func:`reduced_table` dropped is
+    replaced by a kept one that dominates it (:func:`dominating_points`). Ranked by
+    deadline excess, then by the integer objective. ``None`` when some device has no
+    allowed point.
+    """
+    quick = start_partition(problem, table)
+    if quick is None:
+        return None
+    candidates = [(quick, "quick")]
+    if seconds > 0 and all(table.points):
+        found = s4_search(problem, time_limit=seconds, seed=0 if seed is None else seed).partition
+        kept = dominating_points(problem, table, found)
+        if kept is not None:
+            candidates.append((kept, "s4-search"))
+
+    def key(candidate: tuple[tuple[int, ...], str]) -> tuple[int, int]:
+        delays = simulate_devices(problem, candidate[0]).total_us
+        return deadline_excess(table, delays), integer_objective(problem.objective, delays)
+
+    return min(candidates, key=key)
+
+
+def dominating_points(
+    problem: DevicesProblem, table: OptionTable, partition: Sequence[int]
+) -> tuple[int, ...] | None:
+    """``partition`` with every point missing from ``table`` replaced by a kept point at least as good.
+
+    A kept point with the same service and no later ready time (or, failing that, no
+    larger service and no later ready time), which is what :func:`reduced_table`'s
+    rules keep in its place. ``None`` when some point has no such replacement (e.g.
+    it misses a deadline).
+    """
+    full = OptionTable.of(problem)
+    repaired = []
+    for i, p in enumerate(partition):
+        if p in table.points[i]:
+            repaired.append(p)
+            continue
+        k = full.points[i].index(p)
+        a, s = full.ready[i][k], full.service[i][k]
+        better = [(s_q != s, a_q, q) for q, a_q, s_q in zip(table.points[i], table.ready[i], table.service[i])
+                  if a_q <= a and s_q <= s]  # fmt: skip
+        if not better:
+            return None
+        repaired.append(min(better)[2])
+    return tuple(repaired)
+
+
 # -- output -------------------------------------------------------------------------------
 def devices_output(
     problem: DevicesProblem,
@@ -422,7 +488,9 @@ def _choice(model: cp_model.CpModel, table: OptionTable) -> tuple[list[list[Any]
     return z, ready, service
 
 
-def _level_literals(model: cp_model.CpModel, table: OptionTable, z, levels: list[int]) -> list[dict[int, Any]]:
+def _level_literals(
+    model: cp_model.CpModel, table: OptionTable, z, levels: list[int]
+) -> list[dict[int, Any]]:
     """``y[i][l]`` = device ``i`` has service ``levels[l]``: a ``z`` literal, or a new one equal to their sum."""
     index = {value: level for level, value in enumerate(levels)}
     literals = []
@@ -452,7 +520,9 @@ def _bs_levels(model: cp_model.CpModel, table: OptionTable, z, policy: Policy, u
         count = model.new_int_var(0, n, f"n_{level}")
         model.add(count == sum(row[level] for row in y if level in row))
         counts.append(count)
-    below = [model.new_int_var(0, upper, f"G_{level}") for level in range(len(levels))]  # work of lower levels
+    below = [
+        model.new_int_var(0, upper, f"G_{level}") for level in range(len(levels))
+    ]  # work of lower levels
     fewer = [model.new_int_var(0, n, f"K_{level}") for level in range(len(levels))]  # devices at lower levels
     for level in range(len(levels)):
         if level == 0:
@@ -488,8 +558,14 @@ def _bs_small_m(model: cp_model.CpModel, table: OptionTable, z, bs, policy: Poli
     """
     n = table.n
     thresholds = [value for value in table.levels() if value > 0]
-    u = [[sum(v for s, v in zip(table.service[i], z[i]) if s >= theta) for theta in thresholds] for i in range(n)]
-    y = [[sum(v for s, v in zip(table.service[i], z[i]) if s == theta) for theta in thresholds] for i in range(n)]
+    u = [
+        [sum(v for s, v in zip(table.service[i], z[i]) if s >= theta) for theta in thresholds]
+        for i in range(n)
+    ]
+    y = [
+        [sum(v for s, v in zip(table.service[i], z[i]) if s == theta) for theta in thresholds]
+        for i in range(n)
+    ]
     above = [model.new_int_var(0, n, f"N_{k}") for k in range(len(thresholds))]
     counts = [model.new_int_var(0, n, f"m_{k}") for k in range(len(thresholds))]
     for k in range(len(thresholds)):
@@ -557,9 +633,7 @@ def _total_cut(model: cp_model.CpModel, table: OptionTable, z, service, bs, poli
     previous = 0
     pairs_terms = []
     for k, theta in enumerate(levels):
-        above = sum(
-            z[i][q] for i in range(n) for q, s in enumerate(table.service[i]) if s >= theta
-        )
+        above = sum(z[i][q] for i in range(n) for q, s in enumerate(table.service[i]) if s >= theta)
         pairs = model.new_int_var(0, n * (n - 1) // 2, f"pairs_{k}")
         for m in range(1, n):
             model.add(pairs >= m * above - m * (m + 1) // 2)
@@ -568,7 +642,9 @@ def _total_cut(model: cp_model.CpModel, table: OptionTable, z, service, bs, poli
     model.add(sum(bs) >= sum(service) + weight * sum(pairs_terms))
 
 
-def _bs_no_overlap(model: cp_model.CpModel, table: OptionTable, service, bs, policy: Policy, upper: int) -> None:
+def _bs_no_overlap(
+    model: cp_model.CpModel, table: OptionTable, service, bs, policy: Policy, upper: int
+) -> None:
     """Redundant: the SJF schedule of the remainders as intervals on one machine (``NoOverlap``).
 
     Under SJF, ``R_i`` is the end of ``i``'s remainder in a schedule without overlap
@@ -600,7 +676,9 @@ def _edf_cuts(model: cp_model.CpModel, table: OptionTable, z, largest) -> None:
     their work earlier than its sum (the EDF condition, true in any order, so for
     SJF's and below processor sharing's ends).
     """
-    cuts = sorted({a for row_a, row_s in zip(table.ready, table.service) for a, s in zip(row_a, row_s) if s > 0})
+    cuts = sorted(
+        {a for row_a, row_s in zip(table.ready, table.service) for a, s in zip(row_a, row_s) if s > 0}
+    )
     for u in cuts:
         late = [
             (z[i][k], s)
@@ -614,7 +692,9 @@ def _edf_cuts(model: cp_model.CpModel, table: OptionTable, z, largest) -> None:
         model.add(largest >= u * some + sum(literal * s for literal, s in late))
 
 
-def _timed_delays(model: cp_model.CpModel, table: OptionTable, z, ready, service, policy: Policy) -> list[Any]:
+def _timed_delays(
+    model: cp_model.CpModel, table: OptionTable, z, ready, service, policy: Policy
+) -> list[Any]:
     """``D_i`` of the timed model under FCFS or non-preemptive SJF (module docstring)."""
     n = table.n
     horizon = max(max(row) for row in table.ready) + sum(max(row) for row in table.service)
@@ -680,7 +760,11 @@ def _timed_delays(model: cp_model.CpModel, table: OptionTable, z, ready, service
 
 
 def build_model(
-    problem: DevicesProblem, table: OptionTable, encoding: str, intervals: bool = True, edf: bool = True,
+    problem: DevicesProblem,
+    table: OptionTable,
+    encoding: str,
+    intervals: bool = True,
+    edf: bool = True,
     small_m: bool | None = None,
 ) -> _Built:
     """The CP-SAT model of ``problem`` (not the assignment path); see the module docstring."""
@@ -755,7 +839,9 @@ def _variance_objective(model: cp_model.CpModel, delays, lower: list[int], upper
         model.add(deviation == n * value - total)
         square = model.new_int_var(0, top, f"dev2_{i}")
         model.add_multiplication_equality(square, [deviation, deviation])
-        for point in sorted({round(end * (k / TANGENTS) ** 2) for end in (low, high) for k in range(TANGENTS + 1)}):
+        for point in sorted(
+            {round(end * (k / TANGENTS) ** 2) for end in (low, high) for k in range(TANGENTS + 1)}
+        ):
             model.add(square >= 2 * point * deviation - point * point)
         squares.append(square)
     return sum(squares)
@@ -764,8 +850,10 @@ def _variance_objective(model: cp_model.CpModel, delays, lower: list[int], upper
 def refusal(problem: DevicesProblem) -> str | None:
     """Why ``cpsat`` does not model ``problem``, or ``None``."""
     if problem.delay_model is DelayModel.TIMED and problem.policy is Policy.RR:
-        return ("cpsat: the timed model with rr (processor sharing with arrivals) has no exact CP-SAT model here; "
-                "use s4-enum (exact, small instances)")
+        return (
+            "cpsat: the timed model with rr (processor sharing with arrivals) has no exact CP-SAT model here; "
+            "use s4-enum (exact, small instances)"
+        )
     return None
 
 
@@ -777,6 +865,7 @@ def devices_cpsat_solver(
     num_workers: int = 2,
     encoding: str = "levels",
     assignment: bool = True,
+    search: float | None = None,
 ) -> SolverOutput:
     """Choose every device's partition point exactly with CP-SAT (see the module docstring).
 
@@ -794,6 +883,10 @@ def devices_cpsat_solver(
         ``levels`` (default) or ``pairs``: how the paper's model writes the BS delays.
     assignment
         Solve the paper's total delay without deadlines as a linear assignment (exact and fast).
+    search
+        Seconds of ``s4-search`` (ours) for the hint before CP-SAT starts, counted in
+        ``time_limit``; ``None``: a fifth of the limit, at most
+        :data:`SEARCH_SECONDS` (see :func:`search_seconds`); 0: no search.
 
     Raises
     ------
@@ -801,6 +894,7 @@ def devices_cpsat_solver(
         For the timed model with ``rr``, an unknown encoding, or a variance whose
         integers would overflow.
     """
+    started = time.perf_counter()
     reason = refusal(instance)
     if reason is not None:
         raise SolverError(reason)
@@ -822,14 +916,17 @@ def devices_cpsat_solver(
         device = instance.devices[next(i for i, points in enumerate(table.points) if not points)].name
         return infeasible_output(f"device {device} misses its deadline at every point, even alone", metadata)
     built = build_model(instance, table, encoding)
-    start = start_partition(instance, table)
+    start = best_start(instance, table, search_seconds(time_limit) if search is None else search, seed)
+    metadata["hint"] = "none" if start is None else start[1]
+    start = None if start is None else start[0]
     start_ok = False
     if start is not None:
         for row, points, p in zip(built.z, table.points, start):
             for literal, q in zip(row, points):
                 built.model.add_hint(literal, q == p)
         start_ok = not deadline_excess(table, simulate_devices(instance, start).total_us)
-    solver, status = solve_model(built.model, time_limit=time_limit, seed=seed, num_workers=num_workers)
+    remaining = None if time_limit is None else max(0.0, time_limit - (time.perf_counter() - started))
+    solver, status = solve_model(built.model, time_limit=remaining, seed=seed, num_workers=num_workers)
     metadata["cpsat_status"] = status
     log = f"cpsat status {status}, {solver.wall_time:.3f} s, {solver.num_branches} branches"
     if status == "MODEL_INVALID":
@@ -846,7 +943,9 @@ def devices_cpsat_solver(
         ]
         objective = round(solver.objective_value)
         if objective % built.scale:
-            raise SolverError(f"cpsat: objective {objective} is not a multiple of {built.scale} (a modelling bug)")
+            raise SolverError(
+                f"cpsat: objective {objective} is not a multiple of {built.scale} (a modelling bug)"
+            )
         objective //= built.scale
         return devices_output(instance, partition, proven=status == "OPTIMAL", bound=bound,
                               model_objective=objective, log=log, metadata=metadata)  # fmt: skip
