@@ -5,21 +5,38 @@ from __future__ import annotations
 import pandas as pd
 
 from splitsched.instances.examples import (
+    example_devices_problem,
     example_flowshop,
     example_jobs_problem,
     example_joint_problem,
     example_layer_problem,
+    example_tiling_problem,
 )
+from splitsched.model.devices_problem import DevicesProblem
 from splitsched.model.errors import SolverError
 from splitsched.model.flowshop import FlowShop
 from splitsched.model.jobs_problem import JobsProblem
 from splitsched.model.layer_problem import LayerProblem
+from splitsched.model.tiling_problem import TilingProblem
 from splitsched.registry import solve, solvers
 
+Instance = FlowShop | LayerProblem | JobsProblem | DevicesProblem | TilingProblem
 
-def demo_instances() -> list[FlowShop | LayerProblem | JobsProblem]:
-    """The instances the demo solves: a 3-stage flow shop, a DAG with and without placement, four chain jobs."""
-    return [example_flowshop(), example_layer_problem(), example_joint_problem(), example_jobs_problem()]
+
+def demo_instances() -> list[Instance]:
+    """The instances the demo solves.
+
+    A 3-stage flow shop, a DAG with and without placement, four chain jobs, six devices
+    sharing a base station, and AlexNet's fused-layer tilings.
+    """
+    return [
+        example_flowshop(),
+        example_layer_problem(),
+        example_joint_problem(),
+        example_jobs_problem(),
+        example_devices_problem(),
+        example_tiling_problem(),
+    ]
 
 
 def run_demo(time_limit: float = 10.0) -> pd.DataFrame:
@@ -46,7 +63,7 @@ def run_demo(time_limit: float = 10.0) -> pd.DataFrame:
     return _with_gaps(table)
 
 
-def _row(instance: FlowShop | LayerProblem | JobsProblem, solver: str, exact: bool, time_limit: float) -> dict:
+def _row(instance: Instance, solver: str, exact: bool, time_limit: float) -> dict:
     row = {"instance": instance.name, "problem": str(instance.problem), "solver": solver,
            "kind": "exact" if exact else "heuristic"}  # fmt: skip
     try:

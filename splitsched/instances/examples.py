@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from splitsched.instances.device_generators import generate_devices
+from splitsched.model.devices_problem import DevicesProblem
 from splitsched.model.flowshop import FlowShop
 from splitsched.model.jobs_problem import JobKind, JobsProblem
 from splitsched.model.layer_graph import Layer, LayerGraph
 from splitsched.model.layer_problem import LayerProblem
 from splitsched.model.placement import Placement
+from splitsched.model.tiling_problem import TilingProblem, candidate_tilings
+from splitsched.tiling.networks import load_tiled_network
+from splitsched.tiling.time_model import s3_table1
 
 
 def example_flowshop() -> FlowShop:
@@ -74,3 +81,16 @@ def example_chain() -> LayerGraph:
 def example_jobs_problem() -> JobsProblem:
     """Four copies of :func:`example_chain` on one device, two stages (S1): cut and order them together."""
     return JobsProblem((JobKind(example_chain(), 4, name="camera"),), name="example-jobs")
+
+
+def example_devices_problem() -> DevicesProblem:
+    """Six AlexNet devices sharing one base station ten times as fast (S4), SJF, the largest delay."""
+    problem = generate_devices(6, 0, ratio=10, policy="sjf", objective="max")
+    return replace(problem, name="example-devices")
+
+
+def example_tiling_problem() -> TilingProblem:
+    """AlexNet under S3 Table I at 2 MB/s, every grid up to 2 x 2 over its first 1-3 layers (12 tilings)."""
+    network = load_tiled_network("alexnet")
+    tilings = candidate_tilings(network, max_grid=(2, 2), depths=(1, 2, 3))
+    return TilingProblem(network, s3_table1(2.0), tilings, name="example-tiling")
