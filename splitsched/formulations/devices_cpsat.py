@@ -107,6 +107,12 @@ the evaluator's schedule. For FCFS the order equals the priority order, which is
 added as a redundant constraint. Processor sharing with arrivals (``rr``) is
 refused: ``s4-enum`` is its exact alternative.
 
+**Largest delay under SJF without deadlines** (paper's model) goes by descent on
+fixed-bound models instead (:mod:`splitsched.formulations.devices_minmax`): with the
+bound fixed, devices that can stay local do, the EDF cuts become linear and the
+remainders form one ``NoOverlap``; it proves what one model with the objective
+could not (30 and 40 devices at ``R = 10``). ``descent=False`` keeps the one model.
+
 **Status.** ``optimal`` only when CP-SAT proves it (then the bound is the
 objective); ``infeasible`` when CP-SAT proves that no choice meets the deadlines;
 ``time_limit`` otherwise, with the incumbent (CP-SAT's, else the warm start when
@@ -341,6 +347,29 @@ def dominating_points(
             return None
         repaired.append(min(better)[2])
     return tuple(repaired)
+
+
+def _descent_output(
+    problem: DevicesProblem,
+    table: OptionTable,
+    start: tuple[int, ...],
+    time_limit: float | None,
+    seed: int | None,
+    num_workers: int,
+    metadata: dict[str, Any],
+) -> SolverOutput:
+    """:func:`~splitsched.formulations.devices_minmax.solve_sjf_max` from ``start``, as a checked output."""
+    from splitsched.formulations.devices_minmax import solve_sjf_max  # it imports this module
+
+    partition, proven, bound = solve_sjf_max(
+        problem, table, time_limit, start, seed=seed, num_workers=num_workers
+    )
+    metadata["encoding"] = "descent"
+    exact = max(simulate_devices(problem, partition).total_us)
+    bound = max(bound, simple_bound(problem, table))
+    log = f"descent on fixed-bound models, {'proven' if proven else 'not proven'}"
+    return devices_output(problem, partition, proven=proven, bound=exact if proven else bound,
+                          model_objective=exact if proven else None, log=log, metadata=metadata)  # fmt: skip
 
 
 # -- output -------------------------------------------------------------------------------
@@ -866,6 +895,7 @@ def devices_cpsat_solver(
     encoding: str = "levels",
     assignment: bool = True,
     search: float | None = None,
+    descent: bool = True,
 ) -> SolverOutput:
     """Choose every device's partition point exactly with CP-SAT (see the module docstring).
 
@@ -887,6 +917,10 @@ def devices_cpsat_solver(
         Seconds of ``s4-search`` (ours) for the hint before CP-SAT starts, counted in
         ``time_limit``; ``None``: a fifth of the limit, at most
         :data:`SEARCH_SECONDS` (see :func:`search_seconds`); 0: no search.
+    descent
+        The largest delay of the paper's model under SJF without deadlines by descent
+        on fixed-bound models (:mod:`splitsched.formulations.devices_minmax`) instead of
+        one model with the objective.
 
     Raises
     ------
@@ -894,6 +928,8 @@ def devices_cpsat_solver(
         For the timed model with ``rr``, an unknown encoding, or a variance whose
         integers would overflow.
     """
+    from splitsched.formulations.devices_minmax import refusal as descent_refusal  # it imports this module
+
     started = time.perf_counter()
     reason = refusal(instance)
     if reason is not None:
@@ -915,10 +951,13 @@ def devices_cpsat_solver(
     if not all(table.points):
         device = instance.devices[next(i for i, points in enumerate(table.points) if not points)].name
         return infeasible_output(f"device {device} misses its deadline at every point, even alone", metadata)
-    built = build_model(instance, table, encoding)
     start = best_start(instance, table, search_seconds(time_limit) if search is None else search, seed)
     metadata["hint"] = "none" if start is None else start[1]
     start = None if start is None else start[0]
+    if descent and start is not None and descent_refusal(instance, table) is None:
+        remaining = None if time_limit is None else max(0.0, time_limit - (time.perf_counter() - started))
+        return _descent_output(instance, table, start, remaining, seed, num_workers, metadata)
+    built = build_model(instance, table, encoding)
     start_ok = False
     if start is not None:
         for row, points, p in zip(built.z, table.points, start):
