@@ -63,6 +63,10 @@ RELATIVE_TOLERANCE = 1e-6
 
 ABSOLUTE_TOLERANCE = 1e-9
 
+FLOAT_NOISE = 1e-12
+"""Relative (and absolute, ms) slack for a warm start to meet a lower bound without a solve: float
+round-off only, so a warm start that is truly slower, even by 1e-7, still goes to CP-SAT."""
+
 
 @dataclass(frozen=True)
 class TilingOutcome:
@@ -242,8 +246,12 @@ def solve_tiling(
     if cut:
         # a schedule faster than the cutoff has a grid makespan strictly below this
         upper = min(upper, math.ceil((cutoff - tail) * grid.scale) - (1 if grid.exact else 0))
-    if _meets(warm.makespan, true_lower):
-        return TilingOutcome(warm, warm.makespan, True, "not run: the warm start meets the lower bound")
+    if (
+        warm.makespan <= true_lower * (1 + FLOAT_NOISE) + FLOAT_NOISE
+    ):  # a real gap, however small, goes to CP-SAT
+        return TilingOutcome(
+            warm, min(true_lower, warm.makespan), True, "not run: the warm start meets the lower bound"
+        )
     if lower > upper:
         return TilingOutcome(
             warm, max(true_lower, cutoff or 0.0), True, "not run: the bound exceeds the cutoff"
