@@ -6,13 +6,14 @@ from pathlib import Path
 
 from _common import Finding, draw_stacked
 
-from splitsched.heuristics.s0_line import consumer_order_schedule
-from splitsched.model import Layer, LayerGraph, Placement
-from splitsched.model.layer_problem import LayerProblem
-from splitsched.model.schedule import Schedule
-from splitsched.model.solution import LayerSolution
+from splitsched.families import evaluate
+from splitsched.heuristics.layers.s0_line import consumer_order_schedule
+from splitsched.instances.layers.layer_graph import Layer, LayerGraph
+from splitsched.instances.layers.placement import Placement
+from splitsched.instances.layers.problem import LayerProblem
+from splitsched.instances.layers.schedule import Schedule
+from splitsched.instances.layers.solution import LayerSolution
 from splitsched.registry import solve
-from splitsched.simulate import evaluate
 from tests.claims.claims import CLAIMS
 from tests.claims.find_counterexamples import draw
 

@@ -17,14 +17,14 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 from _common import Finding, draw_stacked, relabel, save
 
-from splitsched.model import JobKind, JobsProblem
-from splitsched.model.result import Result
-from splitsched.model.solution import LayerSolution
-from splitsched.profiles.models import load_model
-from splitsched.profiles.presets import device_preset, network_preset, server_preset
-from splitsched.profiles.scenario import build_scenario
+from splitsched.core.result import Result
+from splitsched.families import evaluate
+from splitsched.instances.jobs.problem import JobKind, JobsProblem
+from splitsched.instances.layers.solution import LayerSolution
+from splitsched.instances.profiles.models import load_model
+from splitsched.instances.profiles.presets import device_preset, network_preset, server_preset
+from splitsched.instances.profiles.scenario import build_scenario
 from splitsched.registry import solve
-from splitsched.simulate import evaluate
 from tests.claims.find_counterexamples import draw_jobs
 from tests.claims.jobs_cases import JobsCase
 from tests.claims.jobs_claims import (

@@ -7,9 +7,9 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 from _common import Finding, save
 
-from splitsched.model import DevicesProblem
+from splitsched.instances.devices.problem import DevicesProblem
+from splitsched.instances.devices.simulate import simulate_devices
 from splitsched.registry import solve
-from splitsched.simulate_devices import simulate_devices
 from tests.claims.test_s4_claims import counterexample
 
 

@@ -23,7 +23,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from splitsched.model.timeline import Timeline
+from splitsched.core.timeline import Timeline
 from splitsched.plotting import plot_gantt
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -29,15 +29,16 @@ from pathlib import Path
 
 from _common import Finding, draw_stacked, output_folder, relabel, run_cases
 
-from splitsched.heuristics.s3_mw import mw_schedule
-from splitsched.model.result import Result
-from splitsched.model.tiled_chain import TiledChain
-from splitsched.model.tiling_problem import TilingProblem, candidate_tilings
-from splitsched.model.timeline import Timeline
+from splitsched.core.result import Result
+from splitsched.core.timeline import Timeline
+from splitsched.families import evaluate
+from splitsched.heuristics.tiling.s3_mw import mw_schedule
+from splitsched.instances.layers.simulate import simulate_layers
+from splitsched.instances.tiling.networks import load_tiled_network
+from splitsched.instances.tiling.problem import TilingProblem, candidate_tilings
+from splitsched.instances.tiling.tiled_chain import TiledChain
+from splitsched.instances.tiling.time_model import s3_table1
 from splitsched.registry import solve
-from splitsched.simulate import evaluate, simulate_layers
-from splitsched.tiling.networks import load_tiled_network
-from splitsched.tiling.time_model import s3_table1
 from tests.claims.test_s3_claims import FIG2_OFFLOAD, FIG2_ORDER, s3_fig2_chain
 
 CLOSE = "S3: MW is very close to the optimal solution (Brute Force)"

@@ -20,10 +20,10 @@ from pathlib import Path
 
 from _common import draw_stacked, output_folder
 
-from splitsched.heuristics.ej import ej_order
-from splitsched.model import FlowShop
+from splitsched.heuristics.flowshop.ej import ej_order
+from splitsched.instances.flowshop.problem import FlowShop
+from splitsched.instances.flowshop.simulate import simulate_flowshop
 from splitsched.registry import solve
-from splitsched.simulate import simulate_flowshop
 
 MEETS_CONDITION = FlowShop([[8, 4, 8], [6, 4, 2], [6, 1, 4], [6, 4, 5]], name="link dominated")
 """``min p1 = 6 >= max p2 = 4``: S0 Thm 4 applies (ms)."""

@@ -23,10 +23,12 @@ import matplotlib.pyplot as plt
 import networkx as nx
 from _common import draw_stacked, output_folder, save
 
-from splitsched.model import FlowShop, LayerProblem
+from splitsched.families import evaluate
+from splitsched.instances.flowshop.problem import FlowShop
+from splitsched.instances.flowshop.simulate import simulate_flowshop
+from splitsched.instances.layers.problem import LayerProblem
 from splitsched.reductions import INPUT_LAYER, flowshop_to_layers, layers_to_flowshop
 from splitsched.registry import solve
-from splitsched.simulate import evaluate, simulate_flowshop
 
 FLOWSHOP = FlowShop([[3, 1, 6], [2, 4, 1], [5, 2, 3], [1, 3, 2]], name="four jobs")
 """Job ``j``: ``(p1, p2, p3)`` = device, link, server time (ms)."""

@@ -18,10 +18,10 @@ from pathlib import Path
 
 from _common import draw_stacked, output_folder
 
-from splitsched.heuristics.johnson import johnson_order
-from splitsched.model import FlowShop
+from splitsched.heuristics.flowshop.johnson import johnson_order
+from splitsched.instances.flowshop.problem import FlowShop
+from splitsched.instances.flowshop.simulate import simulate_flowshop
 from splitsched.registry import solve
-from splitsched.simulate import simulate_flowshop
 
 JOBS = FlowShop([[5, 2], [1, 6], [9, 7], [3, 8], [10, 4]], name="five jobs")
 """Device time ``f`` and send time ``g`` of each job, ms (a textbook instance)."""

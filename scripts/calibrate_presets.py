@@ -1,4 +1,4 @@
-"""Fit the FLOP models of the compute presets; prints the constants of splitsched/profiles/presets.py.
+"""Fit the FLOP models of the compute presets; prints the constants of splitsched/instances/profiles/presets.py.
 
 Usage: ``python scripts/calibrate_presets.py`` (after the shipped profiles exist).
 
@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from splitsched.profiles.models import load_model
-from splitsched.profiles.presets import DEVICES, SERVERS, ComputePreset
+from splitsched.instances.profiles.models import load_model
+from splitsched.instances.profiles.presets import DEVICES, SERVERS, ComputePreset
 
 S0_TABLE_I = {"alexnet-parallel": 406.0, "googlenet": 848.0, "resnet18": 871.0}
 RPI4_BYTES_PER_MS = 2.0e6

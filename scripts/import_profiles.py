@@ -3,12 +3,12 @@
 Reads ``$SPLITSCHED_SHARED_DATA/profiles`` when that variable is set, else
 ``<repo>/../shared/data/profiles``, and writes ``msr-resnet50.json``,
 ``msr-inception-v3.json`` and ``tjyy-<model>.json`` to ``splitsched/profiles/data``
-(see :func:`splitsched.profiles.importers.shipped_profiles`). Other profiles in that
+(see :func:`splitsched.instances.profiles.importers.shipped_profiles`). Other profiles in that
 folder are left alone. Run from anywhere::
 
     python scripts/import_profiles.py [--data DIR] [--out DIR]
 
-``tests/profiles/test_importers.py`` checks that the files equal a fresh import, so
+``tests/instances/profiles/test_importers.py`` checks that the files equal a fresh import, so
 rerun this after changing an importer.
 """
 
@@ -22,8 +22,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run as a file, the repo's package comes first
 
-from splitsched.io.profile_json import write_profile
-from splitsched.profiles.importers import shipped_profiles
+from splitsched.instances.profiles.importers import shipped_profiles
+from splitsched.instances.profiles.profile_json import write_profile
 
 OUT_DIR = REPO / "splitsched" / "profiles" / "data"
 

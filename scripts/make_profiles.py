@@ -1,4 +1,4 @@
-"""Make the shipped profiles of standard DNNs with :func:`splitsched.profiles.profiler.profile_module`.
+"""Make the shipped profiles of standard DNNs with :func:`splitsched.instances.profiles.profiler.profile_module`.
 
 Writes ``splitsched/profiles/data/<name>.json``, one file per model, batch 1, with
 ``fold=True`` (layers, not single operators) and latencies measured on this machine's
@@ -46,9 +46,9 @@ from torch import Tensor, nn
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run as a file, the repo's package comes first
 
-from splitsched.io.profile_json import write_profile
-from splitsched.profiles.profile import Profile
-from splitsched.profiles.profiler import KIND_ATTRIBUTE, profile_module
+from splitsched.instances.profiles.profile import Profile
+from splitsched.instances.profiles.profile_json import write_profile
+from splitsched.instances.profiles.profiler import KIND_ATTRIBUTE, profile_module
 
 OUT_DIR = REPO / "splitsched" / "profiles" / "data"
 DEFINED_HERE = "Defined in scripts/make_profiles.py"

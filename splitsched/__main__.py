@@ -2,6 +2,6 @@
 
 import sys
 
-from splitsched.cli import main
+from splitsched.cli.main import main
 
 sys.exit(main())

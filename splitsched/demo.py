@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from splitsched.core.errors import SolverError
+from splitsched.instances.devices.problem import DevicesProblem
 from splitsched.instances.examples import (
     example_devices_problem,
     example_flowshop,
@@ -12,12 +14,10 @@ from splitsched.instances.examples import (
     example_layer_problem,
     example_tiling_problem,
 )
-from splitsched.model.devices_problem import DevicesProblem
-from splitsched.model.errors import SolverError
-from splitsched.model.flowshop import FlowShop
-from splitsched.model.jobs_problem import JobsProblem
-from splitsched.model.layer_problem import LayerProblem
-from splitsched.model.tiling_problem import TilingProblem
+from splitsched.instances.flowshop.problem import FlowShop
+from splitsched.instances.jobs.problem import JobsProblem
+from splitsched.instances.layers.problem import LayerProblem
+from splitsched.instances.tiling.problem import TilingProblem
 from splitsched.registry import solve, solvers
 
 Instance = FlowShop | LayerProblem | JobsProblem | DevicesProblem | TilingProblem

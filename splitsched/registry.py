@@ -2,9 +2,9 @@
 
 Solver modules know nothing of this registry: the table below names them. A
 solver function takes the instance and keyword options and returns a
-:class:`~splitsched.model.result.SolverOutput`; :func:`solve` times it,
+:class:`~splitsched.core.result.SolverOutput`; :func:`solve` times it,
 re-simulates its solution and turns it into a checked
-:class:`~splitsched.model.result.Result`.
+:class:`~splitsched.core.result.Result`.
 """
 
 from __future__ import annotations
@@ -16,42 +16,33 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from splitsched.formulations.bnb import bnb_solver, bnb_warm_up
-from splitsched.formulations.brute_force import brute_force_flowshop, brute_force_layers
-from splitsched.formulations.cpsat_flowshop import cpsat_solver
-from splitsched.formulations.cpsat_layers import cpsat_layers_solver
-from splitsched.formulations.cut_mix import cut_mix_solver
-from splitsched.formulations.devices_cpsat import devices_cpsat_solver
-from splitsched.formulations.devices_mip import devices_mip_solver
-from splitsched.formulations.jobs_exact import jobs_brute_force, jobs_cpsat_solver, jobs_mip_solver
-from splitsched.formulations.mip import mip_solver
-from splitsched.formulations.mip_positional import mip_positional_solver
-from splitsched.formulations.path_sequencing_exact import s0_paths_exact_solver
-from splitsched.formulations.s3_bf import s3_bf_solver
-from splitsched.formulations.s3_cpsat import s3_cpsat_solver
-from splitsched.formulations.s4_enum import s4_enum_solver, s4_warm_up
-from splitsched.heuristics.cds import cds_solver
-from splitsched.heuristics.ej import ej_solver
-from splitsched.heuristics.identity import identity_flowshop, identity_layers
-from splitsched.heuristics.iterated_greedy import ig_solver
-from splitsched.heuristics.johnson import johnson_solver
-from splitsched.heuristics.neh import neh_order, neh_solver
-from splitsched.heuristics.partition import (
-    dsl_solver,
-    local_only_solver,
-    neurosurgeon_solver,
-    remote_only_solver,
-)
-from splitsched.heuristics.random_order import random_solver
-from splitsched.heuristics.s0_line import s0_line_solver
-from splitsched.heuristics.s0_paths import (
-    dsl_ej_solver,
-    dsl_neh_solver,
-    s0_paths_ej_solver,
-    s0_paths_neh_solver,
-    s2_pathwise_solver,
-)
-from splitsched.heuristics.s1_jobs import (
+from splitsched.core.errors import ScheduleError, SolverError
+from splitsched.core.problem import Problem
+from splitsched.core.result import Result, SolverOutput, Status
+from splitsched.families import objective_value
+from splitsched.formulations.devices.cpsat import devices_cpsat_solver
+from splitsched.formulations.devices.mip import devices_mip_solver
+from splitsched.formulations.devices.s4_enum import s4_enum_solver, s4_warm_up
+from splitsched.formulations.flowshop.bnb import bnb_solver, bnb_warm_up
+from splitsched.formulations.flowshop.brute_force import brute_force_flowshop, brute_force_layers
+from splitsched.formulations.flowshop.cpsat import cpsat_solver
+from splitsched.formulations.flowshop.mip import mip_solver
+from splitsched.formulations.flowshop.mip_positional import mip_positional_solver
+from splitsched.formulations.jobs.exact import jobs_brute_force, jobs_cpsat_solver, jobs_mip_solver
+from splitsched.formulations.layers.cpsat import cpsat_layers_solver
+from splitsched.formulations.tiling.cpsat import s3_cpsat_solver
+from splitsched.formulations.tiling.s3_bf import s3_bf_solver
+from splitsched.heuristics.devices.s4_greedy import devices_local_only_solver, s4_greedy_solver
+from splitsched.heuristics.devices.s4_search import s4_search_solver
+from splitsched.heuristics.flowshop.cds import cds_solver
+from splitsched.heuristics.flowshop.ej import ej_solver
+from splitsched.heuristics.flowshop.identity import identity_flowshop, identity_layers
+from splitsched.heuristics.flowshop.iterated_greedy import ig_solver
+from splitsched.heuristics.flowshop.johnson import johnson_solver
+from splitsched.heuristics.flowshop.neh import neh_order, neh_solver
+from splitsched.heuristics.flowshop.random_order import random_solver
+from splitsched.heuristics.jobs.cut_mix import cut_mix_solver
+from splitsched.heuristics.jobs.s1_jobs import (
     jobs_cloud_only_solver,
     jobs_local_only_solver,
     partition_only_solver,
@@ -60,20 +51,29 @@ from splitsched.heuristics.s1_jobs import (
     s1_johnson_solver,
     s1_jps_solver,
 )
-from splitsched.heuristics.s1_layer_level import s1_alg4_solver
-from splitsched.heuristics.s1_tree import s1_alg5_solver
-from splitsched.heuristics.s3_mw import s3_mw_solver
-from splitsched.heuristics.s3_nfl import s3_nfl_solver
-from splitsched.heuristics.s4_greedy import devices_local_only_solver, s4_greedy_solver
-from splitsched.heuristics.s4_search import s4_search_solver
-from splitsched.model.devices_problem import DevicesProblem
-from splitsched.model.errors import ScheduleError, SolverError
-from splitsched.model.flowshop import FlowShop
-from splitsched.model.jobs_problem import JobsProblem
-from splitsched.model.layer_problem import LayerProblem
-from splitsched.model.problem import Problem
-from splitsched.model.result import Result, SolverOutput, Status
-from splitsched.simulate import objective_value
+from splitsched.heuristics.layers.partition import (
+    dsl_solver,
+    local_only_solver,
+    neurosurgeon_solver,
+    remote_only_solver,
+)
+from splitsched.heuristics.layers.s0_line import s0_line_solver
+from splitsched.heuristics.layers.s0_paths import (
+    dsl_ej_solver,
+    dsl_neh_solver,
+    s0_paths_ej_solver,
+    s0_paths_neh_solver,
+    s2_pathwise_solver,
+)
+from splitsched.heuristics.layers.s0_paths_exact import s0_paths_exact_solver
+from splitsched.heuristics.layers.s1_alg4 import s1_alg4_solver
+from splitsched.heuristics.layers.s1_alg5 import s1_alg5_solver
+from splitsched.heuristics.tiling.s3_mw import s3_mw_solver
+from splitsched.heuristics.tiling.s3_nfl import s3_nfl_solver
+from splitsched.instances.devices.problem import DevicesProblem
+from splitsched.instances.flowshop.problem import FlowShop
+from splitsched.instances.jobs.problem import JobsProblem
+from splitsched.instances.layers.problem import LayerProblem
 
 Instance = FlowShop | LayerProblem | JobsProblem | DevicesProblem
 SolverFunction = Callable[..., SolverOutput]
@@ -333,8 +333,8 @@ def solve(
     Parameters
     ----------
     instance
-        A :class:`~splitsched.model.flowshop.FlowShop` or a
-        :class:`~splitsched.model.layer_problem.LayerProblem`.
+        A :class:`~splitsched.instances.flowshop.problem.FlowShop` or a
+        :class:`~splitsched.instances.layers.problem.LayerProblem`.
     solver
         A registered name (see :func:`solvers`).
     time_limit

@@ -19,17 +19,11 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from splitsched.model import (
-    FlowShop,
-    JobKind,
-    JobsProblem,
-    Layer,
-    LayerGraph,
-    Placement,
-    Schedule,
-    Side,
-    Structure,
-)
+from splitsched.instances.flowshop.problem import FlowShop
+from splitsched.instances.jobs.problem import JobKind, JobsProblem
+from splitsched.instances.layers.layer_graph import Layer, LayerGraph, Structure
+from splitsched.instances.layers.placement import Placement, Side
+from splitsched.instances.layers.schedule import Schedule
 
 MAX_TIME = 10
 """Largest compute or transmission time drawn (ms)."""

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from splitsched import Status, solve
-from splitsched.io.profile_json import read_profile
-from splitsched.profiles.presets import device_preset, network_preset, server_preset
-from splitsched.profiles.scenario import build_scenario
+from splitsched.instances.profiles.presets import device_preset, network_preset, server_preset
+from splitsched.instances.profiles.profile_json import read_profile
+from splitsched.instances.profiles.scenario import build_scenario
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 

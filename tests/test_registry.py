@@ -20,7 +20,11 @@ from splitsched import (
     solve,
     solvers,
 )
-from splitsched.instances import example_flowshop, example_joint_problem, example_layer_problem
+from splitsched.instances.examples import (
+    example_flowshop,
+    example_joint_problem,
+    example_layer_problem,
+)
 
 
 @pytest.fixture

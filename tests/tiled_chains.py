@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import strategies as st
 
-from splitsched.model.tiled_chain import TiledChain
+from splitsched.instances.tiling.tiled_chain import TiledChain
 
 MAX_TIME = 10
 """Largest compute or transmission time drawn (ms)."""

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from splitsched.model.tiling_problem import TilingProblem
-from splitsched.tiling.networks import load_tiled_network
-from splitsched.tiling.time_model import s3_table1
+from splitsched.instances.tiling.networks import load_tiled_network
+from splitsched.instances.tiling.problem import TilingProblem
+from splitsched.instances.tiling.time_model import s3_table1
 
 
 def small_tiling_problem(rate_mbytes: float = 2.0) -> TilingProblem:

@@ -31,7 +31,7 @@ from splitsched.bench.runner import (
 )
 from splitsched.bench.runs import Run
 from splitsched.bench.store import Store
-from splitsched.model.errors import SplitschedError
+from splitsched.core.errors import SplitschedError
 
 
 def isolated_outcome(run: Run, grace: float, memory_mb: int | None) -> Outcome:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from splitsched.model.errors import SplitschedError
-from splitsched.model.flowshop import FlowShop
-from splitsched.model.jobs_problem import JobsProblem
-from splitsched.model.layer_problem import LayerProblem
+from splitsched.core.errors import SplitschedError
+from splitsched.instances.flowshop.problem import FlowShop
+from splitsched.instances.jobs.problem import JobsProblem
+from splitsched.instances.layers.problem import LayerProblem
 
 
 def build_instance(source: str, params: dict[str, Any]) -> FlowShop | LayerProblem | JobsProblem:
@@ -33,8 +33,8 @@ def build_instance(source: str, params: dict[str, Any]) -> FlowShop | LayerProbl
 
 
 def _taillard(name: str) -> FlowShop:
-    from splitsched.benchmarks.data import pfsp_dir
-    from splitsched.io.taillard import read_taillard
+    from splitsched.instances.flowshop.taillard import read_taillard
+    from splitsched.instances.shared_data import pfsp_dir
 
     return read_taillard(pfsp_dir() / f"{name}.txt")
 
@@ -46,9 +46,9 @@ def _generate(kind: str, n: int, seed: int) -> FlowShop | LayerProblem:
 
 
 def _scenario(model: str, device: str, network: str, server: str = "gpu") -> LayerProblem:
-    from splitsched.profiles.models import load_model
-    from splitsched.profiles.presets import device_preset, network_preset, server_preset
-    from splitsched.profiles.scenario import build_scenario
+    from splitsched.instances.profiles.models import load_model
+    from splitsched.instances.profiles.presets import device_preset, network_preset, server_preset
+    from splitsched.instances.profiles.scenario import build_scenario
 
     return build_scenario(load_model(model), device_preset(device), server_preset(server), network_preset(network))
 
@@ -56,14 +56,14 @@ def _scenario(model: str, device: str, network: str, server: str = "gpu") -> Lay
 def _jobs(
     models: list[str], count: int, device: str, network: str, server: str = "gpu", cuts: str = "any", stages: int = 2
 ) -> JobsProblem:
-    from splitsched.model.jobs_problem import JobKind
+    from splitsched.instances.jobs.problem import JobKind
 
     kinds = tuple(JobKind(_scenario(model, device, network, server).graph, count, cuts, name=model) for model in models)
     return JobsProblem(kinds, stages, name=f"{'+'.join(models)}x{count}@{device}+{server}/{network}")
 
 
 def _file(path: str) -> FlowShop | LayerProblem:
-    from splitsched.io.instance import read_instance
+    from splitsched.families import read_instance
 
     return read_instance(path)
 

@@ -23,15 +23,17 @@ import pandas as pd
 
 from splitsched.bench.gaps import references, summary, with_gaps
 from splitsched.bench.recipes import build_instance
-from splitsched.model.errors import SplitschedError
-from splitsched.model.flowshop import FlowShop
-from splitsched.model.jobs_problem import JobsProblem
-from splitsched.model.placement import Placement
-from splitsched.model.schedule import Schedule
-from splitsched.model.solution import FlowShopSolution, LayerSolution, Solution
+from splitsched.core.errors import SplitschedError
+from splitsched.core.solution import Solution
+from splitsched.families import evaluate
+from splitsched.instances.flowshop.problem import FlowShop
+from splitsched.instances.flowshop.solution import FlowShopSolution
+from splitsched.instances.jobs.problem import JobsProblem
+from splitsched.instances.jobs.timeline import MAX_GANTT_JOBS, job_level_timeline
+from splitsched.instances.layers.placement import Placement
+from splitsched.instances.layers.schedule import Schedule
+from splitsched.instances.layers.solution import LayerSolution
 from splitsched.plotting.gantt import plot_gantt
-from splitsched.plotting.job_timeline import MAX_GANTT_JOBS, job_level_timeline
-from splitsched.simulate import evaluate
 
 GANTT_INSTANCES = 3
 """How many instances get Gantt charts when none are named."""
@@ -39,7 +41,7 @@ GANTT_INSTANCES = 3
 
 def published_optima() -> dict[str, tuple[float, bool]]:
     """Taillard's published values from the shared data's ``bounds.csv``: optimum or lower bound."""
-    from splitsched.benchmarks.data import pfsp_dir
+    from splitsched.instances.shared_data import pfsp_dir
 
     try:
         table = pd.read_csv(pfsp_dir() / "bounds.csv")

@@ -37,8 +37,8 @@ import splitsched
 from splitsched import registry
 from splitsched.bench.runs import Run
 from splitsched.bench.store import Store
-from splitsched.model.errors import SplitschedError
-from splitsched.model.result import Status
+from splitsched.core.errors import SplitschedError
+from splitsched.core.result import Status
 
 PEBBLE_POLL_S = 0.01
 """How often pebble checks its workers during :func:`run_suite`, seconds (see :func:`_pebble_polling`)."""
@@ -103,7 +103,7 @@ class RunSummary:
 def execute(run: Run) -> dict[str, Any]:
     """Build the run's instance and solve it; the row to store (without provenance).
 
-    A :class:`~splitsched.model.errors.SplitschedError` (bad recipe, unknown solver
+    A :class:`~splitsched.core.errors.SplitschedError` (bad recipe, unknown solver
     or option) gives status ``error`` with ``crashed = 0``: the run is a valid
     record of a bad request. Any other exception (a solver bug, ``MemoryError``
     under the worker's memory limit) gives status ``error`` with ``crashed = 1``,

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from splitsched.model.errors import SplitschedError
-from splitsched.model.flowshop import FlowShop
-from splitsched.model.layer_problem import LayerProblem
+from splitsched.core.errors import SplitschedError
+from splitsched.instances.flowshop.problem import FlowShop
+from splitsched.instances.layers.problem import LayerProblem
 
 INSTANCE_SOURCES = ("taillard", "generate", "scenario", "jobs", "file", "example")
 """Where an instance comes from (see :meth:`InstanceRecipe.build`)."""
@@ -32,14 +32,14 @@ class InstanceRecipe:
         One of :data:`INSTANCE_SOURCES`:
 
         - ``taillard``: ``{"name": "ta001"}``, read from the shared data's ``pfsp/``
-          folder (``splitsched.benchmarks.data.pfsp_dir``);
+          folder (``splitsched.instances.shared_data.pfsp_dir``);
         - ``generate``: ``{"kind": ..., "n": ..., "seed": ...}``
           (:func:`splitsched.instances.generate.generate`);
         - ``scenario``: ``{"model": ..., "device": ..., "server": ..., "network": ...}``
           (a shipped model, joint problem);
         - ``jobs``: ``{"models": [...], "count": ..., "device": ..., "server": ...,
           "network": ..., "cuts": ..., "stages": ...}`` (``count`` jobs of each
-          shipped model, :class:`~splitsched.model.jobs_problem.JobsProblem`);
+          shipped model, :class:`~splitsched.instances.jobs.problem.JobsProblem`);
         - ``file``: ``{"path": ...}`` (any instance file ``read_instance`` reads);
         - ``example``: ``{"name": "flowshop" | "layer-problem" | "joint-problem"}``.
     params

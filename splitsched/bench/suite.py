@@ -80,8 +80,8 @@ from types import MappingProxyType
 from typing import Any
 
 from splitsched.bench.runs import INSTANCE_SOURCES, InstanceRecipe, Run
-from splitsched.model.errors import InstanceError, SplitschedError
-from splitsched.model.problem import Problem
+from splitsched.core.errors import InstanceError, SplitschedError
+from splitsched.core.problem import Problem
 
 DEFAULT_SUITE = "quick"
 """The suite ``splitsched bench`` runs without arguments."""
@@ -322,7 +322,7 @@ def _applies(entry: SolverEntry, instance: InstanceRecipe) -> bool:
 @cache
 def taillard_sizes() -> Mapping[str, tuple[int, int]]:
     """``name -> (n, m)`` of the shared PFSP files, from ``bounds.csv`` (empty without shared data)."""
-    from splitsched.benchmarks.data import pfsp_dir
+    from splitsched.instances.shared_data import pfsp_dir
 
     try:
         bounds = pfsp_dir() / "bounds.csv"
@@ -538,8 +538,8 @@ class _Parser:
             yield {"kind": kind, "n": n, "seed": seed}, f"{kind}-n{n}-s{seed}", kind
 
     def scenarios(self, table: Mapping[str, Any], where: str) -> Iterator[tuple[dict, str, str]]:
-        from splitsched.profiles.models import model_names
-        from splitsched.profiles.presets import DEFAULT_SERVER, DEVICES, NETWORKS, SERVERS
+        from splitsched.instances.profiles.models import model_names
+        from splitsched.instances.profiles.presets import DEFAULT_SERVER, DEVICES, NETWORKS, SERVERS
 
         def names(one: str, many: str, known: tuple[str, ...], what: str) -> list[str]:
             values = self.one_or_many(table, one, many, where)
@@ -558,8 +558,8 @@ class _Parser:
 
     def jobs(self, table: Mapping[str, Any], where: str) -> Iterator[tuple[dict, str, str]]:
         """Many-jobs instances: each of ``models`` alone, or one ``mix`` of models, ``count`` jobs of each."""
-        from splitsched.profiles.models import model_names
-        from splitsched.profiles.presets import DEFAULT_SERVER, DEVICES, NETWORKS, SERVERS
+        from splitsched.instances.profiles.models import model_names
+        from splitsched.instances.profiles.presets import DEFAULT_SERVER, DEVICES, NETWORKS, SERVERS
 
         def names(one: str, many: str, known: tuple[str, ...], what: str) -> list[str]:
             values = self.one_or_many(table, one, many, where)

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from splitsched.instances.device_generators import generate_devices
-from splitsched.model.devices_problem import DevicesProblem
-from splitsched.model.flowshop import FlowShop
-from splitsched.model.jobs_problem import JobKind, JobsProblem
-from splitsched.model.layer_graph import Layer, LayerGraph
-from splitsched.model.layer_problem import LayerProblem
-from splitsched.model.placement import Placement
-from splitsched.model.tiling_problem import TilingProblem, candidate_tilings
-from splitsched.tiling.networks import load_tiled_network
-from splitsched.tiling.time_model import s3_table1
+from splitsched.instances.devices.generators import generate_devices
+from splitsched.instances.devices.problem import DevicesProblem
+from splitsched.instances.flowshop.problem import FlowShop
+from splitsched.instances.jobs.problem import JobKind, JobsProblem
+from splitsched.instances.layers.layer_graph import Layer, LayerGraph
+from splitsched.instances.layers.placement import Placement
+from splitsched.instances.layers.problem import LayerProblem
+from splitsched.instances.tiling.networks import load_tiled_network
+from splitsched.instances.tiling.problem import TilingProblem, candidate_tilings
+from splitsched.instances.tiling.time_model import s3_table1
 
 
 def example_flowshop() -> FlowShop:

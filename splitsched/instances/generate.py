@@ -6,14 +6,14 @@ Every kind fixes the generator's other parameters to the defaults below, so that
 Flow shops (``problem="flowshop"``), ``n`` jobs:
 
 ``taillard``
-    :func:`~splitsched.instances.taillard_generator.taillard_flowshop` on 5
+    :func:`~splitsched.instances.flowshop.taillard_generator.taillard_flowshop` on 5
     stages; the seed is Taillard's time seed (``1..2^31 - 2``), so
     ``taillard 20`` with seed 873654221 is ta001.
 ``uniform``, ``job-correlated``, ``machine-correlated``, ``balanced``
-    The families of :mod:`~splitsched.instances.flowshop_generators` on 3 stages
+    The families of :mod:`~splitsched.instances.flowshop.generators` on 3 stages
     (device, link, server: SPEC §4), times in ``1..99``, correlation 0.8.
 ``link-bottleneck``
-    :func:`~splitsched.instances.flowshop_generators.link_bottleneck` (3 stages,
+    :func:`~splitsched.instances.flowshop.generators.link_bottleneck` (3 stages,
     link times in ``50..99``).
 
 Layer graphs (``problem="layers"``), S1 trend, 4G link, server 10x faster; the
@@ -21,20 +21,20 @@ instance is a :class:`~splitsched.model.LayerProblem` without a placement:
 
 ``line``
     A plain chain of ``n`` layers after the input
-    (:func:`~splitsched.instances.layer_generators.line_graph`; by-pass links are
+    (:func:`~splitsched.instances.layers.generators.line_graph`; by-pass links are
     available from Python).
 ``multi-path``
-    ``n`` paths of 1–4 layers (:func:`~splitsched.instances.layer_generators.multi_path_graph`).
+    ``n`` paths of 1–4 layers (:func:`~splitsched.instances.layers.generators.multi_path_graph`).
 ``tree``
-    An out-tree of ``n`` layers (:func:`~splitsched.instances.layer_generators.tree_graph`).
+    An out-tree of ``n`` layers (:func:`~splitsched.instances.layers.generators.tree_graph`).
 ``series-parallel``
     ``n`` modules of 2–3 branches, nesting up to 2 deep
-    (:func:`~splitsched.instances.layer_generators.series_parallel_dag`).
+    (:func:`~splitsched.instances.layers.generators.series_parallel_dag`).
 ``randwire``
-    RandWire ``WS(n, 4, 0.75)`` (:func:`~splitsched.instances.layer_generators.randwire_dag`).
+    RandWire ``WS(n, 4, 0.75)`` (:func:`~splitsched.instances.layers.generators.randwire_dag`).
 ``dag``
     ``n`` layers reading 1–2 earlier ones
-    (:func:`~splitsched.instances.layer_generators.random_layer_dag`).
+    (:func:`~splitsched.instances.layers.generators.random_layer_dag`).
 """
 
 from __future__ import annotations
@@ -43,13 +43,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from splitsched.instances import flowshop_generators as flowshops
-from splitsched.instances import layer_generators as layers
-from splitsched.instances.taillard_generator import taillard_flowshop
-from splitsched.model.errors import InstanceError, SplitschedError
-from splitsched.model.flowshop import FlowShop
-from splitsched.model.layer_graph import LayerGraph
-from splitsched.model.layer_problem import LayerProblem
+from splitsched.core.errors import InstanceError, SplitschedError
+from splitsched.instances.flowshop import generators as flowshops
+from splitsched.instances.flowshop.problem import FlowShop
+from splitsched.instances.flowshop.taillard_generator import taillard_flowshop
+from splitsched.instances.layers import generators as layers
+from splitsched.instances.layers.layer_graph import LayerGraph
+from splitsched.instances.layers.problem import LayerProblem
 
 FLOWSHOP_STAGES = 3
 """Stages of the generated flow shops other than ``taillard``: device, link, server."""

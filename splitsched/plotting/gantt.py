@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from matplotlib.axes import Axes
 
-from splitsched.model.timeline import Timeline
+from splitsched.core.timeline import Timeline
 
 _LANE_HEIGHT = 0.8
 
@@ -15,7 +15,7 @@ def plot_gantt(timeline: Timeline, ax: Axes | None = None, title: str | None = N
     Parameters
     ----------
     timeline
-        A simulated schedule (see :mod:`splitsched.simulate`).
+        A simulated schedule (see :mod:`splitsched.instances.layers.simulate`).
     ax
         Axes to draw on; a new figure is made when ``None``.
     title

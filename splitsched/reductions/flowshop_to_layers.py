@@ -28,11 +28,11 @@ recursion, eq. 1, which on these paths is the flow-shop recursion). Going back i
 
 from __future__ import annotations
 
-from splitsched.model.errors import InstanceError
-from splitsched.model.flowshop import FlowShop
-from splitsched.model.layer_graph import Layer, LayerGraph
-from splitsched.model.layer_problem import LayerProblem
-from splitsched.model.placement import Placement
+from splitsched.core.errors import InstanceError
+from splitsched.instances.flowshop.problem import FlowShop
+from splitsched.instances.layers.layer_graph import Layer, LayerGraph
+from splitsched.instances.layers.placement import Placement
+from splitsched.instances.layers.problem import LayerProblem
 
 INPUT_LAYER = "input"
 """Name of the shared input layer."""

@@ -13,7 +13,7 @@ The accepted class is exactly where the paths are independent jobs:
   device (no cut) is refused too.
 
 Each chain is one job of S0's path conversion
-(:func:`splitsched.heuristics.path_sequencing.device_paths`): ``p1`` its device
+(:func:`splitsched.heuristics.layers.path_sequencing.device_paths`): ``p1`` its device
 layers, ``p2`` its tensor, ``p3`` its server layers. A common sink on the server
 joins every tensor, belongs to no job and runs last, so every layer makespan is
 the flow-shop makespan plus the sink's server time (:attr:`PathReduction.sink_time`).
@@ -37,18 +37,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from splitsched.heuristics.path_sequencing import (
+from splitsched.core.errors import InstanceError, ScheduleError
+from splitsched.core.solution import job_indices
+from splitsched.heuristics.layers.path_sequencing import (
     PathJob,
     device_paths,
     paths_flowshop,
     schedule_from_job_order,
 )
-from splitsched.model.errors import InstanceError, ScheduleError
-from splitsched.model.flowshop import FlowShop
-from splitsched.model.layer_graph import LayerGraph, Structure
-from splitsched.model.layer_problem import LayerProblem
-from splitsched.model.placement import Placement
-from splitsched.model.solution import LayerSolution, job_indices
+from splitsched.instances.flowshop.problem import FlowShop
+from splitsched.instances.layers.layer_graph import LayerGraph, Structure
+from splitsched.instances.layers.placement import Placement
+from splitsched.instances.layers.problem import LayerProblem
+from splitsched.instances.layers.solution import LayerSolution
 from splitsched.reductions.flowshop_to_layers import REDUCIBLE_STAGES
 
 
@@ -63,7 +64,7 @@ class PathReduction:
     placement
         The placed graph.
     jobs
-        One job per chain (:func:`~splitsched.heuristics.path_sequencing.device_paths`
+        One job per chain (:func:`~splitsched.heuristics.layers.path_sequencing.device_paths`
         order: chains in the input layer's successor order); each sends one tensor.
     flowshop
         Job ``j``'s row is ``jobs[j]``'s ``(p1, p2[, p3])``, ms.

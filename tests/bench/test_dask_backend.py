@@ -48,7 +48,7 @@ def test_dask_rows_equal_the_local_pool_rows(tmp_path: Path) -> None:
 
 
 def test_an_unreachable_scheduler_is_a_clear_error(tmp_path: Path) -> None:
-    from splitsched.model.errors import SplitschedError
+    from splitsched.core.errors import SplitschedError
 
     with Store(tmp_path / "x.sqlite") as store, pytest.raises(SplitschedError, match="cannot reach the Dask scheduler"):
         run_suite_dask(_runs()[:1], store, "tcp://127.0.0.1:1", progress=False)

@@ -17,8 +17,8 @@ from splitsched.bench.suite import (
     parse_suite,
     taillard_sizes,
 )
-from splitsched.model.errors import InstanceError, SplitschedError
-from splitsched.model.problem import Problem
+from splitsched.core.errors import InstanceError, SplitschedError
+from splitsched.core.problem import Problem
 
 EXPECTED_RUNS = {"quick": 206, "taillard": 600, "p2": 480, "layers": 731, "dnn": 780, "jobs": 390}
 """Run counts of the built-in suites: a change here means a new suite version."""

@@ -16,10 +16,10 @@ import numpy as np
 
 from splitsched import registry
 from splitsched.bench.runs import InstanceRecipe, Run
-from splitsched.heuristics.identity import identity_flowshop
-from splitsched.model.flowshop import FlowShop
-from splitsched.model.problem import Problem
-from splitsched.model.result import SolverOutput, Status
+from splitsched.core.problem import Problem
+from splitsched.core.result import SolverOutput, Status
+from splitsched.heuristics.flowshop.identity import identity_flowshop
+from splitsched.instances.flowshop.problem import FlowShop
 from splitsched.registry import SolverSpec
 
 

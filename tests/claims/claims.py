@@ -14,10 +14,10 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from splitsched.io.layers_json import read_layers
-from splitsched.model import Placement
-from splitsched.model.layer_problem import LayerProblem
-from splitsched.model.result import Result, Status
+from splitsched.core.result import Result, Status
+from splitsched.instances.layers.layers_json import read_layers
+from splitsched.instances.layers.placement import Placement
+from splitsched.instances.layers.problem import LayerProblem
 from splitsched.registry import solve
 from tests.claims.strategies import bypass_lines, multi_path_placements, multi_path_trees, s1_trees
 

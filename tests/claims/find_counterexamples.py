@@ -32,10 +32,10 @@ import matplotlib.pyplot as plt
 from hypothesis import HealthCheck, find, settings
 from hypothesis.errors import NoSuchExample
 
-from splitsched.io.layers_json import read_layers, write_layers
-from splitsched.model.layer_problem import LayerProblem
+from splitsched.families import evaluate
+from splitsched.instances.layers.layers_json import read_layers, write_layers
+from splitsched.instances.layers.problem import LayerProblem
 from splitsched.plotting.gantt import plot_gantt
-from splitsched.simulate import evaluate
 from tests.claims.claims import CLAIMS, Claim, as_problem, heuristic, optimum
 from tests.claims.jobs_cases import JobsCase, read_case, write_case
 from tests.claims.jobs_claims import JOB_CLAIMS, JobClaim, johnson_timeline, optimal_cuts

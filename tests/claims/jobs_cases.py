@@ -3,9 +3,9 @@
 The table lists ``f`` (device time) and ``g`` (send time) of the allowed cuts in
 cut order. When ``f`` starts at 0 and ``g`` ends at 0 it is a whole chain's table
 (cut 0 sends the raw input, the last cut is local-only) and :meth:`JobsCase.problem`
-turns it into a :class:`~splitsched.model.jobs_problem.JobsProblem` that every
+turns it into a :class:`~splitsched.instances.jobs.problem.JobsProblem` that every
 registered solver takes. Otherwise (S1 Thm 2's cuts ``S..L``) it is only a table:
-:meth:`JobsCase.table_cuts` gives :class:`~splitsched.heuristics.job_pipeline.Cut`
+:meth:`JobsCase.table_cuts` gives :class:`~splitsched.heuristics.jobs.job_pipeline.Cut`
 objects with the table's times for the counts model.
 
 Stored counterexamples (``tests/claims/data/*.json``) are this format::
@@ -21,8 +21,9 @@ import math
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from splitsched.heuristics.job_pipeline import Cut, single_cuts
-from splitsched.model import JobKind, JobsProblem, Layer, LayerGraph
+from splitsched.heuristics.jobs.job_pipeline import Cut, single_cuts
+from splitsched.instances.jobs.problem import JobKind, JobsProblem
+from splitsched.instances.layers.layer_graph import Layer, LayerGraph
 
 FORMAT = "splitsched-tests/jobs-case-v1"
 
@@ -88,7 +89,7 @@ class JobsCase:
     def table_problem(self) -> tuple[JobsProblem, list[Cut]]:
         """``n`` jobs of a placeholder chain with as many cuts, and the table's cuts on it.
 
-        For the counts model (:func:`splitsched.formulations.jobs_counts.cut_types`
+        For the counts model (:func:`splitsched.formulations.jobs.counts.cut_types`
         with ``candidates``): the cuts carry the table's times; the placeholder's
         own times are never used.
         """

@@ -23,14 +23,14 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from splitsched.formulations.jobs_counts import cut_types, solve_counts_cpsat, solve_counts_mip
-from splitsched.heuristics.job_pipeline import Cut, flow_shop_order, job_level_solution
-from splitsched.model import FlowShop
-from splitsched.model.result import Status
-from splitsched.model.solution import FlowShopSolution
-from splitsched.model.timeline import Timeline
+from splitsched.core.result import Status
+from splitsched.core.timeline import Timeline
+from splitsched.families import evaluate
+from splitsched.formulations.jobs.counts import cut_types, solve_counts_cpsat, solve_counts_mip
+from splitsched.heuristics.jobs.job_pipeline import Cut, flow_shop_order, job_level_solution
+from splitsched.instances.flowshop.problem import FlowShop
+from splitsched.instances.flowshop.solution import FlowShopSolution
 from splitsched.registry import solve
-from splitsched.simulate import evaluate
 from tests.claims.jobs_cases import JobsCase, read_case
 from tests.claims.jobs_strategies import (
     in_prop1_class,

@@ -25,10 +25,10 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from splitsched.model import JobKind, JobsProblem
-from splitsched.profiles.models import load_model
-from splitsched.profiles.presets import device_preset, network_preset, server_preset
-from splitsched.profiles.scenario import build_scenario
+from splitsched.instances.jobs.problem import JobKind, JobsProblem
+from splitsched.instances.profiles.models import load_model
+from splitsched.instances.profiles.presets import device_preset, network_preset, server_preset
+from splitsched.instances.profiles.scenario import build_scenario
 from splitsched.registry import solve
 from tests.claims.jobs_cases import JobsCase
 from tests.claims.jobs_claims import best_uniform

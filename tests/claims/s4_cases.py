@@ -6,7 +6,7 @@ different memory (caps ``s̃_i`` from 5 to 8 stages) and background tasks. Here:
 
 - the profile is the shipped AlexNet's layers grouped into S4's 8 stages (conv1+pool1,
   conv2+pool2, conv3, conv4, conv5+pool3, fc6, fc7, fc8), FLOPs and output bits
-  from :func:`~splitsched.profiles.models.load_model`;
+  from :func:`~splitsched.instances.profiles.models.load_model`;
 - every device computes at :data:`DEVICE_FLOPS` (a Pi-like 2 GFLOP/s), the BS at
   ``R`` times that;
 - the uplink rate falls with distance as ``40 Mbit/s · (50 m / d)^1.3`` (40 Mbit/s at
@@ -23,8 +23,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from splitsched.model.devices_problem import Device, DevicesProblem, StageProfile
-from splitsched.profiles.models import load_model
+from splitsched.instances.devices.problem import Device, DevicesProblem, StageProfile
+from splitsched.instances.profiles.models import load_model
 
 ALEXNET_STAGES = (
     ("features_0", "features_2"),

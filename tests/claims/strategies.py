@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from splitsched.model import Layer, LayerGraph, Placement
+from splitsched.instances.layers.layer_graph import Layer, LayerGraph
+from splitsched.instances.layers.placement import Placement
 from tests.strategies import MAX_TIME, layer_graphs, placements
 
 _time = st.integers(0, MAX_TIME).map(float)

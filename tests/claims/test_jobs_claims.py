@@ -18,11 +18,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from splitsched.model import JobKind, JobsProblem, Layer, LayerGraph
-from splitsched.model.result import Status
-from splitsched.profiles.models import load_model
-from splitsched.profiles.presets import device_preset, network_preset, server_preset
-from splitsched.profiles.scenario import build_scenario
+from splitsched.core.result import Status
+from splitsched.instances.jobs.problem import JobKind, JobsProblem
+from splitsched.instances.layers.layer_graph import Layer, LayerGraph
+from splitsched.instances.profiles.models import load_model
+from splitsched.instances.profiles.presets import device_preset, network_preset, server_preset
+from splitsched.instances.profiles.scenario import build_scenario
 from splitsched.registry import solve
 from tests.claims.jobs_cases import JobsCase
 from tests.claims.jobs_claims import (

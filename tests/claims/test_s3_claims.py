@@ -27,9 +27,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from splitsched.heuristics.s3_mw import mw_schedule
-from splitsched.model.tiled_chain import TiledChain
-from splitsched.simulate import simulate_layers
+from splitsched.heuristics.tiling.s3_mw import mw_schedule
+from splitsched.instances.layers.simulate import simulate_layers
+from splitsched.instances.tiling.tiled_chain import TiledChain
 
 FUSED_INPUT = 4.0
 """Assumed data size of every path's fused-layer input (never sent in the examples)."""

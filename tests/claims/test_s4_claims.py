@@ -31,12 +31,12 @@ from collections.abc import Sequence
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from splitsched.formulations.s4_enum import enumerate_partitions
-from splitsched.heuristics.s4_greedy import s4_greedy
-from splitsched.heuristics.s4_search import s4_search
-from splitsched.model.devices_problem import Device, DevicesProblem, StageProfile
-from splitsched.model.errors import SolverError
-from splitsched.model.result import Status
+from splitsched.core.errors import SolverError
+from splitsched.core.result import Status
+from splitsched.formulations.devices.s4_enum import enumerate_partitions
+from splitsched.heuristics.devices.s4_greedy import s4_greedy
+from splitsched.heuristics.devices.s4_search import s4_search
+from splitsched.instances.devices.problem import Device, DevicesProblem, StageProfile
 from splitsched.registry import solve
 from tests.claims.s4_cases import s4_case
 

@@ -8,7 +8,7 @@ import math
 import pytest
 
 from splitsched import FlowShop, SolverOutput, Status, simulate_flowshop
-from splitsched.io import read_taillard
+from splitsched.instances.flowshop.taillard import read_taillard
 from tests.shared_data import PFSP_DIR
 
 

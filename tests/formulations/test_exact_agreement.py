@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 
 from splitsched import FlowShop, Problem, Status, solve, solvers
-from splitsched.model import Placement
-from splitsched.model.layer_problem import LayerProblem
+from splitsched.instances.layers.placement import Placement
+from splitsched.instances.layers.problem import LayerProblem
 from tests.strategies import flowshops, placed_graphs
 
 EXACT_FLOWSHOP_SOLVERS = [

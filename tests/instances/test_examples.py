@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from splitsched import Problem, Structure, solve
-from splitsched.instances import example_flowshop, example_graph, example_joint_problem, example_layer_problem
+from splitsched.instances.examples import (
+    example_flowshop,
+    example_graph,
+    example_joint_problem,
+    example_layer_problem,
+)
 
 
 def test_examples_pose_the_three_problems() -> None:

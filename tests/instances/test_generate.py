@@ -5,9 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from splitsched.core.errors import InstanceError, SplitschedError
+from splitsched.core.problem import Problem
+from splitsched.instances.flowshop.problem import FlowShop
+from splitsched.instances.flowshop.taillard_generator import taillard_flowshop
 from splitsched.instances.generate import GENERATORS, generate
-from splitsched.instances.taillard_generator import taillard_flowshop
-from splitsched.model import FlowShop, InstanceError, LayerProblem, Problem, SplitschedError, Structure
+from splitsched.instances.layers.layer_graph import Structure
+from splitsched.instances.layers.problem import LayerProblem
 
 KINDS = [
     "taillard",

@@ -7,10 +7,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from splitsched.model import FlowShop, InstanceError, LayerSolution, Status, Structure
+from splitsched.core.errors import InstanceError
+from splitsched.core.result import Status
+from splitsched.families import evaluate
+from splitsched.instances.flowshop.problem import FlowShop
+from splitsched.instances.flowshop.simulate import simulate_flowshop
+from splitsched.instances.layers.layer_graph import Structure
+from splitsched.instances.layers.simulate import simulate_layers
+from splitsched.instances.layers.solution import LayerSolution
 from splitsched.reductions import device_layer, flowshop_to_layers, layers_to_flowshop, server_layer
 from splitsched.registry import solve
-from splitsched.simulate import evaluate, simulate_flowshop, simulate_layers
 from tests.strategies import flowshops, permutations_of, schedules
 
 EXAMPLES = 30

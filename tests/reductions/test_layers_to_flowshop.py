@@ -6,24 +6,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from splitsched.model import (
-    InstanceError,
-    Layer,
-    LayerGraph,
-    LayerProblem,
-    LayerSolution,
-    Placement,
-    ScheduleError,
-    Status,
-    Structure,
-)
+from splitsched.core.errors import InstanceError, ScheduleError
+from splitsched.core.result import Status
+from splitsched.families import evaluate
+from splitsched.instances.flowshop.simulate import simulate_flowshop
+from splitsched.instances.layers.layer_graph import Layer, LayerGraph, Structure
+from splitsched.instances.layers.placement import Placement
+from splitsched.instances.layers.problem import LayerProblem
+from splitsched.instances.layers.simulate import simulate_layers
+from splitsched.instances.layers.solution import LayerSolution
 from splitsched.reductions import (
     layer_solution_to_permutation,
     layers_to_flowshop,
     permutation_to_layer_solution,
 )
 from splitsched.registry import solve
-from splitsched.simulate import evaluate, simulate_flowshop, simulate_layers
 from tests.strategies import MAX_TIME, permutations_of, schedules
 
 EXAMPLES = 30

@@ -1,0 +1,231 @@
+"""Many devices, one base station (S4 §IV): the exact models (``cpsat``, ``mip``) and the heuristics' gaps.
+
+Run as ``python -m benchmarks.devices_exact [--sizes 50] [--ratios 1 10 100 1000]
+[--limit 60] [--variance-sizes 5 10 15 20 30] [--max-sizes 10 20 30 40 50] [--gap-sizes 10 30 50]
+[--gap-limit 20] [--seed 0] [--deadline-factor 1.0] [--skip exact variance max gaps]``.
+
+Instances come from :func:`splitsched.instances.devices.generators.generate_devices`
+(S4 §IV-A): ``N`` devices running the shipped ``alexnet`` profile as a chain of 12
+stages (stage FLOPs from the layers' ``flops``, cut sizes from their ``out_bytes``) on
+a Raspberry Pi 3B+ (1.95 GFLOP/s), at distances drawn uniformly in 50–500 m, with
+0–3 background tasks and memory caps of 5–12 stages; the BS has ``R`` times a
+device's capacity. The rate model is the generator's channel
+(:data:`splitsched.instances.devices.channel.DEFAULT_CHANNEL`: Shannon rate of a log-distance
+path loss; see that module for its constants). One seed per instance (``--seed``).
+
+Four tables:
+
+1. **Exact, N = 50** (``--sizes``): per policy (SJF, RR) and ``R``, total delay without
+   deadlines (the linear-assignment path), total delay with deadlines ``D_max = F``
+   times each device's all-local delay (``--deadline-factor``; the general model),
+   and the largest delay; both solvers, each with ``--limit`` seconds. Target: every
+   run proven optimal (or infeasible) within the limit; a run that misses it prints
+   a ``MISSED`` line.
+2. **Variance** (``cpsat`` only; ``mip`` refuses it): the largest ``N`` of
+   ``--variance-sizes`` proven within the limit, per policy and ``R`` (a policy/ratio
+   stops at its first unproven size).
+3. **Largest delay**: the same for the largest delay over ``--max-sizes``.
+4. **Heuristic gaps**: ``local-only``, ``s4-greedy`` and ``s4-search`` divided by the
+   exact optimum, for the total delay (always proven: the assignment path) and for
+   the largest delay (``cpsat`` with ``--gap-limit``; where it is not proven the ratio is
+   to the incumbent and the row says so). A heuristic that is not registered yet
+   or raises is skipped with its error in the ``note`` column.
+
+Speed is printed as a ratio to ``local-only`` on the same instance in the same
+process (``x LO``): ``local-only`` only builds S4's all-local partition, so the ratio
+is how many times the cost of writing a partition down the exact solve takes.
+``runtime_s`` excludes the registry's re-simulation of the answer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from collections.abc import Sequence
+
+import pandas as pd
+
+from splitsched.core.errors import SplitschedError
+from splitsched.core.result import Result, Status
+from splitsched.instances.devices.generators import generate_devices
+from splitsched.registry import solve
+
+RATIOS = (1, 10, 100, 1000)
+POLICIES = ("sjf", "rr")
+EXACT = ("cpsat", "mip")
+HEURISTICS = ("local-only", "s4-greedy", "s4-search")
+CASES = (("total", False), ("total", True), ("max", False))
+"""(objective, with deadlines) of the exact table."""
+
+
+def short_error(error: Exception, width: int = 80) -> str:
+    """The error's first line, cut to ``width`` characters, for a table cell."""
+    text = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def instance(n: int, ratio: float, policy: str, objective: str, seed: int, deadline_factor: float | None):
+    """The S4 §IV-A instance (see the module docstring)."""
+    return generate_devices(n, seed, ratio=ratio, policy=policy, objective=objective, deadline_factor=deadline_factor)
+
+
+def solve_or_none(problem, name: str, **options) -> Result | str:
+    """``solve(problem, name)``, or the error's first line when the solver refuses."""
+    try:
+        return solve(problem, name, **options)
+    except SplitschedError as error:
+        return short_error(error)
+
+
+def baseline_seconds(problem) -> float:
+    """``local-only``'s runtime on ``problem`` (the speed baseline)."""
+    result = solve(problem, "local-only")
+    return max(result.runtime_s, 1e-9)
+
+
+# -- table 1 ----------------------------------------------------------------------------
+def exact_rows(sizes, ratios, policies, limit, seed, factor) -> pd.DataFrame:
+    """Both exact solvers on total (without, with deadlines) and largest delay, per size, policy and ratio."""
+    rows = []
+    for n in sizes:
+        for policy in policies:
+            for ratio in ratios:
+                for objective, deadlines in CASES:
+                    problem = instance(n, ratio, policy, objective, seed, factor if deadlines else None)
+                    base = baseline_seconds(problem)
+                    row: dict[str, object] = {
+                        "N": n, "policy": policy, "R": ratio,
+                        "objective": objective + (f" (D_max={factor:g}x LO)" if deadlines else ""),
+                    }  # fmt: skip
+                    values = []
+                    for name in EXACT:
+                        result = solve_or_none(problem, name, time_limit=limit)
+                        if isinstance(result, str):
+                            row[f"{name}_status"], row[f"{name}_s"], row[f"{name}_x_LO"] = result, math.nan, math.nan
+                            continue
+                        row[f"{name}_status"] = str(result.status)
+                        row[f"{name}_s"] = round(result.runtime_s, 2)
+                        row[f"{name}_x_LO"] = round(result.runtime_s / base)
+                        row[f"{name}_gap_%"] = None if result.gap is None else round(100 * result.gap, 2)
+                        if result.objective is not None:
+                            values.append((result.status is Status.OPTIMAL, result.objective))
+                    proven = [value for ok, value in values if ok]
+                    row["optimum_ms"] = round(min(proven), 3) if proven else None
+                    row["best_ms"] = round(min(v for _, v in values), 3) if values else None
+                    row["agree"] = len(proven) < 2 or math.isclose(max(proven), min(proven), rel_tol=1e-9)
+                    row["LO_s"] = round(base, 5)
+                    rows.append(row)
+                    print(f"exact: N={n} {policy} R={ratio} {row['objective']}", file=sys.stderr, flush=True)
+    return pd.DataFrame(rows)
+
+
+def missed(table: pd.DataFrame, limit: float) -> list[str]:
+    """One line per exact run not proven within the limit (infeasible counts as proven), or disagreeing."""
+    lines = []
+    for _, row in table.iterrows():
+        case = f"N={row['N']} {row['policy']} R={row['R']} {row['objective']}"
+        for name in EXACT:
+            status = row[f"{name}_status"]
+            if status not in (str(Status.OPTIMAL), str(Status.INFEASIBLE)) or row[f"{name}_s"] > limit:
+                lines.append(f"MISSED: {name} on {case}: {status}, {row[f'{name}_s']} s")
+        if not row["agree"]:
+            lines.append(f"MISSED: mip and cpsat prove different optima on {case}")
+    return lines
+
+
+# -- table 2 ----------------------------------------------------------------------------
+def largest_proven_rows(sizes, ratios, policies, limit, seed, objective: str = "variance") -> pd.DataFrame:
+    """Per policy and ratio, the largest size whose ``objective`` optimum ``cpsat`` proves within the limit."""
+    rows = []
+    for policy in policies:
+        for ratio in ratios:
+            largest, note, times = None, "", []
+            for n in sizes:
+                problem = instance(n, ratio, policy, objective, seed, None)
+                result = solve_or_none(problem, "cpsat", time_limit=limit)
+                if isinstance(result, str):
+                    note = f"N={n}: {result}"
+                    break
+                times.append(f"{n}: {result.runtime_s:.1f}")
+                print(f"{objective}: N={n} {policy} R={ratio} {result.status}", file=sys.stderr, flush=True)
+                if result.status is not Status.OPTIMAL:
+                    gap = "" if result.gap is None else f", gap {100 * result.gap:.1f}%"
+                    note = f"N={n}: {result.status}{gap}"
+                    break
+                largest = n
+            rows.append({"objective": objective, "policy": policy, "R": ratio, "largest_N_proven": largest,
+                         "seconds_per_N": ", ".join(times), "first_miss": note})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+# -- table 3 ----------------------------------------------------------------------------
+def gap_rows(sizes, ratios, policies, limit, seed) -> pd.DataFrame:
+    """Heuristic objective over the exact one (total and largest delay), per policy, size and ratio."""
+    rows = []
+    for objective in ("total", "max"):
+        for policy in policies:
+            for n in sizes:
+                for ratio in ratios:
+                    problem = instance(n, ratio, policy, objective, seed, None)
+                    exact = solve(problem, "cpsat", time_limit=limit)
+                    row: dict[str, object] = {
+                        "objective": objective, "policy": policy, "N": n, "R": ratio,
+                        "exact": str(exact.status), "exact_s": round(exact.runtime_s, 2),
+                        "reference_ms": round(exact.objective, 3),
+                    }  # fmt: skip
+                    notes = []
+                    for name in HEURISTICS:
+                        options = {"seed": seed} if name == "s4-search" else {}
+                        result = solve_or_none(problem, name, **options)
+                        if isinstance(result, str):
+                            row[f"{name}/opt"] = None
+                            notes.append(f"{name}: {result}")
+                            continue
+                        row[f"{name}/opt"] = round(result.objective / exact.objective, 4)
+                        row[f"{name}_s"] = round(result.runtime_s, 3)
+                    row["note"] = "; ".join(notes) or ("" if exact.status is Status.OPTIMAL else "not proven")
+                    rows.append(row)
+                    print(f"gaps: {objective} {policy} N={n} R={ratio}", file=sys.stderr, flush=True)
+    return pd.DataFrame(rows)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the three tables and print them as markdown, then any MISSED lines."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", nargs="+", type=int, default=[50])
+    parser.add_argument("--ratios", nargs="+", type=float, default=list(RATIOS))
+    parser.add_argument("--policies", nargs="+", default=list(POLICIES), choices=POLICIES)
+    parser.add_argument("--limit", type=float, default=60.0, help="seconds per exact run (also the target)")
+    parser.add_argument("--variance-sizes", nargs="+", type=int, default=[5, 10, 15, 20, 30])
+    parser.add_argument("--gap-sizes", nargs="+", type=int, default=[10, 30, 50])
+    parser.add_argument("--gap-limit", type=float, default=20.0, help="seconds per exact run in the gap table")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--deadline-factor", type=float, default=1.0)
+    parser.add_argument("--max-sizes", nargs="+", type=int, default=[10, 20, 30, 40, 50])
+    parser.add_argument("--skip", nargs="*", default=[], choices=("exact", "variance", "max", "gaps"))
+    options = parser.parse_args(argv)
+    ratios = [int(r) if float(r).is_integer() else r for r in options.ratios]
+    if "exact" not in options.skip:
+        table = exact_rows(options.sizes, ratios, options.policies, options.limit, options.seed,
+                           options.deadline_factor)  # fmt: skip
+        print(table.drop(columns="agree").to_markdown(index=False))
+        print()
+        lines = missed(table, options.limit)
+        print("\n".join(lines) if lines else f"All {2 * len(table)} exact runs proven within {options.limit:g} s.")
+        print()
+    if "variance" not in options.skip:
+        print(largest_proven_rows(options.variance_sizes, ratios, options.policies, options.limit,
+                                  options.seed).to_markdown(index=False))  # fmt: skip
+        print()
+    if "max" not in options.skip:
+        print(largest_proven_rows(options.max_sizes, ratios, options.policies, options.limit,
+                                  options.seed, objective="max").to_markdown(index=False))  # fmt: skip
+        print()
+    if "gaps" not in options.skip:
+        print(gap_rows(options.gap_sizes, ratios, options.policies, options.gap_limit, options.seed)
+              .to_markdown(index=False))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,296 @@
+"""CLI commands that make instances: ``models``, ``presets``, ``scenario``, ``jobs``, ``devices``,
+``tiling``, ``generate``, ``import-csv``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from typing import Any
+
+import pandas as pd
+
+from splitsched.core.errors import SplitschedError
+from splitsched.core.files import write_text
+from splitsched.families import write_instance
+from splitsched.instances.devices.devices_json import format_devices
+from splitsched.instances.devices.generators import generate_devices
+from splitsched.instances.devices.problem import DevicesProblem
+from splitsched.instances.flowshop.problem import FlowShop
+from splitsched.instances.generate import GENERATORS, generate
+from splitsched.instances.jobs.jobs_json import format_jobs, model_jobs_to_dict
+from splitsched.instances.layers.layers_csv import read_layers_csv
+from splitsched.instances.layers.layers_json import format_layers
+from splitsched.instances.layers.problem import LayerProblem
+from splitsched.instances.profiles.models import load_model, model_names
+from splitsched.instances.profiles.presets import (
+    DEFAULT_SERVER,
+    DEVICES,
+    NETWORKS,
+    SERVERS,
+    device_preset,
+    network_preset,
+    server_preset,
+)
+from splitsched.instances.profiles.profile import Profile
+from splitsched.instances.profiles.profile_json import read_profile
+from splitsched.instances.profiles.scenario import build_scenario
+from splitsched.instances.tiling.problem import TilingProblem
+
+EXIT_OK = 0
+
+
+def add_instance_commands(commands: Any) -> None:
+    """Register the instance-making sub-commands on ``commands``."""
+    parser = commands.add_parser("models", help="list the shipped DNN profiles")
+    parser.add_argument("--json", action="store_true", help="print a JSON list")
+    parser.set_defaults(handler=_cmd_models)
+
+    parser = commands.add_parser("presets", help="list the device, server and network presets")
+    parser.add_argument("--json", action="store_true", help="print a JSON list")
+    parser.set_defaults(handler=_cmd_presets)
+
+    parser = commands.add_parser("scenario", help="a shipped model (or profile file) on a device, server and network")
+    parser.add_argument("model", help="shipped model name (see `splitsched models`) or a splitsched/profile-v1 file")
+    parser.add_argument("--device", required=True, help="device preset (see `splitsched presets`)")
+    parser.add_argument("--server", default=DEFAULT_SERVER, help=f"server preset (default {DEFAULT_SERVER})")
+    parser.add_argument("--network", required=True, help="network preset: 3g, 4g, wifi, s3-shannon")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the splitsched/layers-v1 file here (default: stdout)")
+    parser.set_defaults(handler=_cmd_scenario)
+
+    parser = commands.add_parser("jobs", help="jobs of shipped models on one device: a splitsched/jobs-v1 file")
+    parser.add_argument(
+        "models", nargs="+", metavar="MODEL[:COUNT]", help="shipped model and its number of jobs (default 1)"
+    )
+    parser.add_argument("--device", required=True, help="device preset (see `splitsched presets`)")
+    parser.add_argument("--server", default=DEFAULT_SERVER, help=f"server preset (default {DEFAULT_SERVER})")
+    parser.add_argument("--network", required=True, help="network preset: 3g, 4g, wifi, s3-shannon")
+    parser.add_argument(
+        "--stages", type=int, choices=(2, 3), default=2, help="2 (S1: server time ignored; default) or 3"
+    )
+    parser.add_argument(
+        "--cuts", choices=("any", "single"), default="any", help="placements a job may take (default any)"
+    )
+    parser.add_argument("--name", default=None, help="instance name (default like alexnet+vgg16@rpi4+gpu/4g)")
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", help="write the splitsched/jobs-v1 file here (default: stdout)"
+    )
+    parser.set_defaults(handler=_cmd_jobs)
+
+    parser = commands.add_parser(
+        "devices", help="S4's many devices sharing one base station, seeded: a splitsched/devices-v1 file"
+    )
+    parser.add_argument("--n", type=int, required=True, help="number of devices (S4: 10-50)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed; default 0")
+    parser.add_argument(
+        "--profile", default="alexnet", help="shipped chain model with FLOPs: alexnet (default), vgg16, tiny-yolov2"
+    )
+    parser.add_argument(
+        "--ratio", type=float, default=1.0, help="BS capacity / device capacity (S4: 1, 5, ..., 1000; default 1)"
+    )
+    parser.add_argument("--policy", choices=("sjf", "rr", "fcfs"), default="sjf", help="BS policy (default sjf)")
+    parser.add_argument(
+        "--model", choices=("s4", "timed"), default="s4",
+        help="s4: the paper's delays (default); timed: remainders reach the BS when sent",
+    )  # fmt: skip
+    parser.add_argument(
+        "--objective", choices=("total", "variance", "max"), default="total", help="what to minimise (default total)"
+    )
+    parser.add_argument(
+        "--deadline-factor", type=float, default=None, metavar="F",
+        help="every device's deadline is F times its all-local delay (default: no deadlines)",
+    )  # fmt: skip
+    parser.add_argument("--name", default=None, help="instance name (default like s4-alexnet-n10-r1-sjf-seed0)")
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", help="write the splitsched/devices-v1 file here (default: stdout)"
+    )
+    parser.set_defaults(handler=_cmd_devices)
+
+    _add_tiling_command(commands)
+
+    parser = commands.add_parser("generate", help="a seeded synthetic instance (flow shop or layer graph)")
+    parser.add_argument("kind", help=f"one of: {', '.join(GENERATORS)}")
+    parser.add_argument("--n", type=int, required=True, help="jobs (flow shops) or layers/paths/modules (graphs)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (Taillard: the time seed); default 0")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the instance here (default: stdout)")
+    parser.set_defaults(handler=_cmd_generate)
+
+    parser = commands.add_parser("import-csv", help="your own per-layer measurements (CSV) as a layer problem")
+    parser.add_argument("csv", help="CSV with columns name,inputs,device_ms,server_ms,out_bytes (inputs split by ';')")
+    parser.add_argument("--network", required=True, help="network preset that turns out_bytes into send times")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the splitsched/layers-v1 file here (default: stdout)")
+    parser.set_defaults(handler=_cmd_import_csv)
+
+
+def _cmd_models(args: argparse.Namespace) -> int:
+    rows = [_model_row(load_model(name)) for name in model_names()]
+    if args.json:
+        print(json.dumps(rows))
+    else:
+        columns = ["name", "layers", "gflops", "measured", "description"]
+        table = pd.DataFrame(rows, columns=[*columns, "source"])[columns]
+        table["measured"] = table["measured"].map(", ".join)
+        with pd.option_context("display.width", 200, "display.max_colwidth", 90):
+            print(table.to_string(index=False))
+    return EXIT_OK
+
+
+def _model_row(profile: Profile) -> dict[str, object]:
+    return {
+        "name": profile.name,
+        "layers": len(profile.layers),
+        "gflops": round(profile.total_flops / 1e9, 3),
+        "measured": list(profile.measured_devices()),
+        "description": profile.description,
+        "source": profile.source,
+    }
+
+
+def _cmd_presets(args: argparse.Namespace) -> int:
+    rows = [
+        {"name": p.name, "kind": kind, "description": p.description, "source": p.source}
+        for kind, table in (("device", DEVICES), ("server", SERVERS))
+        for p in table.values()
+    ]
+    rows += [
+        {"name": p.name, "kind": "network", "description": p.description, "source": p.source,
+         "bandwidth_bps": p.link.bandwidth_bps, "latency_ms": p.link.latency_ms}
+        for p in NETWORKS.values()
+    ]  # fmt: skip
+    if args.json:
+        print(json.dumps(rows))
+    else:
+        with pd.option_context("display.width", 200, "display.max_colwidth", 100):
+            print(pd.DataFrame(rows)[["kind", "name", "description"]].to_string(index=False))
+    return EXIT_OK
+
+
+def _cmd_scenario(args: argparse.Namespace) -> int:
+    profile = read_profile(args.model) if os.path.exists(args.model) else load_model(args.model)
+    problem = build_scenario(
+        profile, device_preset(args.device), server_preset(args.server), network_preset(args.network)
+    )
+    _emit(problem, args.output)
+    return EXIT_OK
+
+
+def _cmd_jobs(args: argparse.Namespace) -> int:
+    data = model_jobs_to_dict(
+        [_model_count(text) for text in args.models], device=args.device, network=args.network,
+        server=args.server, stages=args.stages, cuts=args.cuts, name=args.name,
+    )  # fmt: skip
+    if args.output:
+        write_text(args.output, format_jobs(data))
+        jobs = sum(entry["count"] for entry in data["jobs"])  # type: ignore[attr-defined, index]
+        print(f"wrote {args.output} ({jobs} jobs)")
+    else:
+        print(format_jobs(data), end="")
+    return EXIT_OK
+
+
+def _model_count(text: str) -> tuple[str, int]:
+    """``"alexnet:10"`` -> ``("alexnet", 10)``; ``"alexnet"`` -> ``("alexnet", 1)``."""
+    model, colon, count = text.rpartition(":")
+    if not colon:
+        return text, 1
+    if not (count.isascii() and count.isdigit()) or int(count) < 1:
+        raise SplitschedError(f"expected MODEL[:COUNT] with a positive integer COUNT, got {text!r}")
+    return model, int(count)
+
+
+def _cmd_devices(args: argparse.Namespace) -> int:
+    problem = generate_devices(
+        args.n, args.seed, profile=args.profile, ratio=args.ratio, policy=args.policy, delay_model=args.model,
+        objective=args.objective, deadline_factor=args.deadline_factor, name=args.name,
+    )  # fmt: skip
+    _emit(problem, args.output, f"{problem.n_devices} devices")
+    return EXIT_OK
+
+
+def _add_tiling_command(commands: Any) -> None:
+    parser = commands.add_parser(
+        "tiling", help="S3's fused-layer tiling of a shipped network: a splitsched/tiling-v1 file"
+    )
+    parser.add_argument("model", help="alexnet, squeezenet or tiny-yolov2")
+    parser.add_argument("--time-model", default=None, help="time-model preset (default s3-table1)")
+    parser.add_argument("--device", default=None, help="device preset instead of a time model (FLOP rate)")
+    parser.add_argument("--server", default=None, help=f"server preset (default {DEFAULT_SERVER})")
+    parser.add_argument("--network", default=None, help="network preset with --device: 3g, 4g, wifi, ...")
+    parser.add_argument(
+        "--rate-mbytes", type=float, default=None, metavar="R", help="uplink rate in MB/s (S3 sweeps 1.1-3)"
+    )
+    parser.add_argument("--max-grid", default="4x4", metavar="AxB", help="largest tile grid (default 4x4)")
+    parser.add_argument("--depths", default=None, metavar="D,D,...", help="tiling depths (default: all)")
+    parser.add_argument("--name", default=None, help="instance name (default like alexnet@s3-table1@2MB/s)")
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", help="write the splitsched/tiling-v1 file here (default: stdout)"
+    )
+    parser.set_defaults(handler=_cmd_tiling)
+
+
+def _cmd_tiling(args: argparse.Namespace) -> int:
+    from splitsched.instances.tiling.scenario import named_time_model, shipped_tiling_problem
+
+    time_model = named_time_model(
+        args.time_model, device=args.device, server=args.server, network=args.network,
+        rate_mbytes=args.rate_mbytes,
+    )  # fmt: skip
+    problem = shipped_tiling_problem(
+        args.model, time_model, max_grid=_grid_text(args.max_grid), depths=_depths_text(args.depths),
+        name=args.name or "",
+    )  # fmt: skip
+    _emit(problem, args.output, f"{len(problem.tilings)} tilings")
+    return EXIT_OK
+
+
+def _grid_text(text: str) -> tuple[int, int]:
+    """``"4x4"`` -> ``(4, 4)``."""
+    rows, x, cols = text.partition("x")
+    if not x or not all(part.isascii() and part.isdigit() for part in (rows, cols)):
+        raise SplitschedError(f"--max-grid: expected AxB with positive integers, got {text!r}")
+    return int(rows), int(cols)
+
+
+def _depths_text(text: str | None) -> list[int] | None:
+    """``"1,2,3"`` -> ``[1, 2, 3]``; ``None`` stays ``None`` (every depth)."""
+    if text is None:
+        return None
+    parts = [part.strip() for part in text.split(",")]
+    if not all(part.isascii() and part.isdigit() for part in parts):
+        raise SplitschedError(f"--depths: expected comma-separated positive integers, got {text!r}")
+    return [int(part) for part in parts]
+
+
+def _cmd_generate(args: argparse.Namespace) -> int:
+    _emit(generate(args.kind, args.n, args.seed), args.output)
+    return EXIT_OK
+
+
+def _cmd_import_csv(args: argparse.Namespace) -> int:
+    _emit(read_layers_csv(args.csv, network_preset(args.network).link), args.output)
+    return EXIT_OK
+
+
+def _emit(
+    instance: FlowShop | LayerProblem | DevicesProblem | TilingProblem, output: str | None, counted: str = ""
+) -> None:
+    """Write ``instance`` to ``output`` and say so (name, then ``counted``), or print its text to stdout."""
+    if output:
+        write_instance(instance, output)
+        print(f"wrote {output} ({instance.name}{', ' + counted if counted else ''})")
+    else:
+        print(_instance_text(instance), end="")
+
+
+def _instance_text(instance: FlowShop | LayerProblem | DevicesProblem | TilingProblem) -> str:
+    if isinstance(instance, LayerProblem):
+        return format_layers(instance)
+    if isinstance(instance, DevicesProblem):
+        return format_devices(instance)
+    if isinstance(instance, TilingProblem):
+        from splitsched.instances.tiling.tiling_json import format_tiling
+
+        return format_tiling(instance)
+    from splitsched.instances.flowshop.taillard import format_taillard
+
+    return format_taillard(instance)

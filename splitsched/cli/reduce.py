@@ -1,0 +1,87 @@
+"""CLI command ``reduce``: a flow shop as S0 Fig. 9's layer graph, or a multi-path layer graph as a flow shop."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from splitsched.core.errors import InstanceError, SplitschedError
+from splitsched.families import read_instance
+from splitsched.instances.flowshop.problem import FlowShop
+from splitsched.instances.flowshop.taillard import write_taillard
+from splitsched.instances.layers.layers_json import write_layers
+from splitsched.instances.layers.problem import LayerProblem
+from splitsched.reductions import flowshop_to_layers, layers_to_flowshop
+
+EXIT_OK = 0
+
+_TARGETS = ("layers", "flowshop")
+
+
+def add_reduce_command(commands: Any) -> None:
+    """Register ``reduce`` on the sub-command collection ``commands``."""
+    parser = commands.add_parser(
+        "reduce",
+        help="flow shop (2 or 3 stages) -> layer graph with its placement (S0 Fig. 9), "
+        "or multi-path layer graph cut once per path -> flow shop",
+    )
+    parser.add_argument(
+        "instance", help="Taillard text (to layers) or splitsched/layers-v1 with a placement (to flowshop)"
+    )
+    parser.add_argument("--to", required=True, choices=_TARGETS, help="what to reduce to")
+    parser.add_argument(
+        "--stages", type=int, choices=(2, 3), default=None,
+        help="with --to flowshop: 3 (device, link, server) or 2 (S1: server times must be 0); "
+        "default 2 when every job's server time is 0, else 3",
+    )  # fmt: skip
+    parser.add_argument(
+        "-o", "--output", required=True, metavar="FILE",
+        help="file to write: splitsched/layers-v1 JSON (--to layers) or Taillard text (--to flowshop)",
+    )  # fmt: skip
+    parser.set_defaults(handler=_cmd_reduce)
+
+
+def _cmd_reduce(args: argparse.Namespace) -> int:
+    instance = read_instance(args.instance)
+    try:
+        message = _reduce(instance, args)
+    except InstanceError as error:
+        raise (error if error.source else error.with_source(args.instance)) from None
+    print(message)
+    return EXIT_OK
+
+
+def _reduce(instance: object, args: argparse.Namespace) -> str:
+    if args.to == "layers":
+        if not isinstance(instance, FlowShop):
+            raise SplitschedError(
+                f"{args.instance}: --to layers takes a flow shop (Taillard text), got {_kind(instance)}"
+            )
+        if args.stages is not None:
+            raise SplitschedError("--stages applies to --to flowshop only")
+        problem = flowshop_to_layers(instance)
+        write_layers(problem, args.output)
+        return (
+            f"wrote {args.output}: {len(problem.graph)} layers, one device -> link -> server path per job "
+            f"({instance.n_jobs} jobs x {instance.n_stages} stages), with the placement"
+        )
+    if not isinstance(instance, LayerProblem):
+        raise SplitschedError(
+            f"{args.instance}: --to flowshop takes a splitsched/layers-v1 graph with a placement, got {_kind(instance)}"
+        )
+    reduction = layers_to_flowshop(instance, args.stages)
+    write_taillard(reduction.flowshop, args.output)
+    flowshop = reduction.flowshop
+    sink = f"; every layer makespan is the flow shop's + {reduction.sink_time:g} ms (the common sink)"
+    return (
+        f"wrote {args.output}: {flowshop.n_jobs} jobs x {flowshop.n_stages} stages from {len(instance.graph)} layers"
+        + (sink if reduction.sink_time else "")
+    )
+
+
+def _kind(instance: object) -> str:
+    if isinstance(instance, FlowShop):
+        return "a flow shop"
+    if isinstance(instance, LayerProblem):
+        return "a layer graph"
+    return f"a {type(instance).__name__}"

@@ -1,0 +1,61 @@
+"""Small value checks shared by the dataclasses and the file readers."""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from numbers import Real
+
+from splitsched.core.errors import InstanceError
+
+
+def check_time(value: object, field: str) -> float:
+    """Return ``value`` as a float if it is a finite, non-negative number.
+
+    Parameters
+    ----------
+    value
+        The candidate time (ms) or size (bytes).
+    field
+        Name of the field, used in the error message.
+
+    Raises
+    ------
+    InstanceError
+        If ``value`` is not a real number (booleans excluded), is NaN or infinite,
+        or is negative.
+    """
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise InstanceError(field, f"expected a number, got {value!r}")
+    try:
+        number = float(value)
+    except OverflowError:
+        raise InstanceError(field, "is too large to be a finite number") from None
+    if math.isnan(number):
+        raise InstanceError(field, "is NaN")
+    if math.isinf(number):
+        raise InstanceError(field, "is infinite")
+    if number < 0:
+        raise InstanceError(field, f"is negative ({number:g})")
+    return number
+
+
+def check_name(value: object, field: str) -> str:
+    """Return ``value`` if it is a non-empty string without surrounding spaces."""
+    if not isinstance(value, str) or not value.strip():
+        raise InstanceError(field, f"expected a non-empty string, got {value!r}")
+    if value != value.strip():
+        raise InstanceError(field, f"name {value!r} has leading or trailing spaces")
+    if any(unicodedata.category(char) == "Cc" for char in value):
+        raise InstanceError(field, f"name {value!r} contains a control character")
+    return value
+
+
+def names_tuple(value: object, field: str) -> tuple[str, ...]:
+    """Return ``value`` as a tuple of names; a lone string is refused, not split into letters."""
+    if isinstance(value, str):
+        raise InstanceError(field, f"expected a sequence of layer names, got the string {value!r}")
+    try:
+        return tuple(value)  # type: ignore[arg-type]
+    except TypeError:
+        raise InstanceError(field, f"expected a sequence of layer names, got {value!r}") from None

@@ -1,0 +1,223 @@
+"""The :class:`Family` descriptor: everything the spine needs to know about one problem family.
+
+splitsched solves several problem families (flow shop, layer graph, many jobs, many
+devices, fused-layer tiling). Code that must serve every family — reading and writing
+files, evaluating a solution, the registry, the CLI's output, the demo, the benchmark
+harness and its report — never branches on the instance type: it looks the family up
+(:mod:`splitsched.families`) and calls what the descriptor gives. A new family is one
+descriptor; see ``docs/extending.md``.
+
+Solver functions are named by ``"module:function"`` strings and imported on first use,
+so a descriptor imports no solver (solvers sit above the data model) and listing the
+solvers stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from splitsched.core.result import Result, SolverOutput
+    from splitsched.core.timeline import Timeline
+
+
+@runtime_checkable
+class Instance(Protocol):
+    """What every family's instance has: a name and the problem it poses."""
+
+    @property
+    def name(self) -> str:
+        """A label for tables and titles."""
+        ...
+
+    @property
+    def problem(self) -> str:
+        """The problem (a :class:`~splitsched.core.problem.Problem` value, or a plug-in family's own)."""
+        ...
+
+
+def load_target(target: str) -> Any:
+    """The object a ``"package.module:name"`` string names (imported now).
+
+    Raises
+    ------
+    ValueError
+        If ``target`` is not of that form.
+    """
+    module, separator, name = target.partition(":")
+    if not separator or not module or not name:
+        raise ValueError(f"expected 'module:name', got {target!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+@dataclass(frozen=True)
+class SolverEntry:
+    """One family's implementation of a registered solver.
+
+    Parameters
+    ----------
+    name
+        The registry name (``"cpsat"``, ``"s1-alg5"``). Several families may give the
+        same name; the registry merges them into one solver.
+    target
+        ``"package.module:function"`` of the solver function: it takes the instance and
+        keyword options (``time_limit``, ``seed`` and its own) and returns a
+        :class:`~splitsched.core.result.SolverOutput`.
+    exact
+        Whether it proves optimality given enough time.
+    description
+        One line for ``splitsched solvers``.
+    problems
+        The problems of the family it solves; empty for all of them.
+    jit
+        Whether it runs numba code (``solve()`` warms it up outside the clock).
+    warm_up
+        ``"module:function"`` of a warm-up taking the instance, or ``None`` to run the
+        solver on the family's :attr:`Family.tiny` sub-instance.
+    """
+
+    name: str
+    target: str
+    exact: bool
+    description: str
+    problems: tuple[str, ...] = ()
+    jit: bool = False
+    warm_up: str | None = None
+
+    @property
+    def module(self) -> str:
+        """The module that implements it."""
+        return self.target.partition(":")[0]
+
+    def load(self) -> Callable[..., SolverOutput]:
+        """The solver function (imports its module)."""
+        function: Callable[..., SolverOutput] = load_target(self.target)
+        return function
+
+
+@dataclass(frozen=True)
+class GeneratorSpec:
+    """One named instance generator (``splitsched generate KIND N --seed S``).
+
+    Parameters
+    ----------
+    name
+        The kind, lower case with hyphens (``job-correlated``).
+    description
+        One line for ``--help`` and listings.
+    make
+        ``make(n, seed)`` builds the instance; ``n`` counts jobs, layers, paths,
+        modules or nodes (see ``description``).
+    problem
+        The family word of what ``make`` returns (``"flowshop"``, ``"layers"``).
+    min_n
+        Smallest ``n`` the kind accepts.
+    """
+
+    name: str
+    description: str
+    make: Callable[[int, int], Any]
+    problem: str
+    min_n: int = 1
+
+
+@dataclass(frozen=True)
+class Family:
+    """A problem family, as the spine sees it.
+
+    Parameters
+    ----------
+    name
+        The family word (``flowshop``, ``layers``, ``jobs``, ``devices``, ``tiling``): the
+        name of its folders under ``instances/``, ``heuristics/`` and ``formulations/``.
+    title
+        A few words for headings (``"Many devices, one base station"``).
+    paper
+        Where the family comes from (``"S4"``; ``docs/papers.md`` defines the codes).
+    instance_type, solution_type
+        The family's classes. The spine tells families apart by ``instance_type``.
+    problems
+        The problems its instances pose (``instance.problem`` is one of them).
+    describe
+        One line about an instance (``"flow shop, 20 jobs x 5 stages"``).
+    objective
+        The objective of a solution, recomputed from scratch (the one evaluator);
+        raises :class:`~splitsched.core.errors.ScheduleError` if it does not fit.
+    objective_unit
+        The unit of the objective for an instance (``"ms"``, ``"ms²"``, or ``""``).
+    json_formats
+        The ``format`` tags of the family's JSON files.
+    from_json
+        ``from_json(data, source)`` builds an instance from a decoded JSON object
+        whose tag is one of ``json_formats`` (``source`` names the file in errors).
+    write
+        ``write(instance, path)`` writes an instance in its format.
+    read_text
+        ``read_text(text, source, stem)`` for a family with a non-JSON text format
+        (Taillard's); at most one family may have one.
+    solution_from_dict
+        The inverse of ``solution.to_dict()`` for an instance (stores, reports).
+    summarize
+        Lines describing a result's solution for the CLI (lane orders, cuts, ...).
+    timeline
+        The timed operations of a solution for Gantt charts, or ``None`` when the
+        family's solutions are not schedules; it may raise
+        :class:`~splitsched.core.errors.SplitschedError` when a chart would be unreadable.
+    plot
+        ``plot(instance, solution, ax, title)`` draws a solution that is not a schedule.
+    tiny
+        A small sub-instance to warm up numba solvers on, or ``None``.
+    examples
+        Built-in instances by name (the demo, the harness's ``example`` source).
+    generators
+        Named generators (the ``generate`` CLI and instance source).
+    sources
+        Further instance sources of the benchmark harness by name: keyword parameters
+        in, an instance out (``taillard``, ``scenario``, ``jobs``, ``devices``, ``tiling``).
+    solvers
+        The family's solver implementations.
+    """
+
+    name: str
+    title: str
+    paper: str
+    instance_type: type
+    solution_type: type
+    problems: tuple[str, ...]
+    describe: Callable[[Any], str]
+    objective: Callable[[Any, Any], float]
+    write: Callable[[Any, Any], None]
+    solution_from_dict: Callable[[Any, Mapping[str, Any]], Any]
+    objective_unit: Callable[[Any], str] = lambda _instance: ""
+    json_formats: tuple[str, ...] = ()
+    from_json: Callable[[Mapping[str, Any], str], Any] | None = None
+    read_text: Callable[[str, str, str], Any] | None = None
+    summarize: Callable[[Any, Result], list[str]] = lambda _instance, _result: []
+    timeline: Callable[[Any, Any], Timeline] | None = None
+    plot: Callable[[Any, Any, Axes, str], Axes] | None = None
+    tiny: Callable[[Any], Any] | None = None
+    examples: Mapping[str, Callable[[], Any]] = field(default_factory=dict)
+    generators: tuple[GeneratorSpec, ...] = ()
+    sources: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
+    solvers: tuple[SolverEntry, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.name or not self.name.replace("-", "").isalnum():
+            raise ValueError(f"a family name is one word (letters, digits, hyphens), got {self.name!r}")
+        if not self.problems:
+            raise ValueError(f"family {self.name!r} declares no problem")
+        if self.json_formats and self.from_json is None:
+            raise ValueError(f"family {self.name!r} has JSON formats but no from_json")
+        for entry in self.solvers:
+            unknown = set(entry.problems) - set(self.problems)
+            if unknown:
+                raise ValueError(f"solver {entry.name!r} of family {self.name!r} names unknown problems {unknown}")
+
+    def entries_for(self, problem: str) -> tuple[SolverEntry, ...]:
+        """The solver entries that handle ``problem``."""
+        return tuple(entry for entry in self.solvers if not entry.problems or problem in entry.problems)

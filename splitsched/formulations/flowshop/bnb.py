@@ -1,0 +1,563 @@
+"""A dedicated branch-and-bound for ``Fm|prmu|Cmax`` (solver ``bnb``).
+
+Design (the literature's strong and simple choices, each measured with
+:mod:`benchmarks.bnb_taillard` and recorded in ``benchmarks/RESULTS.md``):
+
+- **Branching**: bidirectional (Potts 1980; Ladhari and Haouari 2005; Gmys,
+  Mezmaz, Melab and Tuyttens 2020). A node fixes a prefix and a suffix; a child
+  appends one open job to the prefix or prepends one to the suffix. At each node
+  both families of children get the one-machine bound and the family with fewer
+  children left after pruning is branched on (Gmys et al.'s "MinBranch"; ties: the
+  larger sum of bounds, then forward).
+- **Bounds**: every child gets the one-machine bound with the heads and tails of
+  its prefix and suffix; the children that survive it get the two-machine bound of
+  Lageweg, Lenstra and Rinnooy Kan (1978): for a stage pair ``(k, l)``, the
+  two-machine flow shop with time lags solved in Mitten-Johnson order, stage ``k``
+  and ``l`` released at the node's heads, plus the node's tail after ``l``. The
+  Mitten-Johnson order of every pair is computed once; a node only filters it to
+  its open jobs. See :mod:`splitsched.formulations.flowshop.bounds` (root form) and
+  :mod:`splitsched.formulations.flowshop.bnb_kernels` (node form).
+- **Stage pairs** (``stage_pairs="learned"``, the default): all ``m (m - 1) / 2``
+  pairs cost ``O(m^2 n)`` per child and, measured on Taillard 20x10 and 50x10, made
+  the search slower than the one-machine bound alone, while on ``m >= 15`` and on
+  some ``m = 10`` instances they cut the tree 10-150x. So the pairs are ranked
+  (strongest root bound first; a pair that prunes moves to the front), a child is
+  bounded with the ``m`` best-ranked pairs, and every 16th evaluation uses all pairs
+  so that the ranking keeps learning. ``"all"`` and ``"adjacent"`` are available.
+- **Incumbent**: NEH (S0 Alg. 2), then iterated greedy (Ruiz and Stützle 2007) for
+  a short budget; the search improves it whenever it reaches a better leaf, and the
+  adapter :func:`bnb_solver` restarts iterated greedy from it between search slices
+  of growing length (measured: with an optimal incumbent the search proves ta043 and
+  ta050 in 6 and 18 s, but from its own incumbent it does not within 60 s).
+- **Search order**: depth first; the children of a node are expanded in order of
+  increasing bound. Pruning is ``bound >= incumbent``, so a finished search proves
+  the incumbent optimal. At a time limit the global lower bound is the larger of
+  the root bound and the least bound of the open nodes, capped by the incumbent:
+  never above the optimum.
+
+The node loop runs inside numba; Python only checks the clock between batches of
+expansions (about 50 ms each) and grows the node stack when needed.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from splitsched.core.errors import SolverError
+from splitsched.core.result import SolverOutput, Status
+from splitsched.core.solution import job_indices
+from splitsched.formulations.flowshop import bnb_kernels as kernels
+from splitsched.formulations.flowshop.bounds import (
+    lower_bound,
+    stage_pair_bounds,
+    two_machine_with_lags_order,
+)
+from splitsched.heuristics.flowshop.iterated_greedy import (
+    destruct_construct,
+    ig_temperature,
+    iterated_greedy,
+    local_search,
+)
+from splitsched.heuristics.flowshop.kernels import as_kernel_order, as_kernel_times, makespan
+from splitsched.heuristics.flowshop.neh import neh_order
+from splitsched.instances.flowshop.problem import FlowShop
+from splitsched.instances.flowshop.solution import FlowShopSolution
+
+Bound = Literal["two-machine", "one-machine"]
+Branching = Literal["bidirectional", "forward"]
+StagePairs = Literal["learned", "all", "adjacent"]
+
+IG_TIME_SHARE = 0.05
+"""Share of the time limit given to iterated greedy for the incumbent."""
+IG_MAX_SECONDS = 0.5
+"""Most seconds iterated greedy runs for the incumbent."""
+IG_ITERATIONS_PER_JOB = 10
+"""Iterated greedy runs at most ``10 n`` rounds for the first incumbent."""
+IG_DESTROYED_JOBS = 4
+"""Jobs removed per destruction, Ruiz and Stützle's ``d = 4``."""
+IG_TEMPERATURE_FACTOR = 0.4
+"""Ruiz and Stützle's temperature factor ``T = 0.4``."""
+PROBE_SECONDS = 0.01
+"""Search time from the NEH incumbent before iterated greedy is tried."""
+
+FIRST_SLICE_SECONDS = 1.0
+"""The adapter's first search slice; later slices double."""
+IG_SLICE_SHARE = 0.1
+"""After a search slice, iterated greedy from the incumbent gets this share of its length."""
+FULL_PAIR_SWEEP_EVERY = 16
+"""With learned stage pairs, every 16th two-machine evaluation uses all pairs."""
+
+_FIRST_BATCH = 256
+_BATCH_SECONDS = 0.05
+
+
+@dataclass(frozen=True)
+class BnbOutcome:
+    """What :func:`branch_and_bound` found.
+
+    Parameters
+    ----------
+    order
+        Best job order found, first job first.
+    makespan
+        Its makespan (forward recursion, as the simulator computes it).
+    lower_bound
+        A proven lower bound on the optimum; equal to ``makespan`` when ``proven``.
+    proven
+        Whether ``order`` is proven optimal.
+    nodes
+        Nodes expanded.
+    root_bound
+        The bound at the root, :func:`splitsched.formulations.flowshop.bounds.lower_bound`.
+    """
+
+    order: tuple[int, ...]
+    makespan: float
+    lower_bound: float
+    proven: bool
+    nodes: int
+    root_bound: float
+
+
+def branch_and_bound(
+    times: npt.ArrayLike,
+    *,
+    time_limit: float | None = None,
+    incumbent: Sequence[int] | None = None,
+    bound: Bound = "two-machine",
+    branching: Branching = "bidirectional",
+    stage_pairs: StagePairs = "learned",
+    node_limit: int | None = None,
+) -> BnbOutcome:
+    """Solve ``Fm|prmu|Cmax`` by branch-and-bound from a given incumbent.
+
+    Parameters
+    ----------
+    times
+        Processing times of shape ``(n, m)``, ``times[job, stage]`` (ms, or any unit).
+    time_limit
+        Wall-clock seconds for the search, or ``None`` for no limit (the clock is
+        read between batches of about 50 ms of expansions).
+    incumbent
+        A starting job order (e.g. from NEH); ``None`` starts without one.
+    bound
+        ``"two-machine"`` (default): the one-machine bound, then the two-machine
+        bound on the children that survive it; ``"one-machine"``: the first only.
+    branching
+        ``"bidirectional"`` (default) or ``"forward"`` (append to the prefix only).
+    stage_pairs
+        Stage pairs of the two-machine bound: ``"learned"`` (default; the ``m``
+        best-ranked of all pairs, all of them every 16th evaluation), ``"all"``, or
+        ``"adjacent"`` (``(k, k + 1)`` and ``(0, m - 1)``).
+    node_limit
+        Stop after this many node expansions (``None``: no limit); like the time
+        limit, an early stop returns the incumbent and the global lower bound.
+
+    Returns
+    -------
+    BnbOutcome
+        Best order, its makespan, the global lower bound, whether it is proven
+        optimal, and the node count.
+
+    Raises
+    ------
+    SolverError
+        If ``incumbent`` is not a permutation of the jobs or an option is unknown.
+    """
+    started = time.perf_counter()
+    _check_options(bound, branching, stage_pairs, node_limit)
+    p = as_kernel_times(times)
+    search = _Search(
+        p, _starting_order(incumbent, p.shape[0]), incumbent is not None, bound, branching, stage_pairs
+    )
+    deadline = None if time_limit is None else started + time_limit
+    search.run(deadline, node_limit)
+    return search.outcome()
+
+
+def bnb_solver(
+    instance: FlowShop,
+    *,
+    time_limit: float | None = None,
+    seed: int | None = None,
+    bound: Bound = "two-machine",
+) -> SolverOutput:
+    """Registry adapter: the search of :func:`branch_and_bound`, fed incumbents by iterated greedy.
+
+    The search first probes for 10 ms from the NEH incumbent (enough to prove most
+    small instances). If that leaves the proof open, iterated greedy runs for
+    ``min(5 % of time_limit, 0.5 s)`` and at most ``10 n`` rounds. The search then runs in slices of 1, 2, 4, ... seconds; after
+    each slice that leaves the proof open, iterated greedy restarted from the
+    incumbent gets a tenth of that slice (measured: this closes Taillard's ta043 and
+    ta050 within a minute, which the search alone does not). Everything stops at
+    ``time_limit``.
+
+    Parameters
+    ----------
+    instance
+        The flow shop.
+    time_limit
+        Wall-clock seconds in all, or ``None`` for no limit.
+    seed
+        Seed of iterated greedy's random generators (``None``: fresh entropy).
+        Node counts beyond the first slice depend on the wall clock.
+    bound
+        ``"two-machine"`` (default) or ``"one-machine"`` node bounds (see
+        :func:`branch_and_bound`).
+
+    Returns
+    -------
+    SolverOutput
+        Status ``optimal`` with ``bound == objective`` when proven, else
+        ``time_limit`` with the incumbent and the global lower bound. Metadata:
+        ``nodes``, ``root_bound``, ``incumbent_source`` (who found the final
+        order: ``"neh"``, ``"iterated_greedy"`` or ``"search"``),
+        ``start_makespan`` (of the first incumbent), ``incumbent_seconds`` (iterated
+        greedy, in all) and ``search_seconds`` (wall clock).
+    """
+    started = time.perf_counter()
+    deadline = None if time_limit is None else started + time_limit
+    times = as_kernel_times(instance.processing_times)
+    neh = as_kernel_order(neh_order(times))
+    start_value = float(makespan(times, neh))
+    search = _Search(times, neh, True, bound, "bidirectional", "learned")
+    # A short probe from NEH first: most small instances close within it, and then
+    # the iterated greedy below (tens of ms) would dominate the runtime.
+    search.run(_probe_end(deadline), None)
+    source = "search" if search.best_value[0] < start_value else "neh"
+    improver = _IncumbentImprover(times, seed)
+    if not search.is_closed():
+        ig_started = time.perf_counter()
+        if _offer_iterated_greedy(search, times, time_limit, seed):
+            source = "iterated_greedy"
+        improver.seconds = time.perf_counter() - ig_started
+    last_improver = _search_in_slices(search, improver, deadline)
+    outcome = search.outcome()
+    metadata = {
+        "nodes": outcome.nodes,
+        "root_bound": outcome.root_bound,
+        "incumbent_source": last_improver or source,
+        "start_makespan": start_value,
+        "incumbent_seconds": improver.seconds,
+        "search_seconds": time.perf_counter() - started - improver.seconds,
+    }
+    status = Status.OPTIMAL if outcome.proven else Status.TIME_LIMIT
+    solution = FlowShopSolution(outcome.order)
+    return SolverOutput(status, solution, outcome.makespan, outcome.lower_bound, metadata=metadata)
+
+
+def _search_in_slices(search: _Search, improver: _IncumbentImprover, deadline: float | None) -> str | None:
+    """Search in doubling slices with iterated greedy between them (see :func:`bnb_solver`).
+
+    Returns who improved the incumbent last (``"search"`` or ``"iterated_greedy"``),
+    or ``None`` if neither did.
+    """
+    last_improver = None
+    slice_seconds = FIRST_SLICE_SECONDS
+    while True:
+        before = search.best_value[0]
+        slice_end = time.perf_counter() + slice_seconds
+        search.run(slice_end if deadline is None else min(slice_end, deadline), None)
+        if search.best_value[0] < before:
+            last_improver = "search"
+        if search.is_closed() or (deadline is not None and time.perf_counter() >= deadline):
+            return last_improver
+        if improver.improve(search, _clipped(IG_SLICE_SHARE * slice_seconds, deadline)):
+            last_improver = "iterated_greedy"
+        slice_seconds *= 2
+
+
+def partial_schedule_bound(
+    times: npt.ArrayLike, prefix: Sequence[int], suffix: Sequence[int], *, bound: Bound = "two-machine"
+) -> float:
+    """The search's lower bound for schedules that start with ``prefix`` and end with ``suffix``.
+
+    The prefix fixes when each stage is free (its completion times, ``front``), the
+    suffix how long each stage still has to work after the open jobs (``back``);
+    the open jobs are bounded by the one-machine bound with those heads and tails
+    and, with ``bound="two-machine"``, by the two-machine bound over all stage
+    pairs (see :mod:`splitsched.formulations.flowshop.bnb_kernels`).
+
+    Parameters
+    ----------
+    times
+        Processing times of shape ``(n, m)``, ``times[job, stage]``.
+    prefix, suffix
+        Disjoint job orders: the first jobs and the last jobs of the schedule.
+    bound
+        ``"two-machine"`` or ``"one-machine"``.
+
+    Returns
+    -------
+    float
+        A lower bound on the makespan of every permutation with that prefix and
+        suffix (the exact makespan when no job is open).
+
+    Raises
+    ------
+    SolverError
+        If ``prefix`` and ``suffix`` overlap or name a job that does not exist.
+    """
+    p = as_kernel_times(times)
+    n_jobs, n_stages = p.shape
+    fixed = [*job_indices(prefix), *job_indices(suffix)]
+    if len(set(fixed)) != len(fixed) or not all(0 <= job < n_jobs for job in fixed):
+        raise SolverError(f"bnb: prefix and suffix must be disjoint jobs of 0..{n_jobs - 1}")
+    front, back = np.zeros(n_stages), np.zeros(n_stages)
+    for job in job_indices(prefix):
+        kernels.append_job(p, job, front.copy(), front)
+    for job in reversed(job_indices(suffix)):
+        kernels.prepend_job(p, job, back.copy(), back)
+    open_jobs = np.array(sorted(set(range(n_jobs)) - set(fixed)), dtype=np.int64)
+    if len(open_jobs) == 0:
+        return float((front + back).max())
+    through = np.cumsum(p, axis=1)
+    pairs = _stage_pairs(p, "all")
+    order, lag = _pair_data(p, pairs)
+    return float(kernels.node_bound(
+        p, np.ascontiguousarray(through - p), np.ascontiguousarray(through[:, -1:] - through),
+        pairs, order, lag, open_jobs, front, back, bound == "two-machine",
+    ))  # fmt: skip
+
+
+class _Search:
+    """One search: the precomputed pair data, the node stack and the incumbent."""
+
+    def __init__(
+        self,
+        times: np.ndarray,
+        order: np.ndarray,
+        has_incumbent: bool,
+        bound: str,
+        branching: str,
+        stage_pairs: str,
+    ):
+        n_jobs, n_stages = times.shape
+        self.times = times
+        through = np.cumsum(times, axis=1)
+        self.head = np.ascontiguousarray(through - times)
+        self.tail = np.ascontiguousarray(through[:, -1:] - through)
+        self.root_bound = lower_bound(times)
+        self.pairs = _stage_pairs(times, stage_pairs)
+        self.pair_order, self.pair_lag = _pair_data(times, self.pairs)
+        self.pair_rank = np.arange(len(self.pairs))
+        self.bound_mode = kernels.TWO_MACHINE if bound == "two-machine" else kernels.ONE_MACHINE
+        self.bidirectional = branching == "bidirectional"
+        learned = stage_pairs == "learned"
+        self.ranked_pairs = min(n_stages, len(self.pairs)) if learned else len(self.pairs)
+        self.full_every = FULL_PAIR_SWEEP_EVERY if learned else 1
+        self.best_perm = order
+        self.best_value = np.array([makespan(times, order) if has_incumbent else np.inf])
+        capacity = min(n_jobs * (n_jobs + 1) // 2 + 1, 4096) + n_jobs
+        self.stack_perm = np.empty((capacity, n_jobs), np.int64)
+        self.stack_cut = np.empty((capacity, 2), np.int64)
+        self.stack_front = np.empty((capacity, n_stages))
+        self.stack_back = np.empty((capacity, n_stages))
+        self.stack_bound = np.empty(capacity)
+        self.counters = np.zeros(kernels.N_COUNTERS, np.int64)
+        self._push_root()
+
+    @property
+    def expansions(self) -> int:
+        return int(self.counters[kernels.EXPANSIONS])
+
+    def run(self, deadline: float | None, node_limit: int | None) -> None:
+        """Expand nodes until none is open, the deadline passes or ``node_limit`` nodes are expanded."""
+        batch = _FIRST_BATCH
+        while self._stack_size() > 0:
+            if deadline is not None and time.perf_counter() >= deadline:
+                return
+            if node_limit is not None:
+                if self.expansions >= node_limit:
+                    return
+                batch = min(batch, node_limit - self.expansions)
+            batch_started = time.perf_counter()
+            code = kernels.search(
+                self.times, self.head, self.tail, self.pairs, self.pair_order, self.pair_lag,
+                self.stack_perm, self.stack_cut, self.stack_front, self.stack_back, self.stack_bound,
+                self.counters, self.best_perm, self.best_value, self.bound_mode, self.bidirectional,
+                self.pair_rank, self.ranked_pairs, self.full_every, batch,
+            )  # fmt: skip
+            if code == kernels.STACK_FULL:
+                self._grow()
+            batch = _next_batch(batch, time.perf_counter() - batch_started)
+
+    def is_closed(self) -> bool:
+        """Whether no open node can hold a better schedule than the incumbent."""
+        return self._least_open_bound() >= self.best_value[0]
+
+    def offer(self, order: np.ndarray, value: float) -> bool:
+        """Take ``order`` (makespan ``value``) as the incumbent if it is better."""
+        if value >= self.best_value[0]:
+            return False
+        self.best_perm[:] = order
+        self.best_value[0] = value
+        return True
+
+    def outcome(self) -> BnbOutcome:
+        """The incumbent, re-evaluated by the forward recursion, and the global bound."""
+        value = float(makespan(self.times, self.best_perm))
+        # Open nodes whose bound reaches the incumbent are pruned: the proof holds then too.
+        open_bound = self._least_open_bound()
+        proven = open_bound >= value
+        global_bound = value if proven else max(self.root_bound, open_bound)
+        order = tuple(int(job) for job in self.best_perm)
+        return BnbOutcome(order, value, min(global_bound, value), proven, self.expansions, self.root_bound)
+
+    def _least_open_bound(self) -> float:
+        size = self._stack_size()
+        return float(self.stack_bound[:size].min()) if size else math.inf
+
+    def _stack_size(self) -> int:
+        return int(self.counters[kernels.STACK_SIZE])
+
+    def _push_root(self) -> None:
+        n_jobs = self.times.shape[0]
+        self.stack_perm[0] = np.arange(n_jobs)
+        self.stack_cut[0] = (0, n_jobs)
+        self.stack_front[0] = 0.0
+        self.stack_back[0] = 0.0
+        self.stack_bound[0] = self.root_bound
+        self.counters[kernels.STACK_SIZE] = 1
+
+    def _grow(self) -> None:
+        for name in ("stack_perm", "stack_cut", "stack_front", "stack_back", "stack_bound"):
+            old = getattr(self, name)
+            new = np.empty((2 * old.shape[0], *old.shape[1:]), old.dtype)
+            new[: old.shape[0]] = old
+            setattr(self, name, new)
+
+
+class _IncumbentImprover:
+    """Iterated greedy (Ruiz and Stützle 2007) restarted from the search's incumbent.
+
+    The same destruction, construction, local search and acceptance as
+    :func:`splitsched.heuristics.flowshop.iterated_greedy.iterated_greedy`, started from a
+    given order instead of NEH; ``seconds`` adds up its wall-clock time.
+    """
+
+    def __init__(self, times: np.ndarray, seed: int | None):
+        self.times = times
+        self.rng = np.random.default_rng(seed)
+        self.temperature = ig_temperature(times, IG_TEMPERATURE_FACTOR)
+        self.seconds = 0.0
+
+    def improve(self, search: _Search, seconds: float) -> bool:
+        """Run for ``seconds`` from the incumbent; offer the best order found."""
+        if seconds <= 0:
+            return False
+        started = time.perf_counter()
+        current = search.best_perm.copy()
+        current_value = local_search(self.times, current, self.rng)
+        best, best_value = current.copy(), current_value
+        while time.perf_counter() - started < seconds:
+            candidate = destruct_construct(
+                self.times, current, min(IG_DESTROYED_JOBS, len(current)), self.rng
+            )
+            value = local_search(self.times, candidate, self.rng)
+            if value < current_value or self._accepts(value - current_value):
+                current, current_value = candidate, value
+                if value < best_value:
+                    best, best_value = candidate.copy(), value
+        self.seconds += time.perf_counter() - started
+        return search.offer(best, best_value)
+
+    def _accepts(self, increase: float) -> bool:
+        if self.temperature <= 0:
+            return increase <= 0
+        return self.rng.random() <= math.exp(-increase / self.temperature)
+
+
+def _clipped(seconds: float, deadline: float | None) -> float:
+    """``seconds``, or less so as to end by ``deadline``."""
+    return seconds if deadline is None else max(0.0, min(seconds, deadline - time.perf_counter()))
+
+
+def _next_batch(batch: int, seconds: float) -> int:
+    """Aim each kernel call at about :data:`_BATCH_SECONDS` of work."""
+    if seconds <= 0:
+        return batch * 4
+    return int(min(max(batch * _BATCH_SECONDS / seconds, batch / 4, 16), batch * 4))
+
+
+def _stage_pairs(times: np.ndarray, which: str) -> np.ndarray:
+    """The stage pairs of the two-machine bound, the strongest at the root first.
+
+    The kernel tries pairs in this order and stops at the first that prunes, and
+    with learned pairs it only tries the first ``m`` of them most of the time.
+    """
+    n_stages = times.shape[1]
+    if which == "adjacent":
+        pairs = [(k, k + 1) for k in range(n_stages - 1)] + ([(0, n_stages - 1)] if n_stages > 2 else [])
+    else:
+        pairs = [(k, l) for k in range(n_stages) for l in range(k + 1, n_stages)]
+    if n_stages > 1:
+        root = stage_pair_bounds(times)
+        pairs.sort(key=lambda pair: -root[pair])
+    return np.array(pairs, dtype=np.int64).reshape(-1, 2)
+
+
+def _pair_data(times: np.ndarray, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per stage pair: Mitten-Johnson order of all jobs, and each job's lag."""
+    n_jobs = times.shape[0]
+    order = np.empty((len(pairs), n_jobs), np.int64)
+    lag = np.empty((len(pairs), n_jobs))
+    for index, (first, second) in enumerate(pairs):
+        lag[index] = times[:, first + 1 : second].sum(axis=1)
+        order[index] = two_machine_with_lags_order(times[:, first], lag[index], times[:, second])
+    return order, lag
+
+
+def _starting_order(incumbent: Sequence[int] | None, n_jobs: int) -> np.ndarray:
+    if incumbent is None:
+        return np.arange(n_jobs, dtype=np.int64)
+    order = job_indices(incumbent)
+    if sorted(order) != list(range(n_jobs)):
+        raise SolverError(f"bnb: the incumbent must be a permutation of 0..{n_jobs - 1}, got {list(order)}")
+    return as_kernel_order(order)
+
+
+def bnb_warm_up(instance: FlowShop) -> None:
+    """Compile (or load from numba's cache) every kernel :func:`bnb_solver` may call.
+
+    :func:`bnb_solver` on a tiny instance often stops before the search starts, so
+    this also runs the search itself, without an incumbent, on four jobs.
+    """
+    small = instance.relabelled(range(min(4, instance.n_jobs)))
+    bnb_solver(small, seed=0)
+    branch_and_bound(small.processing_times, incumbent=None)
+
+
+def _probe_end(deadline: float | None) -> float:
+    probe_end = time.perf_counter() + PROBE_SECONDS
+    return probe_end if deadline is None else min(probe_end, deadline)
+
+
+def _offer_iterated_greedy(search: _Search, times: np.ndarray, time_limit: float | None, seed: int | None) -> bool:
+    """Iterated greedy for a short budget from NEH; offer its best order to the search."""
+    seconds = IG_MAX_SECONDS if time_limit is None else min(IG_TIME_SHARE * time_limit, IG_MAX_SECONDS)
+    run = iterated_greedy(
+        times, max_iterations=IG_ITERATIONS_PER_JOB * times.shape[0], time_limit=seconds, seed=seed
+    )
+    return search.offer(as_kernel_order(run.order), float(run.makespan))
+
+
+def _check_options(bound: str, branching: str, stage_pairs: str, node_limit: int | None) -> None:
+    for name, value, allowed in (
+        ("bound", bound, ("two-machine", "one-machine")),
+        ("branching", branching, ("bidirectional", "forward")),
+        ("stage_pairs", stage_pairs, ("learned", "all", "adjacent")),
+    ):
+        if value not in allowed:
+            raise SolverError(f"bnb: {name} must be one of {allowed}, got {value!r}")
+    if node_limit is not None and (
+        isinstance(node_limit, bool) or not isinstance(node_limit, int) or node_limit < 0
+    ):
+        raise SolverError(f"bnb: node_limit must be a non-negative integer, got {node_limit!r}")

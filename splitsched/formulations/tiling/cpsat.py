@@ -1,0 +1,353 @@
+"""The ``cpsat`` solver on tiling problems (S3): exact path order and offload points per tiling.
+
+**One tiling.** Path ``p`` with offload point ``o`` is a job of a 3-stage permutation
+flow shop with stage times ``device_load[p, o]``, ``send_time[p, o]`` and
+``server_load[p, o]`` (:mod:`splitsched.instances.tiling.tiled_chain`), and the inference time is
+the flow shop's makespan plus ``tail_server_time``. The model is
+:mod:`splitsched.formulations.flowshop.cpsat`'s ``order`` formulation with modes:
+
+- ``mode[p, o]``: one Boolean per path and point, exactly one per path; each stage's
+  duration is ``Σ_o mode[p, o] · time[p, o]``;
+- one interval per (path, stage), ``NoOverlap`` per stage, stage ``k + 1`` after stage ``k``;
+- ``before[i, j]`` orders a pair on every stage (S3: the link and the server follow the
+  device order); identical paths (same times at every point) are ordered by index;
+- the makespan's domain starts at :func:`~splitsched.formulations.tiling.bounds.flow_shop_bound`
+  and ends at the warm start's makespan (MW's schedule on this tiling); the warm start is
+  the hint.
+
+Integer times (SPEC §12), as :mod:`splitsched.formulations.layers.cpsat`: the exact grid
+(a power of ten up to ``10**6``) when the times have one, else every time cut to the warm
+start's makespan and floored on the finest grid that fits. Flooring only shortens
+operations, so CP-SAT's bound divided by the scale is a valid bound. The order and
+offload points read back are timed in true units, and the better of them and the warm
+start is returned. A tiling counts as *proven* when CP-SAT proves its model optimal
+(or infeasible under a cutoff, see below), or when the warm start meets the bound.
+
+**Over tilings.** Every candidate tiling gets MW's schedule (the incumbent is the best of
+them) and the lower bound of :mod:`splitsched.formulations.tiling.bounds`. Tilings are then
+solved in increasing order of that bound; a tiling whose bound is at least the incumbent
+cannot beat it and is skipped, its bound standing as proven. A tiling solved while the
+incumbent is below its own warm start gets the cutoff ``makespan < incumbent``: if CP-SAT
+proves that infeasible, the tiling's bound is the incumbent. The reported bound is the
+least bound over all tilings; the status is ``optimal`` only when every tiling was proven
+and the best schedule's true inference time meets that bound (relative ``1e-6``),
+``feasible`` when every tiling was proven but flooring left a gap, ``time_limit`` when a
+tiling was not proven in time (the tilings left unsolved keep their lower bound).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+from ortools.sat.python import cp_model
+
+from splitsched.core.deadline import Deadline
+from splitsched.core.errors import SolverError
+from splitsched.core.result import SolverOutput, Status
+from splitsched.formulations.backends.integer_grid import IntegerGrid, best_grid, floor_grid
+from splitsched.formulations.flowshop.cpsat import solve_model
+from splitsched.formulations.tiling.bounds import flow_shop_bound, stage_times, tiling_lower_bound
+from splitsched.heuristics.tiling.s3_mw import mw_schedule
+from splitsched.heuristics.tiling.tiling_schedule import (
+    TilingSchedule,
+    problem_chains,
+    tiling_output,
+)
+from splitsched.instances.tiling.tiled_chain import TiledChain
+
+if TYPE_CHECKING:
+    from splitsched.instances.tiling.problem import TilingProblem
+
+RELATIVE_TOLERANCE = 1e-6
+"""Tolerance of the optimality test, the registry's (``splitsched.registry``, not imported: it imports us)."""
+
+ABSOLUTE_TOLERANCE = 1e-9
+
+FLOAT_NOISE = 1e-12
+"""Relative (and absolute, ms) slack for a warm start to meet a lower bound without a solve: float
+round-off only, so a warm start that is truly slower, even by 1e-7, still goes to CP-SAT."""
+
+
+@dataclass(frozen=True)
+class TilingOutcome:
+    """The result of the exact search on one tiling.
+
+    Parameters
+    ----------
+    schedule
+        The best schedule found (the warm start at worst), timed in true units.
+    bound
+        A valid lower bound, ms, on this tiling's best inference time.
+    proven
+        Whether ``bound`` is this tiling's optimum, or at least the cutoff it was given.
+    cpsat_status
+        CP-SAT's status name, or why it was not run.
+    """
+
+    schedule: TilingSchedule
+    bound: float
+    proven: bool
+    cpsat_status: str
+
+
+# -- the model ------------------------------------------------------------------
+@dataclass
+class _Model:
+    model: cp_model.CpModel
+    mode: list[list[cp_model.IntVar]]
+    before: dict[tuple[int, int], cp_model.IntVar]
+    makespan: cp_model.IntVar
+
+
+def _grid_makespan(times: npt.NDArray[np.int64], order: tuple[int, ...], offload: tuple[int, ...]) -> int:
+    """The flow shop's makespan in grid units (no tail)."""
+    device = link = server = 0
+    for path in order:
+        point = offload[path]
+        device += int(times[0, path, point])
+        link = max(link, device) + int(times[1, path, point])
+        server = max(server, link) + int(times[2, path, point])
+    return server
+
+
+def _identical_pairs(times: npt.NDArray[np.int64]) -> set[tuple[int, int]]:
+    """Pairs ``(i, j)``, ``i < j``, of paths with the same times at every point: ``i`` may go first."""
+    groups: dict[bytes, list[int]] = {}
+    for path in range(times.shape[1]):
+        groups.setdefault(np.ascontiguousarray(times[:, path, :]).tobytes(), []).append(path)
+    return {(a, b) for paths in groups.values() for k, a in enumerate(paths) for b in paths[k + 1 :]}
+
+
+def build_model(times: npt.NDArray[np.int64], lower: int, upper: int) -> _Model:
+    """The mode-choosing permutation flow shop on integer ``times`` ``(3, P, modes)``, makespan in ``[lower, upper]``."""
+    model = cp_model.CpModel()
+    _, n_paths, n_modes = times.shape
+    mode = [[model.new_bool_var(f"mode_{p}_{o}") for o in range(n_modes)] for p in range(n_paths)]
+    starts: list[list[cp_model.IntVar]] = []
+    ends: list[list[cp_model.IntVar]] = []
+    intervals: list[list[cp_model.IntervalVar]] = [[] for _ in range(3)]
+    for p in range(n_paths):
+        model.add_exactly_one(mode[p])
+        row_starts, row_ends = [], []
+        for stage in range(3):
+            column = times[stage, p]
+            duration = model.new_int_var(int(column.min()), int(column.max()), f"duration_{p}_{stage}")
+            model.add(duration == sum(int(column[o]) * mode[p][o] for o in range(n_modes)))
+            start = model.new_int_var(0, upper, f"start_{p}_{stage}")
+            end = model.new_int_var(0, upper, f"end_{p}_{stage}")
+            intervals[stage].append(model.new_interval_var(start, duration, end, f"op_{p}_{stage}"))
+            row_starts.append(start)
+            row_ends.append(end)
+        for stage in range(2):
+            model.add(row_starts[stage + 1] >= row_ends[stage])
+        starts.append(row_starts)
+        ends.append(row_ends)
+    for stage in range(3):
+        model.add_no_overlap(intervals[stage])
+    before = _pair_literals(model, times, starts, ends)
+    makespan = model.new_int_var(lower, upper, "makespan")
+    for p in range(n_paths):
+        model.add(makespan >= ends[p][2])
+    model.minimize(makespan)
+    return _Model(model, mode, before, makespan)
+
+
+def _pair_literals(
+    model: cp_model.CpModel,
+    times: npt.NDArray[np.int64],
+    starts: list[list[cp_model.IntVar]],
+    ends: list[list[cp_model.IntVar]],
+) -> dict[tuple[int, int], cp_model.IntVar]:
+    """``before[i, j]`` for ``i < j``: one literal orders the pair on all three stages."""
+    identical = _identical_pairs(times)
+    before = {}
+    n_paths = times.shape[1]
+    for i in range(n_paths):
+        for j in range(i + 1, n_paths):
+            literal = model.new_bool_var(f"before_{i}_{j}")
+            for stage in range(3):
+                model.add(ends[i][stage] <= starts[j][stage]).only_enforce_if(literal)
+                model.add(ends[j][stage] <= starts[i][stage]).only_enforce_if(~literal)
+            if (i, j) in identical:
+                model.add(literal == 1)
+            before[i, j] = literal
+    return before
+
+
+def _add_hint(built: _Model, schedule: TilingSchedule) -> None:
+    rank = {path: position for position, path in enumerate(schedule.order)}
+    for p, literals in enumerate(built.mode):
+        for o, literal in enumerate(literals):
+            built.model.add_hint(literal, schedule.offload[p] == o)
+    for (i, j), literal in built.before.items():
+        built.model.add_hint(literal, rank[i] < rank[j])
+
+
+def _read(built: _Model, solver: cp_model.CpSolver, n_paths: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    predecessors = [0] * n_paths
+    for (i, j), literal in built.before.items():
+        predecessors[j if solver.boolean_value(literal) else i] += 1
+    order = tuple(sorted(range(n_paths), key=predecessors.__getitem__))
+    offload = tuple(
+        next(o for o, literal in enumerate(literals) if solver.boolean_value(literal))
+        for literals in built.mode
+    )
+    return order, offload
+
+
+# -- one tiling -----------------------------------------------------------------
+def tiling_grid(chain: TiledChain, ceiling: float) -> IntegerGrid:
+    """The exact grid of the stage times, else the times cut to ``ceiling`` ms and floored (module docstring)."""
+    times = stage_times(chain)
+    grid = best_grid(times)
+    if grid.exact:
+        return grid
+    return floor_grid(np.minimum(times, ceiling))
+
+
+def solve_tiling(
+    chain: TiledChain,
+    warm: TilingSchedule,
+    clock: Deadline,
+    *,
+    cutoff: float | None = None,
+    seed: int | None = None,
+    num_workers: int = 2,
+) -> TilingOutcome:
+    """Solve one tiling exactly with CP-SAT from the warm start ``warm``.
+
+    Parameters
+    ----------
+    chain
+        The tiling.
+    warm
+        A schedule of ``chain`` (the hint and the horizon).
+    clock
+        The time budget.
+    cutoff
+        If given and below ``warm``'s inference time: only look for schedules faster than
+        ``cutoff`` ms; proving there are none makes ``cutoff`` the tiling's bound.
+    seed, num_workers
+        CP-SAT's.
+
+    Returns
+    -------
+    TilingOutcome
+        The better of CP-SAT's schedule and ``warm``, a valid bound and whether it is proven.
+    """
+    tail = chain.tail_server_time
+    grid = tiling_grid(chain, warm.makespan - tail)
+    times = grid.times
+    relaxed = flow_shop_bound(times.astype(np.float64))
+    lower = math.ceil(relaxed - 1e-9 * max(1.0, relaxed))  # float round-off must not raise the bound
+    true_lower = max(tiling_lower_bound(chain), grid.to_original(lower) + tail)
+    upper = _grid_makespan(times, warm.order, warm.offload)
+    cut = cutoff is not None and cutoff < warm.makespan
+    if cut:
+        # a schedule faster than the cutoff has a grid makespan strictly below this
+        upper = min(upper, math.ceil((cutoff - tail) * grid.scale) - (1 if grid.exact else 0))
+    if (
+        warm.makespan <= true_lower * (1 + FLOAT_NOISE) + FLOAT_NOISE
+    ):  # a real gap, however small, goes to CP-SAT
+        return TilingOutcome(
+            warm, min(true_lower, warm.makespan), True, "not run: the warm start meets the lower bound"
+        )
+    if lower > upper:
+        return TilingOutcome(
+            warm, max(true_lower, cutoff or 0.0), True, "not run: the bound exceeds the cutoff"
+        )
+    if clock.expired():
+        return TilingOutcome(warm, true_lower, False, "not run: time limit")
+    built = build_model(times, lower, upper)
+    if not cut:
+        _add_hint(built, warm)
+    solver, status = solve_model(
+        built.model, time_limit=clock.remaining(), seed=seed, num_workers=num_workers
+    )
+    if status == "MODEL_INVALID" or (status == "INFEASIBLE" and not cut):
+        raise SolverError(f"cpsat: CP-SAT reports the tiling model {status} ({solver.solution_info()})")
+    if status == "INFEASIBLE":
+        return TilingOutcome(warm, max(true_lower, cutoff), True, status)  # type: ignore[type-var]
+    cp_bound = solver.best_objective_bound
+    grid_bound = max(lower, math.ceil(cp_bound - 1e-6)) if math.isfinite(cp_bound) else lower
+    bound = max(true_lower, grid.to_original(grid_bound) + tail)
+    if status == "UNKNOWN":
+        return TilingOutcome(warm, bound, False, status)
+    found = TilingSchedule.of(chain, *_read(built, solver, chain.n_paths))
+    best = min((found, warm), key=lambda schedule: schedule.makespan)
+    return TilingOutcome(best, min(bound, best.makespan), status == "OPTIMAL", status)
+
+
+def _meets(makespan: float, bound: float) -> bool:
+    return bound >= makespan or math.isclose(
+        makespan, bound, rel_tol=RELATIVE_TOLERANCE, abs_tol=ABSOLUTE_TOLERANCE
+    )
+
+
+# -- over tilings ---------------------------------------------------------------
+@dataclass(frozen=True)
+class SearchOutcome:
+    """The exact search over tilings: the best schedule, the least bound, per-tiling records."""
+
+    schedule: TilingSchedule
+    bound: float
+    all_proven: bool
+    solved: int
+    skipped: int
+
+
+def exact_over_tilings(
+    chains: list[TiledChain], clock: Deadline, *, seed: int | None = None, num_workers: int = 2
+) -> SearchOutcome:
+    """Solve every tiling, skipping those whose lower bound reaches the incumbent (module docstring)."""
+    warm = [mw_schedule(chain) for chain in chains]
+    bounds = [tiling_lower_bound(chain) for chain in chains]
+    incumbent = min(warm, key=lambda schedule: schedule.makespan)
+    final_bounds = list(bounds)
+    all_proven, solved, skipped = True, 0, 0
+    for index in sorted(range(len(chains)), key=lambda k: (bounds[k], warm[k].makespan, k)):
+        if bounds[index] >= incumbent.makespan:
+            skipped += 1
+            continue
+        outcome = solve_tiling(
+            chains[index], warm[index], clock, cutoff=incumbent.makespan, seed=seed, num_workers=num_workers
+        )
+        solved += 1
+        final_bounds[index] = outcome.bound
+        all_proven = all_proven and outcome.proven
+        if outcome.schedule.makespan < incumbent.makespan:
+            incumbent = outcome.schedule
+    bound = min(min(final_bounds), incumbent.makespan)
+    return SearchOutcome(incumbent, bound, all_proven, solved, skipped)
+
+
+def s3_cpsat_solver(
+    instance: TilingProblem,
+    *,
+    time_limit: float | None = None,
+    seed: int | None = None,
+    num_workers: int = 2,
+) -> SolverOutput:
+    """Registry adapter: the exact search over the problem's tilings (module docstring).
+
+    Raises
+    ------
+    SolverError
+        If ``num_workers`` is not a positive integer.
+    """
+    if isinstance(num_workers, bool) or not isinstance(num_workers, int) or num_workers < 1:
+        raise SolverError(f"cpsat: num_workers must be a positive integer, got {num_workers!r}")
+    clock = Deadline(time_limit)
+    chains = problem_chains(instance)
+    search = exact_over_tilings(chains, clock, seed=seed, num_workers=num_workers)
+    if search.all_proven and _meets(search.schedule.makespan, search.bound):
+        status, bound = Status.OPTIMAL, search.schedule.makespan
+    else:
+        status, bound = (Status.FEASIBLE if search.all_proven else Status.TIME_LIMIT), search.bound
+    return tiling_output(
+        status, search.schedule, bound, tilings=len(chains), solved=search.solved, skipped=search.skipped
+    )

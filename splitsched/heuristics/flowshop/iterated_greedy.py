@@ -1,0 +1,234 @@
+"""Iterated greedy (``ig``) for ``Fm|prmu|Cmax`` (Ruiz & Stützle 2007).
+
+R. Ruiz, T. Stützle, "A simple and effective iterated greedy algorithm for the
+permutation flowshop scheduling problem", EJOR 177 (2007) 2033-2049, the
+algorithm IG_RS_LS of their Fig. 4:
+
+1. start from NEH (S0 Alg. 2) improved by local search;
+2. destruction: remove ``d`` jobs at random;
+3. construction: re-insert them, in removal order, each at its best position
+   (Taillard's acceleration);
+4. local search: iterative improvement by insertion (their Fig. 3) until a pass
+   over all jobs (in random order) improves nothing;
+5. acceptance: a better sequence always, a worse one with probability
+   ``exp(-(C'' - C) / T)`` with the constant temperature
+   ``T = temperature_factor * sum(p) / (n * m * 10)``.
+
+It stops after ``max_iterations`` destruction-construction rounds or when the
+wall-clock ``time_limit`` has passed (checked between rounds), whichever comes
+first, and returns the best sequence seen. All randomness comes from one
+:func:`numpy.random.default_rng` generator, so a seed and an iteration limit
+fix the result.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from splitsched.core.errors import SolverError
+from splitsched.core.result import SolverOutput
+from splitsched.heuristics.flowshop.kernels import (
+    FloatArray,
+    IntArray,
+    as_kernel_order,
+    as_kernel_times,
+    insert_jobs_greedily,
+    insertion_pass,
+    makespan,
+)
+from splitsched.heuristics.flowshop.neh import neh_order
+from splitsched.heuristics.flowshop.output import heuristic_output
+from splitsched.heuristics.flowshop.random_order import resolved_seed
+from splitsched.instances.flowshop.problem import FlowShop
+
+DEFAULT_MAX_ITERATIONS = 1000
+"""Rounds run by :func:`ig_solver` when neither a time limit nor an iteration limit is given."""
+
+IMPROVEMENT_TOLERANCE = 1e-9
+"""Relative margin a local-search move must win by (guards against float-rounding
+"improvements"; no effect on integer times below 1e9)."""
+
+
+@dataclass(frozen=True)
+class IteratedGreedyRun:
+    """Outcome of :func:`iterated_greedy`.
+
+    Parameters
+    ----------
+    order
+        Best job order found, first job first.
+    makespan
+        Its makespan (forward recursion, as the simulator computes it).
+    iterations
+        Destruction-construction rounds completed.
+    stopped_by
+        ``"max_iterations"`` or ``"time_limit"``.
+    """
+
+    order: list[int]
+    makespan: float
+    iterations: int
+    stopped_by: str
+
+
+def ig_temperature(processing_times: npt.ArrayLike, temperature_factor: float) -> float:
+    """Ruiz & Stützle's constant temperature ``T * sum(p) / (n * m * 10)``."""
+    times = np.asarray(processing_times, dtype=np.float64)
+    n_jobs, n_stages = times.shape
+    return temperature_factor * float(times.sum()) / (n_jobs * n_stages * 10)
+
+
+def iterated_greedy(
+    processing_times: npt.ArrayLike,
+    *,
+    destroyed_jobs: int = 4,
+    temperature_factor: float = 0.4,
+    max_iterations: int | None = None,
+    time_limit: float | None = None,
+    seed: int | None = None,
+) -> IteratedGreedyRun:
+    """Run Ruiz & Stützle's iterated greedy (IG_RS_LS).
+
+    Parameters
+    ----------
+    processing_times
+        Array of shape ``(n, m)``, ``processing_times[job, stage]``.
+    destroyed_jobs
+        Jobs removed per destruction, ``d`` (capped at ``n``).
+    temperature_factor
+        ``T`` in the acceptance temperature ``T * sum(p) / (n * m * 10)``.
+    max_iterations
+        Destruction-construction rounds; ``None`` for no limit.
+    time_limit
+        Wall-clock seconds, checked between rounds; ``None`` for no limit. At
+        least one of the two limits must be given.
+    seed
+        Seed of the random generator; ``None`` for fresh entropy.
+
+    Returns
+    -------
+    IteratedGreedyRun
+        The best order seen (never worse than NEH's), its makespan and how the run ended.
+
+    Raises
+    ------
+    SolverError
+        If an option is out of range or neither limit is given.
+    """
+    _check_options(destroyed_jobs, temperature_factor, max_iterations, time_limit)
+    times = as_kernel_times(processing_times)
+    rng = np.random.default_rng(seed)
+    temperature = ig_temperature(times, temperature_factor)
+    deadline = None if time_limit is None else time.perf_counter() + time_limit
+    current = as_kernel_order(neh_order(times))
+    current_value = local_search(times, current, rng)
+    best, best_value = current.copy(), current_value
+    iterations = 0
+    while max_iterations is None or iterations < max_iterations:
+        if deadline is not None and time.perf_counter() >= deadline:
+            return IteratedGreedyRun(_as_list(best), best_value, iterations, "time_limit")
+        candidate = destruct_construct(times, current, min(destroyed_jobs, len(current)), rng)
+        candidate_value = local_search(times, candidate, rng)
+        if candidate_value < current_value or _accepts_worse(
+            candidate_value - current_value, temperature, rng
+        ):
+            current, current_value = candidate, candidate_value
+            if current_value < best_value:
+                best, best_value = current.copy(), current_value
+        iterations += 1
+    return IteratedGreedyRun(_as_list(best), best_value, iterations, "max_iterations")
+
+
+def destruct_construct(
+    times: FloatArray, sequence: IntArray, destroyed_jobs: int, rng: np.random.Generator
+) -> IntArray:
+    """Remove ``destroyed_jobs`` random jobs and re-insert them greedily, in removal order.
+
+    Returns a new sequence; ``sequence`` is left unchanged.
+    """
+    positions = rng.choice(len(sequence), size=destroyed_jobs, replace=False)
+    removed = sequence[positions]  # in the order drawn: Ruiz & Stützle's pi_R
+    rebuilt = np.empty_like(sequence)
+    kept = np.delete(sequence, positions)
+    rebuilt[: len(kept)] = kept
+    insert_jobs_greedily(times, rebuilt, len(kept), removed, False)
+    return rebuilt
+
+
+def local_search(times: FloatArray, sequence: IntArray, rng: np.random.Generator) -> float:
+    """Iterative improvement by insertion (Ruiz & Stützle Fig. 3), in place.
+
+    Passes over all jobs, each pass in a fresh random order, until a pass keeps no
+    move. Returns the makespan of the improved ``sequence`` by the forward
+    recursion (so comparisons between sequences use the simulator's arithmetic).
+    """
+    current = makespan(times, sequence)
+    improved = True
+    while improved:
+        visit_order = rng.permutation(sequence)
+        improved, current = insertion_pass(times, sequence, visit_order, current, IMPROVEMENT_TOLERANCE)
+    return makespan(times, sequence)
+
+
+def ig_solver(
+    instance: FlowShop,
+    *,
+    time_limit: float | None = None,
+    seed: int | None = None,
+    max_iterations: int | None = None,
+    destroyed_jobs: int = 4,
+    temperature_factor: float = 0.4,
+) -> SolverOutput:
+    """Registry adapter: :func:`iterated_greedy`.
+
+    Without ``time_limit`` and ``max_iterations`` it runs
+    :data:`DEFAULT_MAX_ITERATIONS` (1000) rounds. The seed used (drawn when
+    ``None``), the rounds run and the stopping reason are in ``metadata``.
+    """
+    if time_limit is None and max_iterations is None:
+        max_iterations = DEFAULT_MAX_ITERATIONS
+    used_seed = resolved_seed(seed)
+    run = iterated_greedy(
+        instance.processing_times,
+        destroyed_jobs=destroyed_jobs,
+        temperature_factor=temperature_factor,
+        max_iterations=max_iterations,
+        time_limit=time_limit,
+        seed=used_seed,
+    )
+    return heuristic_output(
+        instance, run.order, seed=used_seed, iterations=run.iterations, stopped_by=run.stopped_by
+    )
+
+
+def _accepts_worse(increase: float, temperature: float, rng: np.random.Generator) -> bool:
+    """Ruiz & Stützle's acceptance of a sequence that is not better: ``random <= exp(-increase / T)``."""
+    if temperature <= 0:
+        return increase <= 0  # the limit of exp(-increase / T) as T -> 0
+    return rng.random() <= math.exp(-increase / temperature)
+
+
+def _check_options(
+    destroyed_jobs: int, temperature_factor: float, max_iterations: int | None, time_limit: float | None
+) -> None:
+    if isinstance(destroyed_jobs, bool) or not isinstance(destroyed_jobs, int) or destroyed_jobs < 1:
+        raise SolverError(f"ig: destroyed_jobs must be a positive integer, got {destroyed_jobs!r}")
+    if not (isinstance(temperature_factor, int | float) and temperature_factor >= 0):
+        raise SolverError(f"ig: temperature_factor must be a non-negative number, got {temperature_factor!r}")
+    if max_iterations is not None and (
+        isinstance(max_iterations, bool) or not isinstance(max_iterations, int) or max_iterations < 0
+    ):
+        raise SolverError(f"ig: max_iterations must be a non-negative integer, got {max_iterations!r}")
+    if time_limit is not None and not (isinstance(time_limit, int | float) and time_limit > 0):
+        raise SolverError(f"ig: time_limit must be a positive number of seconds, got {time_limit!r}")
+    if max_iterations is None and time_limit is None:
+        raise SolverError("ig: give max_iterations or time_limit (or both)")
+
+
+def _as_list(order: IntArray) -> list[int]:
+    return [int(job) for job in order]

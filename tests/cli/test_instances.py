@@ -1,0 +1,93 @@
+"""CLI commands that make instances: models, presets, scenario, generate."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from splitsched.cli.main import main
+from splitsched.families import read_instance
+from splitsched.instances.generate import GENERATORS
+from splitsched.instances.profiles.models import model_names
+from splitsched.instances.profiles.profile_json import write_profile
+from tests.instances.profiles.test_profile_json import tiny_profile
+
+
+def test_presets_json_lists_names_and_descriptions(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["presets", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    names = {(row["kind"], row["name"]) for row in rows}
+    assert {("device", "rpi4"), ("server", "gpu"), ("network", "3g"), ("network", "4g"), ("network", "wifi")} <= names
+    assert all(row["description"] for row in rows)
+
+
+def test_models_json_lists_every_shipped_model(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["models", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [row["name"] for row in rows] == list(model_names())
+    assert all({"name", "description", "layers", "gflops"} <= row.keys() for row in rows)
+
+
+def test_scenario_from_a_profile_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    profile = tmp_path / "tiny.json"
+    write_profile(tiny_profile(), profile)
+    output = tmp_path / "g.json"
+    assert main(["scenario", str(profile), "--device", "rpi4", "--network", "4g", "-o", str(output)]) == 0
+    problem = read_instance(output)
+    assert problem.graph.name == "tiny@rpi4+gpu/4g"
+    assert main(["solve", str(output), "--solver", "cpsat", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out.splitlines()[-1])["status"] == "optimal"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["scenario", "no-such-model", "--device", "rpi4", "--network", "4g"], "unknown model 'no-such-model'"),
+        (["scenario", "{profile}", "--device", "toaster", "--network", "4g"], "unknown device preset 'toaster'"),
+        (["scenario", "{profile}", "--device", "rpi4", "--network", "5g"], "unknown network preset '5g'"),
+        (["scenario", "{profile}", "--device", "rpi4", "--server", "tpu", "--network", "4g"], "unknown server preset"),
+        (["scenario", "{bad}", "--device", "rpi4", "--network", "4g"], "bad.json: layers[1].flops: is negative"),
+        (["generate", "nope", "--n", "3"], "unknown generator kind 'nope'"),
+        (["generate", "tree", "--n", "1"], "needs n >= 3"),
+    ],
+)
+def test_bad_requests_exit_2_with_one_line(
+    args: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    profile = tmp_path / "tiny.json"
+    write_profile(tiny_profile(), profile)
+    bad = tmp_path / "bad.json"
+    bad.write_text(profile.read_text().replace('"flops": 2000000', '"flops": -1'))
+    files = {"{profile}": str(profile), "{bad}": str(bad)}
+    assert main([files.get(arg, arg) for arg in args]) == 2
+    error = capsys.readouterr().err
+    assert message in error and len(error.strip().splitlines()) == 1, error
+
+
+@pytest.mark.parametrize("kind", list(GENERATORS))
+def test_generate_writes_a_readable_instance_for_every_kind(kind: str, tmp_path: Path) -> None:
+    output = tmp_path / "instance"
+    n = max(GENERATORS[kind].min_n, 6)
+    assert main(["generate", kind, "--n", str(n), "--seed", "7", "-o", str(output)]) == 0
+    first = output.read_text()
+    assert main(["generate", kind, "--n", str(n), "--seed", "7", "-o", str(output)]) == 0
+    assert output.read_text() == first
+    read_instance(output)
+
+
+def test_import_csv_makes_a_solvable_instance(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    table = tmp_path / "mine.csv"
+    table.write_text(
+        "name,inputs,device_ms,server_ms,out_bytes\n"
+        "input,,0,0,602112\nconv,input,35,1,3211264\nfc,conv,4,0.5,4000\n"
+    )
+    output = tmp_path / "mine.json"
+    assert main(["import-csv", str(table), "--network", "wifi", "-o", str(output)]) == 0
+    problem = read_instance(output)
+    assert problem.graph.layer("conv").tx_time == pytest.approx(8000 * 3211264 / 18.88e6)
+    table.write_text(table.read_text().replace("35,1", "35,-1"))
+    capsys.readouterr()
+    assert main(["import-csv", str(table), "--network", "wifi"]) == 2
+    assert "mine.csv: line 3, column server_ms: is negative" in capsys.readouterr().err
