@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import time
 from collections.abc import Sequence
 
 import numpy as np
@@ -51,15 +50,11 @@ import numpy.typing as npt
 import pandas as pd
 from ortools.sat.python import cp_model
 
-from splitsched.formulations.flowshop.cpsat import (
-    FlowShopCpModel,
-    ModelFrame,
-    cpsat_solver,
-    integer_grid,
-    solve_model,
-)
+from benchmarks.common import flowshop_row, log_run, proven, runs_frame, show, timed
+from splitsched.formulations.backends.cpsat import solve_model
+from splitsched.formulations.flowshop.cpsat import cpsat_solver, integer_grid
+from splitsched.formulations.flowshop.cpsat_models import FlowShopCpModel, ModelFrame
 from splitsched.instances.flowshop.problem import FlowShop
-from splitsched.instances.flowshop.simulate import simulate_flowshop
 from splitsched.instances.flowshop.taillard import read_taillard
 from splitsched.instances.shared_data import pfsp_dir
 
@@ -166,54 +161,31 @@ def _machine_sequence(
 
 
 def run_baseline(instance: FlowShop, time_limit: float, num_workers: int) -> dict:
-    """Solve ``instance`` with :func:`pyjobshop_model`; one table row."""
-    started = time.perf_counter()
-    built = pyjobshop_model(integer_grid(instance).times)
-    solver, status = solve_model(built.model, time_limit=time_limit, num_workers=num_workers)
-    seconds = time.perf_counter() - started
-    makespan = (
-        simulate_flowshop(instance, built.permutation(solver)).makespan
-        if status in ("OPTIMAL", "FEASIBLE")
-        else None
-    )
-    proven = status == "OPTIMAL"
-    return _row(instance, BASELINE, proven, makespan, solver.best_objective_bound, seconds)
+    """Solve ``instance`` with :func:`pyjobshop_model`; one row in the harness's layout."""
+
+    def build_and_solve() -> tuple[FlowShopCpModel, cp_model.CpSolver, str]:
+        built = pyjobshop_model(integer_grid(instance).times)
+        return built, *solve_model(built.model, time_limit=time_limit, num_workers=num_workers)
+
+    (built, solver, status), seconds = timed(build_and_solve)
+    found = status in ("OPTIMAL", "FEASIBLE")
+    permutation = built.permutation(solver) if found else None
+    # CP-SAT stops short of OPTIMAL only at the limit (a flow shop is never infeasible).
+    state = "optimal" if status == "OPTIMAL" else "time_limit"
+    bound = solver.best_objective_bound
+    return flowshop_row(instance, BASELINE, state, permutation, bound, round(seconds, 2))
 
 
 def run_variant(instance: FlowShop, variant: str, time_limit: float, num_workers: int) -> dict:
-    """Solve ``instance`` with :func:`cpsat_solver`; one table row.
+    """Solve ``instance`` with :func:`cpsat_solver`; one row in the harness's layout.
 
     ``variant`` is ``"formulation:search:warm_start"``, e.g. ``"order:dichotomic:ig"``.
     """
     formulation, search, warm_start = variant.split(":")
-    started = time.perf_counter()
-    output = cpsat_solver(
-        instance,
-        time_limit=time_limit,
-        num_workers=num_workers,
-        seed=0,
-        formulation=formulation,
-        search=search,
-        warm_start=warm_start,
-    )
-    seconds = time.perf_counter() - started
-    makespan = (
-        None if output.solution is None else simulate_flowshop(instance, output.solution.permutation).makespan
-    )
-    return _row(instance, variant, output.status == "optimal", makespan, output.bound, seconds)
-
-
-def _row(
-    instance: FlowShop, model: str, proven: bool, makespan: float | None, bound: float | None, seconds: float
-) -> dict:
-    return {
-        "instance": instance.name,
-        "model": model,
-        "proven": proven,
-        "makespan": makespan,
-        "bound": bound,
-        "seconds": round(seconds, 2),
-    }
+    output, seconds = timed(cpsat_solver, instance, time_limit=time_limit, num_workers=num_workers, seed=0,
+                            formulation=formulation, search=search, warm_start=warm_start)  # fmt: skip
+    permutation = None if output.solution is None else output.solution.permutation
+    return flowshop_row(instance, variant, str(output.status), permutation, output.bound, round(seconds, 2))
 
 
 def speed_ratios(table: pd.DataFrame, time_limit: float) -> pd.DataFrame:
@@ -222,12 +194,13 @@ def speed_ratios(table: pd.DataFrame, time_limit: float) -> pd.DataFrame:
     A baseline that did not prove optimality counts as ``time_limit`` seconds, so
     the ratio is then a lower bound (column ``at_least``).
     """
-    baseline = table[table.model == BASELINE].set_index("instance")
-    ours = table[table.model != BASELINE].copy()
-    base_seconds = ours.instance.map(baseline.seconds.where(baseline.proven, time_limit))
-    ours["ratio"] = (base_seconds / ours.seconds).round(1)
-    ours["at_least"] = ~ours.instance.map(baseline.proven)
-    return ours[["instance", "model", "proven", "seconds", "ratio", "at_least"]]
+    table = table.assign(proven=proven(table))
+    baseline = table[table.solver == BASELINE].set_index("instance")
+    ours = table[table.solver != BASELINE].copy()
+    base_seconds = ours.instance.map(baseline.runtime_s.where(baseline.proven, time_limit))
+    ours["ratio"] = (base_seconds / ours.runtime_s).round(1)
+    ours["at_least"] = ~ours.instance.map(baseline.proven).astype(bool)
+    return ours[["instance", "solver", "status", "runtime_s", "ratio", "at_least"]]
 
 
 def main(argv: Sequence[str] | None = None) -> pd.DataFrame:
@@ -238,14 +211,14 @@ def main(argv: Sequence[str] | None = None) -> pd.DataFrame:
         instance = read_taillard(pfsp_dir() / f"{name}.txt")
         for variant in options.variants:
             rows.append(run_variant(instance, variant, options.time_limit, options.workers))
-            print(rows[-1], flush=True)
+            log_run(rows[-1])
         if not options.no_baseline:
             rows.append(run_baseline(instance, options.time_limit, options.workers))
-            print(rows[-1], flush=True)
-    table = pd.DataFrame(rows)
-    print(table.to_string(index=False))
+            log_run(rows[-1])
+    table = runs_frame(rows)
+    print(show(table[["instance", "solver", "status", "objective", "bound", "runtime_s"]]))
     if not options.no_baseline:
-        print(speed_ratios(table, options.time_limit).to_string(index=False))
+        print(show(speed_ratios(table, options.time_limit)))
     return table
 
 

@@ -161,7 +161,8 @@ def best_grid(times: npt.ArrayLike, max_decimals: int = MAX_DECIMALS, multiplici
     """
     scale = exact_scale(times, max_decimals)
     scaled = None if scale is None else np.round(np.asarray(times, dtype=np.float64) * scale)
-    fits = scaled is not None and scaled.sum() * multiplicity <= MAX_SCALED_TOTAL
-    if fits and scaled.max(initial=0.0) <= MAX_SCALED_TIME:
-        return exact_grid(times, scale)
+    if scale is not None and scaled is not None:
+        fits = scaled.sum() * multiplicity <= MAX_SCALED_TOTAL
+        if fits and scaled.max(initial=0.0) <= MAX_SCALED_TIME:
+            return exact_grid(times, scale)
     return floor_grid(times, multiplicity=multiplicity)

@@ -1,7 +1,7 @@
 """Largest delay of S4's SJF model by descent on the bound: fixed-``M`` feasibility models in CP-SAT (ours).
 
 Problem: the paper's model (``s4``), ``sjf``, objective ``max``, no deadlines. Every
-delay is an integer number of µs (:class:`~splitsched.formulations.devices.cpsat.OptionTable`).
+delay is an integer number of µs (:class:`~splitsched.formulations.devices.option_table.OptionTable`).
 
 **Fixed bound ``M``.** Is there a partition with every ``D_i <= M``?
 
@@ -44,15 +44,16 @@ policy="sjf", objective="max")``, 60 s each (``s4-search`` hint included): prove
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ortools.sat.python import cp_model
 
+from splitsched.core.deadline import Deadline
 from splitsched.core.errors import SolverError
-from splitsched.formulations.devices.cpsat import OptionTable
-from splitsched.formulations.flowshop.cpsat import solve_model
+from splitsched.formulations.backends.cpsat import solve_model
+from splitsched.formulations.devices.option_table import OptionTable
 from splitsched.instances.devices.problem import DelayModel, DevicesProblem, Objective, Policy
 from splitsched.instances.devices.simulate import simulate_devices
 
@@ -125,7 +126,7 @@ def feasible(
         model.add_exactly_one(literals)
     levels = sorted({s for _, s in choice})
     members = {k: sorted(i for i, s in choice if s == k) for k in levels}
-    below = 0  # G_k as a linear expression
+    below: Any = 0  # G_k as a linear expression (an int until the first term)
     lower_work = {}
     for k in levels:
         lower_work[k] = below
@@ -185,7 +186,7 @@ def solve_sjf_max(
         If ``problem`` is outside this method (:func:`refusal`), or a model's partition
         exceeds its bound in the simulator (a modelling bug).
     """
-    started = time.perf_counter()
+    clock = Deadline(time_limit)
     reason = refusal(problem, table)
     if reason is not None:
         raise SolverError(reason)
@@ -195,7 +196,7 @@ def solve_sjf_max(
     top = value - 1  # the largest bound still worth a model (above it: unknown or no better)
     descending = True  # the next model asks for value - 1; after it comes back unknown: bisection
     while lower <= top:
-        remaining = None if time_limit is None else time_limit - (time.perf_counter() - started)
+        remaining = clock.remaining()
         if remaining is not None and remaining <= 0:
             break
         if descending:

@@ -3,12 +3,12 @@
 Only the paper's model (``s4``) with total or largest delay, under SJF or RR, with
 deadlines. Variance (a concave-convex quadratic with no sound linearisation here)
 and the timed model are refused with a one-line :class:`SolverError` naming
-``cpsat``. Notation as in :mod:`splitsched.formulations.devices.cpsat`: ``z_ip``
+``cpsat``. Notation as in :mod:`splitsched.formulations.devices.option_table`: ``z_ip``
 one-hot per device, ``a_i``/``s_i`` its ready time and BS service (µs, linear in
 ``z``), ``D_i = a_i + R_i``; every coefficient is an integer number of µs.
 
 **Total delay without deadlines** is the linear assignment of devices to SJF
-positions (the proof is in :mod:`~splitsched.formulations.devices.cpsat`): binary
+positions (the proof is in :mod:`~splitsched.formulations.devices.assignment`): binary
 ``x_ik`` with one position per device and one device per position, cost
 ``min_p (a_ip + w_k s_ip)``; its LP is integral and CBC proves it at the root.
 
@@ -32,7 +32,7 @@ For binary ``z`` the least ``R_i`` allowed is the evaluator's, so deadlines
 ``a_i + R_i <= D_max`` and the largest delay ``M >= a_i + R_i`` (with the redundant
 ``N M >= total``) are exact. Per-device rows are only built where needed (devices
 with a deadline, or every device for the largest delay). For SJF's largest delay
-the EDF rows of :func:`~splitsched.formulations.devices.cpsat.build_model` are
+the EDF rows of :func:`~splitsched.formulations.devices.cpsat_objective.edf_cuts` are
 added too: ``M >= u o_u + sum_{a_ip >= u, s_ip > 0} s_ip z_ip`` with ``o_u >= z_ip``.
 
 **Status.** ``optimal`` when CBC proves it; CBC's objective must then equal the
@@ -41,7 +41,7 @@ simulated one (within the registry's relative 1e-6), else :class:`SolverError`
 no choice meets the deadlines (unless the warm start meets them, which would
 contradict it: then ``time_limit``); ``time_limit`` otherwise with the incumbent
 (CBC's, or the warm start) and CBC's bound. The warm start is
-:func:`~splitsched.formulations.devices.cpsat.start_partition`, given to CBC as
+:func:`~splitsched.formulations.devices.warm_start.start_partition`, given to CBC as
 a MIP start.
 """
 
@@ -54,18 +54,11 @@ import pulp
 
 from splitsched.core.errors import SolverError
 from splitsched.core.result import SolverOutput, Status
-from splitsched.formulations.devices.cpsat import (
-    OptionTable,
-    assignment_applies,
-    assignment_costs,
-    deadline_excess,
-    devices_output,
-    infeasible_output,
-    reduced_table,
-    simple_bound,
-    start_partition,
-)
-from splitsched.formulations.flowshop.mip_positional import MipModel, run_cbc
+from splitsched.formulations.backends.cbc import MipModel, run_cbc
+from splitsched.formulations.devices.assignment import assignment_applies, assignment_costs, simple_bound
+from splitsched.formulations.devices.option_table import OptionTable, deadline_excess, reduced_table
+from splitsched.formulations.devices.output import devices_output, infeasible_output
+from splitsched.formulations.devices.warm_start import start_partition
 from splitsched.instances.devices.problem import DelayModel, DevicesProblem, Objective, Policy
 from splitsched.instances.devices.simulate import simulate_devices
 
@@ -245,7 +238,8 @@ def devices_mip_solver(instance: DevicesProblem, *, time_limit: float | None = N
     delays = simulate_devices(instance, partition).total_us
     exact = sum(delays) if instance.objective is Objective.TOTAL else max(delays)
     proven = run.status is Status.OPTIMAL
-    if proven and not math.isclose(run.objective, exact, rel_tol=RELATIVE_TOLERANCE, abs_tol=0.5):
+    if proven and (run.objective is None or not math.isclose(run.objective, exact, rel_tol=RELATIVE_TOLERANCE,
+                                                                abs_tol=0.5)):
         raise SolverError(
             f"mip: CBC's optimal objective {run.objective} µs differs from the simulated {exact} µs "
             f"for partition {partition} (a modelling bug)"

@@ -13,7 +13,7 @@ re-ranks the remainders incrementally: about 1e7 partitions a second on one core
 options, 6e7, several seconds; with 9 options, 3.5e9, several minutes: use an exact
 model or ``s4-search`` there). The timed model, and delays so large that scores
 could overflow int64, go through
-:class:`~splitsched.heuristics.devices.s4_greedy.PartitionScorer` in numpy chunks; the
+:class:`~splitsched.instances.devices.scorer.PartitionScorer` in numpy chunks; the
 timed model re-runs the event simulation per partition and manages only tens of
 thousands a second.
 
@@ -26,29 +26,29 @@ limit is checked between chunks.
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import dataclass
 
 import numba
 import numpy as np
 import numpy.typing as npt
 
+from splitsched.core.deadline import Deadline
 from splitsched.core.errors import SizeLimitError, SolverError
 from splitsched.core.result import SolverOutput, Status
-from splitsched.heuristics.devices.s4_greedy import (
-    PartitionScorer,
-    add_paper_bs_delays,
-    no_options_output,
-    paper_delays_kernel,
-    partition_output,
-    rank_by_service,
-)
 from splitsched.instances.devices.problem import (
     US_PER_MS,
     DelayModel,
     DevicesProblem,
     Objective,
     Policy,
+)
+from splitsched.instances.devices.scorer import (
+    PartitionScorer,
+    add_paper_bs_delays,
+    no_options_output,
+    paper_delays_kernel,
+    partition_output,
+    rank_by_service,
 )
 
 CHUNK = 1 << 15
@@ -67,7 +67,7 @@ class EnumerationRun:
     partition
         The best partition meeting every deadline, or ``None`` if none was found.
     score
-        Its integer score (see :class:`~splitsched.heuristics.devices.s4_greedy.PartitionScorer`), or ``None``.
+        Its integer score (see :class:`~splitsched.instances.devices.scorer.PartitionScorer`), or ``None``.
     checked
         Partitions evaluated.
     total
@@ -126,13 +126,13 @@ def enumerate_partitions(
     chunk = (KERNEL_CHUNK if compiled else CHUNK) if chunk is None else chunk
     scan = _kernel_scan if compiled else _numpy_scan
     total = partition_count(problem)
-    deadline = None if time_limit is None else time.perf_counter() + time_limit
+    clock = Deadline(time_limit)
     best_index: int | None = None
     best_score: int | None = None
     least_excess: int | None = None
     checked = 0
     while checked < total:
-        if deadline is not None and time.perf_counter() >= deadline:
+        if clock.expired():
             break
         stop = min(total, checked + chunk)
         index, score, excess = scan(scorer, radices, checked, stop)

@@ -50,6 +50,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from splitsched.core.deadline import Deadline
 from splitsched.core.errors import SolverError
 from splitsched.core.result import SolverOutput, Status
 from splitsched.core.solution import job_indices
@@ -171,14 +172,13 @@ def branch_and_bound(
     SolverError
         If ``incumbent`` is not a permutation of the jobs or an option is unknown.
     """
-    started = time.perf_counter()
+    clock = Deadline(time_limit)
     _check_options(bound, branching, stage_pairs, node_limit)
     p = as_kernel_times(times)
     search = _Search(
         p, _starting_order(incumbent, p.shape[0]), incumbent is not None, bound, branching, stage_pairs
     )
-    deadline = None if time_limit is None else started + time_limit
-    search.run(deadline, node_limit)
+    search.run(clock, node_limit)
     return search.outcome()
 
 
@@ -223,14 +223,14 @@ def bnb_solver(
         greedy, in all) and ``search_seconds`` (wall clock).
     """
     started = time.perf_counter()
-    deadline = None if time_limit is None else started + time_limit
+    clock = Deadline(time_limit, started=started)
     times = as_kernel_times(instance.processing_times)
     neh = as_kernel_order(neh_order(times))
     start_value = float(makespan(times, neh))
     search = _Search(times, neh, True, bound, "bidirectional", "learned")
     # A short probe from NEH first: most small instances close within it, and then
     # the iterated greedy below (tens of ms) would dominate the runtime.
-    search.run(_probe_end(deadline), None)
+    search.run(clock.child(PROBE_SECONDS), None)
     source = "search" if search.best_value[0] < start_value else "neh"
     improver = _IncumbentImprover(times, seed)
     if not search.is_closed():
@@ -238,7 +238,7 @@ def bnb_solver(
         if _offer_iterated_greedy(search, times, time_limit, seed):
             source = "iterated_greedy"
         improver.seconds = time.perf_counter() - ig_started
-    last_improver = _search_in_slices(search, improver, deadline)
+    last_improver = _search_in_slices(search, improver, clock)
     outcome = search.outcome()
     metadata = {
         "nodes": outcome.nodes,
@@ -253,7 +253,7 @@ def bnb_solver(
     return SolverOutput(status, solution, outcome.makespan, outcome.lower_bound, metadata=metadata)
 
 
-def _search_in_slices(search: _Search, improver: _IncumbentImprover, deadline: float | None) -> str | None:
+def _search_in_slices(search: _Search, improver: _IncumbentImprover, clock: Deadline) -> str | None:
     """Search in doubling slices with iterated greedy between them (see :func:`bnb_solver`).
 
     Returns who improved the incumbent last (``"search"`` or ``"iterated_greedy"``),
@@ -263,13 +263,12 @@ def _search_in_slices(search: _Search, improver: _IncumbentImprover, deadline: f
     slice_seconds = FIRST_SLICE_SECONDS
     while True:
         before = search.best_value[0]
-        slice_end = time.perf_counter() + slice_seconds
-        search.run(slice_end if deadline is None else min(slice_end, deadline), None)
+        search.run(clock.child(slice_seconds), None)
         if search.best_value[0] < before:
             last_improver = "search"
-        if search.is_closed() or (deadline is not None and time.perf_counter() >= deadline):
+        if search.is_closed() or clock.expired():
             return last_improver
-        if improver.improve(search, _clipped(IG_SLICE_SHARE * slice_seconds, deadline)):
+        if improver.improve(search, clock.child(IG_SLICE_SHARE * slice_seconds)):
             last_improver = "iterated_greedy"
         slice_seconds *= 2
 
@@ -368,11 +367,11 @@ class _Search:
     def expansions(self) -> int:
         return int(self.counters[kernels.EXPANSIONS])
 
-    def run(self, deadline: float | None, node_limit: int | None) -> None:
-        """Expand nodes until none is open, the deadline passes or ``node_limit`` nodes are expanded."""
+    def run(self, clock: Deadline, node_limit: int | None) -> None:
+        """Expand nodes until none is open, ``clock`` expires or ``node_limit`` nodes are expanded."""
         batch = _FIRST_BATCH
         while self._stack_size() > 0:
-            if deadline is not None and time.perf_counter() >= deadline:
+            if clock.expired():
                 return
             if node_limit is not None:
                 if self.expansions >= node_limit:
@@ -449,15 +448,15 @@ class _IncumbentImprover:
         self.temperature = ig_temperature(times, IG_TEMPERATURE_FACTOR)
         self.seconds = 0.0
 
-    def improve(self, search: _Search, seconds: float) -> bool:
-        """Run for ``seconds`` from the incumbent; offer the best order found."""
-        if seconds <= 0:
+    def improve(self, search: _Search, budget: Deadline) -> bool:
+        """Run from the incumbent until ``budget`` expires; offer the best order found."""
+        if budget.expired():
             return False
         started = time.perf_counter()
         current = search.best_perm.copy()
         current_value = local_search(self.times, current, self.rng)
         best, best_value = current.copy(), current_value
-        while time.perf_counter() - started < seconds:
+        while not budget.expired():
             candidate = destruct_construct(
                 self.times, current, min(IG_DESTROYED_JOBS, len(current)), self.rng
             )
@@ -473,11 +472,6 @@ class _IncumbentImprover:
         if self.temperature <= 0:
             return increase <= 0
         return self.rng.random() <= math.exp(-increase / self.temperature)
-
-
-def _clipped(seconds: float, deadline: float | None) -> float:
-    """``seconds``, or less so as to end by ``deadline``."""
-    return seconds if deadline is None else max(0.0, min(seconds, deadline - time.perf_counter()))
 
 
 def _next_batch(batch: int, seconds: float) -> int:
@@ -533,11 +527,6 @@ def bnb_warm_up(instance: FlowShop) -> None:
     small = instance.relabelled(range(min(4, instance.n_jobs)))
     bnb_solver(small, seed=0)
     branch_and_bound(small.processing_times, incumbent=None)
-
-
-def _probe_end(deadline: float | None) -> float:
-    probe_end = time.perf_counter() + PROBE_SECONDS
-    return probe_end if deadline is None else min(probe_end, deadline)
 
 
 def _offer_iterated_greedy(search: _Search, times: np.ndarray, time_limit: float | None, seed: int | None) -> bool:

@@ -1,25 +1,10 @@
-"""The ``cpsat`` solver: OR-Tools CP-SAT models of ``Fm|prmu|Cmax``.
+"""The ``cpsat`` solver: OR-Tools CP-SAT on ``Fm|prmu|Cmax``: searches, warm start, adapter.
 
-Three formulations share one job sequence between all stages:
-
-``order`` (default)
-    One interval per (job, stage), a ``NoOverlap`` per stage, and one Boolean per
-    pair of jobs, ``before[i, j]``, that orders the pair on every stage (both
-    directions half-reified); the permutation is the number of predecessors of
-    each job.
-``circuit``
-    The same intervals and ``NoOverlap``, and one ``AddCircuit`` over the jobs plus
-    a depot node whose arc literals ("``i`` runs right before ``j``") bind every
-    stage.
-``positional``
-    Wilson's positional model in CP-SAT: ``x[j, r] = 1`` puts job ``j`` in position
-    ``r``; completion times by position follow the flow-shop recurrence.
-
-All take the same help: the warm start (NEH, improved by a short iterated greedy,
-by default) gives the horizon and the hint; the makespan's domain starts at
-:func:`splitsched.formulations.flowshop.bounds.lower_bound` (machine and two-machine bounds); every
-operation's window leaves room for its job's head and tail; identical jobs are
-ordered by index (symmetry, ``order`` only).
+The formulations (``order``, the default; ``circuit``; ``positional``) are in
+:mod:`splitsched.formulations.flowshop.cpsat_models`. Every one gets the warm start
+(NEH, improved by a short iterated greedy, by default) as its horizon and hint and
+:func:`splitsched.formulations.flowshop.bounds.lower_bound` as the makespan's
+lower end.
 
 Two searches: ``"optimize"`` (the default) is one CP-SAT minimisation, whose
 horizon is the warm start's makespan; ``"dichotomic"`` bisects between the root
@@ -52,36 +37,38 @@ code is shared with the layer-graph model (:mod:`splitsched.formulations.backend
 
 from __future__ import annotations
 
-import itertools
 import math
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from ortools.sat.python import cp_model
 
 from splitsched.core.deadline import Deadline
 from splitsched.core.errors import SolverError
 from splitsched.core.result import SolverOutput, Status
+from splitsched.formulations.backends.cpsat import check_num_workers, run_cpsat
 from splitsched.formulations.backends.integer_grid import (
     MAX_DECIMALS,
-    MAX_SCALED_TOTAL,
     IntegerGrid,
     exact_grid,
     exact_scale,
 )
 from splitsched.formulations.flowshop.bounds import lower_bound
+from splitsched.formulations.flowshop.cpsat_models import (
+    FORMULATIONS,
+    FlowShopCpModel,
+    Formulation,
+    build_model,
+    integer_makespan,
+)
 from splitsched.heuristics.flowshop.iterated_greedy import iterated_greedy
 from splitsched.heuristics.flowshop.neh import neh_order
 from splitsched.instances.flowshop.problem import FlowShop
 from splitsched.instances.flowshop.solution import FlowShopSolution
 
-Formulation = Literal["order", "circuit", "positional"]
 Search = Literal["dichotomic", "optimize"]
 WarmStart = Literal["ig", "neh"]
-FORMULATIONS: tuple[Formulation, ...] = ("order", "circuit", "positional")
 SEARCHES: tuple[Search, ...] = ("dichotomic", "optimize")
 WARM_STARTS: tuple[WarmStart, ...] = ("ig", "neh")
 
@@ -117,7 +104,8 @@ def integer_grid(instance: FlowShop, max_decimals: int = MAX_DECIMALS) -> Intege
     ------
     SolverError
         If no scale up to ``10**max_decimals`` makes every time integral, or the
-        scaled times sum to more than :data:`MAX_SCALED_TOTAL`.
+        scaled times sum to more than
+        :data:`~splitsched.formulations.backends.integer_grid.MAX_SCALED_TOTAL`.
     """
     scale = exact_scale(instance.processing_times, max_decimals)
     if scale is None:
@@ -126,291 +114,6 @@ def integer_grid(instance: FlowShop, max_decimals: int = MAX_DECIMALS) -> Intege
             f"with more than {max_decimals} decimal digits; round them or use mip/bnb"
         )
     return exact_grid(instance.processing_times, scale)
-
-
-# -- the model ------------------------------------------------------------------
-@dataclass(frozen=True)
-class ModelFrame:
-    """What every formulation needs.
-
-    Parameters
-    ----------
-    times
-        Integer processing times ``(n_jobs, n_stages)``.
-    lower, upper
-        Bounds on the optimal makespan (grid units); ``upper`` is the makespan of
-        ``hint`` and the horizon of the model.
-    hint
-        A job order (the warm start).
-    """
-
-    times: npt.NDArray[np.int64]
-    lower: int
-    upper: int
-    hint: tuple[int, ...]
-
-    @property
-    def n_jobs(self) -> int:
-        return int(self.times.shape[0])
-
-    @property
-    def n_stages(self) -> int:
-        return int(self.times.shape[1])
-
-
-@dataclass
-class FlowShopCpModel:
-    """A built CP-SAT model and how to read its permutation back.
-
-    Parameters
-    ----------
-    model
-        The CP-SAT model; it minimises ``makespan``.
-    makespan
-        The makespan variable (grid units).
-    permutation
-        Reads the job order from a solved :class:`cp_model.CpSolver` (also from a
-        solver run on a clone of ``model``: variable indices are shared).
-    frame
-        The data the model was built from.
-    """
-
-    model: cp_model.CpModel
-    makespan: cp_model.IntVar
-    permutation: Callable[[cp_model.CpSolver], list[int]]
-    frame: ModelFrame
-
-
-def build_model(
-    times: npt.NDArray[np.int64],
-    hint: Sequence[int],
-    lower: int = 0,
-    formulation: Formulation = "order",
-) -> FlowShopCpModel:
-    """Build a CP-SAT model of ``Fm|prmu|Cmax`` on integer times.
-
-    Parameters
-    ----------
-    times
-        Integer processing times ``(n_jobs, n_stages)``.
-    hint
-        A job order: its makespan becomes the horizon and its schedule the hint.
-    lower
-        A valid lower bound on the makespan (grid units).
-    formulation
-        ``"order"``, ``"circuit"`` or ``"positional"`` (see the module docstring).
-
-    Returns
-    -------
-    FlowShopCpModel
-        The model, its makespan variable and its permutation reader.
-    """
-    upper = _makespan(times, hint)
-    frame = ModelFrame(times, min(lower, upper), upper, tuple(hint))
-    builders = {"order": _order_model, "circuit": _circuit_model, "positional": _positional_model}
-    return builders[formulation](frame)
-
-
-def _completion_times(times: npt.NDArray[np.int64], order: Sequence[int]) -> npt.NDArray[np.int64]:
-    """Completion times by position (rows follow ``order``), in integers."""
-    completion = np.zeros((len(order), times.shape[1]), dtype=np.int64)
-    for position, job in enumerate(order):
-        for stage in range(times.shape[1]):
-            above = completion[position - 1, stage] if position else 0
-            left = completion[position, stage - 1] if stage else 0
-            completion[position, stage] = max(above, left) + times[job, stage]
-    return completion
-
-
-@dataclass
-class _Operations:
-    """One fixed-size interval per (job, stage), laid out with heads and tails."""
-
-    starts: list[list[cp_model.IntVar]]
-    intervals: list[list[cp_model.IntervalVar]]
-    makespan: cp_model.IntVar
-
-
-def _operations(model: cp_model.CpModel, frame: ModelFrame) -> _Operations:
-    """Intervals, job precedences, a ``NoOverlap`` per stage and the makespan.
-
-    Domains use heads (work of the job before the stage) and tails (after it):
-    an operation cannot start before its head nor end after ``upper - tail``.
-    """
-    times = frame.times
-    heads = np.cumsum(times, axis=1) - times
-    tails = times.sum(axis=1, keepdims=True) - np.cumsum(times, axis=1)
-    starts, intervals = [], []
-    for job in range(frame.n_jobs):
-        row_starts, row_intervals = [], []
-        for stage in range(frame.n_stages):
-            latest = frame.upper - int(tails[job, stage]) - int(times[job, stage])
-            start = model.new_int_var(int(heads[job, stage]), latest, f"start_{job}_{stage}")
-            row_starts.append(start)
-            row_intervals.append(
-                model.new_fixed_size_interval_var(start, int(times[job, stage]), f"op_{job}_{stage}")
-            )
-        starts.append(row_starts)
-        intervals.append(row_intervals)
-    for job in range(frame.n_jobs):
-        for stage in range(frame.n_stages - 1):
-            model.add(starts[job][stage + 1] >= starts[job][stage] + int(times[job, stage]))
-    for stage in range(frame.n_stages):
-        model.add_no_overlap([intervals[job][stage] for job in range(frame.n_jobs)])
-    makespan = model.new_int_var(frame.lower, frame.upper, "makespan")
-    last = frame.n_stages - 1
-    model.add_max_equality(
-        makespan, [starts[job][last] + int(times[job, last]) for job in range(frame.n_jobs)]
-    )
-    model.minimize(makespan)
-    return _Operations(starts, intervals, makespan)
-
-
-def _hint_starts(model: cp_model.CpModel, frame: ModelFrame, operations: _Operations) -> None:
-    completion = _completion_times(frame.times, frame.hint)
-    for position, job in enumerate(frame.hint):
-        for stage in range(frame.n_stages):
-            start = completion[position, stage] - frame.times[job, stage]
-            model.add_hint(operations.starts[job][stage], int(start))
-    model.add_hint(operations.makespan, int(completion[-1, -1]))
-
-
-def _identical_pairs(times: npt.NDArray[np.int64]) -> set[tuple[int, int]]:
-    """Pairs ``(i, j)``, ``i < j``, of jobs with equal times: ``i`` may go first (symmetry)."""
-    groups: dict[bytes, list[int]] = {}
-    for job in range(times.shape[0]):
-        groups.setdefault(times[job].tobytes(), []).append(job)
-    return {(a, b) for jobs in groups.values() for k, a in enumerate(jobs) for b in jobs[k + 1 :]}
-
-
-def _order_model(frame: ModelFrame) -> FlowShopCpModel:
-    model = cp_model.CpModel()
-    operations = _operations(model, frame)
-    before = _pair_literals(model, frame, operations)
-    _hint_starts(model, frame, operations)
-    rank = {job: position for position, job in enumerate(frame.hint)}
-    for (i, j), literal in before.items():
-        model.add_hint(literal, rank[i] < rank[j])
-
-    def permutation(solver: cp_model.CpSolver) -> list[int]:
-        predecessors = [0] * frame.n_jobs
-        for (i, j), literal in before.items():
-            predecessors[j if solver.boolean_value(literal) else i] += 1
-        return sorted(range(frame.n_jobs), key=predecessors.__getitem__)
-
-    return FlowShopCpModel(model, operations.makespan, permutation, frame)
-
-
-def _pair_literals(
-    model: cp_model.CpModel, frame: ModelFrame, operations: _Operations
-) -> dict[tuple[int, int], cp_model.IntVar]:
-    """``before[i, j]`` for ``i < j``: one literal orders the pair on every stage."""
-    times, starts = frame.times, operations.starts
-    identical = _identical_pairs(times)
-    before = {}
-    for i in range(frame.n_jobs):
-        for j in range(i + 1, frame.n_jobs):
-            literal = model.new_bool_var(f"before_{i}_{j}")
-            for stage in range(frame.n_stages):
-                model.add(starts[i][stage] + int(times[i, stage]) <= starts[j][stage]).only_enforce_if(
-                    literal
-                )
-                model.add(starts[j][stage] + int(times[j, stage]) <= starts[i][stage]).only_enforce_if(
-                    ~literal
-                )
-            if (i, j) in identical:
-                model.add(literal == 1)
-            before[i, j] = literal
-    return before
-
-
-def _circuit_model(frame: ModelFrame) -> FlowShopCpModel:
-    model = cp_model.CpModel()
-    operations = _operations(model, frame)
-    arcs = _circuit_arcs(model, frame, operations)
-    _hint_starts(model, frame, operations)
-    depot = frame.n_jobs
-    route = [depot, *frame.hint, depot]
-    used = set(itertools.pairwise(route))
-    for (tail, head), literal in arcs.items():
-        model.add_hint(literal, (tail, head) in used)
-
-    def permutation(solver: cp_model.CpSolver) -> list[int]:
-        successor = {tail: head for (tail, head), lit in arcs.items() if solver.boolean_value(lit)}
-        order, node = [], successor[depot]
-        while node != depot:
-            order.append(node)
-            node = successor[node]
-        return order
-
-    return FlowShopCpModel(model, operations.makespan, permutation, frame)
-
-
-def _circuit_arcs(
-    model: cp_model.CpModel, frame: ModelFrame, operations: _Operations
-) -> dict[tuple[int, int], cp_model.IntVar]:
-    """Arcs of one Hamiltonian circuit through the jobs and a depot (node ``n``)."""
-    times, starts, depot = frame.times, operations.starts, frame.n_jobs
-    arcs = {}
-    for tail in range(frame.n_jobs + 1):
-        for head in range(frame.n_jobs + 1):
-            if tail == head:
-                continue
-            literal = model.new_bool_var(f"arc_{tail}_{head}")
-            arcs[tail, head] = literal
-            if depot in (tail, head):
-                continue
-            for stage in range(frame.n_stages):
-                end = starts[tail][stage] + int(times[tail, stage])
-                model.add(end <= starts[head][stage]).only_enforce_if(literal)
-    model.add_circuit([(tail, head, literal) for (tail, head), literal in arcs.items()])
-    return arcs
-
-
-def _positional_model(frame: ModelFrame) -> FlowShopCpModel:
-    """Wilson's positional model: completion by position, durations picked by ``x``."""
-    model = cp_model.CpModel()
-    n, m, times = frame.n_jobs, frame.n_stages, frame.times
-    x = [[model.new_bool_var(f"x_{j}_{r}") for r in range(n)] for j in range(n)]
-    for j in range(n):
-        model.add_exactly_one(x[j])
-    for r in range(n):
-        model.add_exactly_one(x[j][r] for j in range(n))
-    completion = [[model.new_int_var(0, frame.upper, f"c_{r}_{k}") for k in range(m)] for r in range(n)]
-    for r in range(n):
-        for k in range(m):
-            duration = sum(int(times[j, k]) * x[j][r] for j in range(n))
-            if r:
-                model.add(completion[r][k] >= completion[r - 1][k] + duration)
-            if k:
-                model.add(completion[r][k] >= completion[r][k - 1] + duration)
-            else:
-                model.add(completion[r][k] >= duration)
-    makespan = model.new_int_var(frame.lower, frame.upper, "makespan")
-    model.add(makespan >= completion[n - 1][m - 1])
-    model.minimize(makespan)
-    _hint_positions(model, frame, x, completion, makespan)
-
-    def permutation(solver: cp_model.CpSolver) -> list[int]:
-        return [next(j for j in range(n) if solver.boolean_value(x[j][r])) for r in range(n)]
-
-    return FlowShopCpModel(model, makespan, permutation, frame)
-
-
-def _hint_positions(
-    model: cp_model.CpModel,
-    frame: ModelFrame,
-    x: list[list[cp_model.IntVar]],
-    completion: list[list[cp_model.IntVar]],
-    makespan: cp_model.IntVar,
-) -> None:
-    values = _completion_times(frame.times, frame.hint)
-    for r, job in enumerate(frame.hint):
-        for j in range(frame.n_jobs):
-            model.add_hint(x[j][r], j == job)
-        for k in range(frame.n_stages):
-            model.add_hint(completion[r][k], int(values[r, k]))
-    model.add_hint(makespan, int(values[-1, -1]))
 
 
 # -- solving --------------------------------------------------------------------
@@ -426,42 +129,6 @@ class _Outcome:
     branches: int = 0
 
 
-def solve_model(
-    model: cp_model.CpModel,
-    *,
-    time_limit: float | None = None,
-    seed: int | None = None,
-    num_workers: int = 2,
-) -> tuple[cp_model.CpSolver, str]:
-    """Run CP-SAT on a model.
-
-    Parameters
-    ----------
-    model
-        The CP-SAT model.
-    time_limit
-        Wall-clock seconds, or ``None`` for no limit.
-    seed
-        CP-SAT's ``random_seed`` (``None`` keeps CP-SAT's default).
-    num_workers
-        Parallel workers (CP-SAT's ``num_workers``).
-
-    Returns
-    -------
-    tuple[cp_model.CpSolver, str]
-        The solver (to read values from) and its status name (``OPTIMAL``,
-        ``FEASIBLE``, ``INFEASIBLE``, ``UNKNOWN`` or ``MODEL_INVALID``).
-    """
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = num_workers
-    if time_limit is not None:
-        solver.parameters.max_time_in_seconds = max(float(time_limit), 0.0)
-    if seed is not None:
-        solver.parameters.random_seed = seed
-    status = solver.solve(model)
-    return solver, solver.status_name(status)
-
-
 def optimize(built: FlowShopCpModel, clock: Deadline, seed: int | None, num_workers: int) -> _Outcome:
     """One CP-SAT minimisation from the hint (search ``"optimize"``).
 
@@ -471,25 +138,21 @@ def optimize(built: FlowShopCpModel, clock: Deadline, seed: int | None, num_work
     finished improving); at the optimum both agree.
     """
     frame = built.frame
-    solver, status = solve_model(
-        built.model, time_limit=clock.remaining(), seed=seed, num_workers=num_workers
-    )
-    if status == "INFEASIBLE":
-        return _Outcome(Status.INFEASIBLE, None, None, None, 1, solver.num_branches)
-    if status == "MODEL_INVALID":
+    run = run_cpsat(built.model, time_limit=clock, seed=seed, num_workers=num_workers)
+    solver = run.solver
+    if run.status is Status.INFEASIBLE:
+        return _Outcome(Status.INFEASIBLE, None, None, None, 1, run.branches)
+    if run.status is Status.ERROR:
         raise SolverError(f"cpsat: CP-SAT rejected the model ({solver.solution_info()})")
-    bound = solver.best_objective_bound
-    bound = max(frame.lower, math.ceil(bound)) if math.isfinite(bound) else frame.lower
-    if status == "UNKNOWN":
+    bound = frame.lower if run.bound is None else max(frame.lower, math.ceil(run.bound))
+    if not run.has_solution:
         order, objective = list(frame.hint), frame.upper
     else:
         order = built.permutation(solver)
         # min(): a wrong permutation read-out still shows up as a claim below the simulation
-        objective = min(round(solver.objective_value), _makespan(frame.times, order))
-    final = Status.OPTIMAL if status == "OPTIMAL" else Status.TIME_LIMIT
-    return _Outcome(
-        final, order, objective, objective if final is Status.OPTIMAL else bound, 1, solver.num_branches
-    )
+        objective = min(round(solver.objective_value), integer_makespan(frame.times, order))
+    final = run.status  # OPTIMAL, or TIME_LIMIT with or without a schedule
+    return _Outcome(final, order, objective, objective if final is Status.OPTIMAL else bound, 1, run.branches)
 
 
 def dichotomic(built: FlowShopCpModel, clock: Deadline, seed: int | None, num_workers: int) -> _Outcome:
@@ -504,11 +167,11 @@ def dichotomic(built: FlowShopCpModel, clock: Deadline, seed: int | None, num_wo
     """
     frame = built.frame
     outcome = _Outcome(Status.OPTIMAL, list(frame.hint), frame.upper, frame.lower)
-    while outcome.bound < outcome.objective:
+    while _gap(outcome):
         if clock.expired():
             outcome.status = Status.TIME_LIMIT
             break
-        horizon = (outcome.bound + outcome.objective - 1) // 2
+        horizon = (_known(outcome.bound) + _known(outcome.objective) - 1) // 2
         if not _decide(built, horizon, outcome, clock, seed, num_workers):
             outcome.status = Status.TIME_LIMIT
             break
@@ -528,18 +191,18 @@ def _decide(
     decision.clear_objective()
     decision.clear_hints()
     decision.add(decision.get_int_var_from_proto_index(built.makespan.index) <= horizon)
-    solver, status = solve_model(decision, time_limit=clock.remaining(), seed=seed, num_workers=num_workers)
+    run = run_cpsat(decision, time_limit=clock, seed=seed, num_workers=num_workers)
     outcome.calls += 1
-    outcome.branches += solver.num_branches
-    if status == "INFEASIBLE":
+    outcome.branches += run.branches
+    if run.status is Status.INFEASIBLE:
         outcome.bound = horizon + 1
         return True
-    if status in ("OPTIMAL", "FEASIBLE"):
-        order = built.permutation(solver)  # indices are shared with the clone
-        outcome.order, outcome.objective = order, _makespan(built.frame.times, order)
+    if run.has_solution:
+        order = built.permutation(run.solver)  # indices are shared with the clone
+        outcome.order, outcome.objective = order, integer_makespan(built.frame.times, order)
         return True
-    if status == "MODEL_INVALID":
-        raise SolverError(f"cpsat: CP-SAT rejected the model ({solver.solution_info()})")
+    if run.status is Status.ERROR:
+        raise SolverError(f"cpsat: CP-SAT rejected the model ({run.solver.solution_info()})")
     return False
 
 
@@ -634,17 +297,13 @@ def _search(
     Both checks come before the model is built: building the large models
     (``circuit`` on 100 x 20 has 200 000 half-reified rows) takes seconds in Python.
     """
-    upper = _makespan(times, order)
+    upper = integer_makespan(times, order)
     if lower >= upper:
         return _Outcome(Status.OPTIMAL, order, upper, upper)
     if clock.expired():
         return _Outcome(Status.TIME_LIMIT, order, upper, lower)
     built = build_model(times, order, lower, formulation)
     return _SEARCHES[search](built, clock, seed, num_workers)
-
-
-def _makespan(times: npt.NDArray[np.int64], order: Sequence[int]) -> int:
-    return int(_completion_times(times, order)[-1, -1])
 
 
 def _check_options(formulation: str, search: str, warm_start: str, num_workers: int) -> None:
@@ -655,14 +314,30 @@ def _check_options(formulation: str, search: str, warm_start: str, num_workers: 
     ):
         if value not in known:
             raise SolverError(f"cpsat: unknown {option} {value!r} (known: {', '.join(known)})")
-    if isinstance(num_workers, bool) or not isinstance(num_workers, int) or num_workers < 1:
-        raise SolverError(f"cpsat: num_workers must be a positive integer, got {num_workers!r}")
+    check_num_workers(num_workers)
+
+
+def _known(value: int | None) -> int:
+    """A bound or makespan the search has set (the dichotomic search starts from both)."""
+    if value is None:
+        raise SolverError("cpsat: internal error: the search lost its bound or incumbent")
+    return value
+
+
+def _gap(outcome: _Outcome) -> bool:
+    return _known(outcome.bound) < _known(outcome.objective)
 
 
 def _output(outcome: _Outcome, grid: IntegerGrid, metadata: dict) -> SolverOutput:
     metadata = {**metadata, "scale": grid.scale, "cpsat_calls": outcome.calls, "branches": outcome.branches}
     if outcome.status is Status.INFEASIBLE:
         return SolverOutput(Status.INFEASIBLE, metadata=metadata)
-    objective = grid.to_original(outcome.objective)
-    bound = objective if outcome.status is Status.OPTIMAL else grid.to_original(outcome.bound)
+    if outcome.order is None:
+        return SolverOutput(outcome.status, bound=_original(grid, outcome.bound), metadata=metadata)
+    objective = grid.to_original(_known(outcome.objective))
+    bound = objective if outcome.status is Status.OPTIMAL else _original(grid, outcome.bound)
     return SolverOutput(outcome.status, FlowShopSolution(outcome.order), objective, bound, metadata=metadata)
+
+
+def _original(grid: IntegerGrid, value: int | None) -> float | None:
+    return None if value is None else grid.to_original(value)

@@ -20,79 +20,28 @@ The makespan is that objective plus the last stage's total work, a constant S0
 leaves out; the solver reports the makespan. The model is the papers' baseline and
 is kept as written: no warm start, no added cuts (``mip`` is the strengthened one).
 
-This module also holds the CBC plumbing that :mod:`splitsched.formulations.flowshop.mip`
-reuses: :func:`run_cbc` and :func:`mip_output`.
+This module also holds what :mod:`splitsched.formulations.flowshop.mip` reuses: the
+assignment variables and rows, and :func:`mip_output`; the CBC runner is
+:mod:`splitsched.formulations.backends.cbc`.
 """
 
 from __future__ import annotations
 
 import math
-import re
-import tempfile
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pulp
-from pulp.apis.coin_api import PULP_CBC_CMD
 
 from splitsched.core.errors import SolverError
 from splitsched.core.result import SolverOutput, Status
+from splitsched.formulations.backends.cbc import MipModel, MipRun, run_cbc
 from splitsched.formulations.flowshop.bounds import lower_bound
 from splitsched.instances.flowshop.problem import FlowShop
 from splitsched.instances.flowshop.simulate import simulate_flowshop
 from splitsched.instances.flowshop.solution import FlowShopSolution
-
-
-@dataclass
-class MipModel:
-    """A PuLP model of ``Fm|prmu|Cmax`` and how to read its answer.
-
-    Parameters
-    ----------
-    problem
-        The PuLP problem (minimisation).
-    permutation
-        Reads the job order from the solved variables.
-    objective_offset
-        Constant to add to the model's objective to get the makespan (S0's eq. (5)
-        leaves out the last stage's total work).
-    start
-        Optional warm start: values per variable, given to the solver as a MIP start.
-    """
-
-    problem: pulp.LpProblem
-    permutation: Callable[[], list[int]]
-    objective_offset: float = 0.0
-    start: Mapping[pulp.LpVariable, float] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class MipRun:
-    """What a MIP backend reports.
-
-    Parameters
-    ----------
-    status
-        ``optimal``, ``time_limit`` (with or without a solution) or ``infeasible``.
-    has_solution
-        Whether the variables hold an integer-feasible solution.
-    objective
-        The model's objective value of that solution, or ``None``.
-    bound
-        The backend's best bound on the model's objective, or ``None`` if it gave none.
-    log
-        The backend's log.
-    """
-
-    status: Status
-    has_solution: bool
-    objective: float | None
-    bound: float | None
-    log: str = ""
 
 
 # -- S0 eq. (5) -------------------------------------------------------------------
@@ -173,98 +122,6 @@ def permutation_from_assignment(y: Mapping[tuple[int, int], pulp.LpVariable]) ->
     return order
 
 
-# -- CBC --------------------------------------------------------------------------
-_CBC_BOUND = re.compile(r"^Lower bound:\s*(\S+)", re.MULTILINE)
-_CBC_OPTIMAL = pulp.LpSolutionOptimal
-_CBC_FEASIBLE = pulp.LpSolutionIntegerFeasible
-
-
-def cbc_command(time_limit: float | None, seed: int | None, warm_start: bool, log_path: str) -> pulp.COIN_CMD:
-    """PuLP's command for the CBC binary bundled with PuLP: silent, one thread.
-
-    ``COIN_CMD`` with the bundled path avoids ``PULP_CBC_CMD``, which PuLP 3.3
-    deprecates.
-    """
-    options = [] if seed is None else [f"randomCbcSeed {seed % 2**31}"]
-    return pulp.COIN_CMD(
-        path=PULP_CBC_CMD.pulp_cbc_path,
-        msg=False,
-        timeLimit=time_limit,
-        threads=1,
-        warmStart=warm_start,
-        logPath=log_path,
-        options=options,
-    )
-
-
-def run_cbc(built: MipModel, *, time_limit: float | None = None, seed: int | None = None) -> MipRun:
-    """Solve ``built`` with CBC and read status, objective and best bound.
-
-    Parameters
-    ----------
-    built
-        The model; its ``start`` values, if any, become CBC's MIP start.
-    time_limit
-        Wall-clock seconds, or ``None``.
-    seed
-        CBC's ``randomCbcSeed``.
-
-    Returns
-    -------
-    MipRun
-        The bound is CBC's ``Lower bound`` line (after a time limit), or the
-        objective when CBC proves optimality.
-
-    Raises
-    ------
-    SolverError
-        When the CBC process ends without a solution file (e.g. it crashed);
-        the message quotes the last line of CBC's log.
-    """
-    for variable, value in built.start.items():
-        variable.setInitialValue(value)
-    with tempfile.TemporaryDirectory(prefix="splitsched-cbc-") as folder:
-        log_path = str(Path(folder) / "cbc.log")
-        try:
-            built.problem.solve(cbc_command(time_limit, seed, bool(built.start), log_path))
-        except pulp.PulpSolverError as error:
-            logged = Path(log_path).read_text(errors="replace") if Path(log_path).exists() else ""
-            tail = logged.strip().splitlines()[-1:]
-            raise SolverError(f"mip: CBC stopped without an answer ({' '.join(tail) or error})") from error
-        log = Path(log_path).read_text(errors="replace")
-    return _cbc_run(built.problem, log)
-
-
-def _cbc_run(problem: pulp.LpProblem, log: str) -> MipRun:
-    if problem.status == pulp.LpStatusInfeasible:
-        return MipRun(Status.INFEASIBLE, False, None, None, log)
-    objective = _objective_value(problem)
-    if problem.sol_status == _CBC_OPTIMAL:
-        return MipRun(Status.OPTIMAL, True, objective, objective, log)
-    bound = _parse_cbc_bound(log)
-    if problem.sol_status == _CBC_FEASIBLE:
-        return MipRun(Status.TIME_LIMIT, True, objective, bound, log)
-    return MipRun(Status.TIME_LIMIT, False, None, bound, log)
-
-
-def _objective_value(problem: pulp.LpProblem) -> float:
-    """The objective's value; a model without terms (one job, one stage) has objective 0."""
-    value = pulp.value(problem.objective)
-    return 0.0 if value is None else float(value)
-
-
-def _parse_cbc_bound(log: str) -> float | None:
-    """CBC's final ``Lower bound:`` (printed when it stops before proving optimality)."""
-    found = _CBC_BOUND.findall(log)
-    if not found:
-        return None
-    try:
-        value = float(found[-1])
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
-
-
 # -- output -----------------------------------------------------------------------
 def mip_output(instance: FlowShop, built: MipModel, run: MipRun, metadata: Mapping[str, Any]) -> SolverOutput:
     """Turn a backend's run into a :class:`SolverOutput` in makespan terms.
@@ -285,7 +142,8 @@ def mip_output(instance: FlowShop, built: MipModel, run: MipRun, metadata: Mappi
     order = built.permutation()
     # An incumbent found by a heuristic may carry slack; claim its left-justified makespan
     # then. min() keeps a wrong read-out of the permutation visible to solve()'s check.
-    objective = min(run.objective + offset, simulate_flowshop(instance, order).makespan)
+    claimed = run.objective if run.objective is not None else math.inf  # a solution always has a value
+    objective = min(claimed + offset, simulate_flowshop(instance, order).makespan)
     if run.status is Status.OPTIMAL:
         bound = objective
     return SolverOutput(run.status, FlowShopSolution(order), objective, bound, run.log, metadata)

@@ -20,8 +20,9 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from splitsched.heuristics.jobs.job_pipeline import Cut, single_cuts
+from splitsched.heuristics.jobs.job_pipeline import single_cuts
 from splitsched.heuristics.layers.partition import dsl_placement
+from splitsched.instances.jobs.cuts import Cut
 from splitsched.instances.jobs.problem import CutSet, JobsProblem
 from splitsched.instances.layers.layer_graph import LayerGraph
 from splitsched.instances.layers.placement import Placement

@@ -34,15 +34,15 @@ from ortools.sat.python import cp_model
 
 from splitsched.core.errors import SolverError
 from splitsched.core.result import SolverOutput, Status
+from splitsched.formulations.backends.cbc import MipModel, run_cbc
+from splitsched.formulations.backends.cpsat import run_cpsat
 from splitsched.formulations.backends.integer_grid import best_grid
-from splitsched.formulations.flowshop.cpsat import solve_model
-from splitsched.formulations.flowshop.mip_positional import MipModel, run_cbc
 from splitsched.heuristics.jobs.job_pipeline import (
-    Cut,
     flow_shop_makespan,
     job_level_solution,
     single_cuts,
 )
+from splitsched.instances.jobs.cuts import Cut
 from splitsched.instances.jobs.problem import CutSet, JobsProblem
 from splitsched.instances.layers.layer_graph import Structure
 
@@ -101,9 +101,9 @@ def counts_solution(problem: JobsProblem, types: Sequence[CutType], counts: Sequ
     order = []
     for cut_type, n in zip(types, counts):
         for _ in range(n):
-            job = copies[cut_type.kind].pop(0)
-            cuts[job] = cut_type.cut
-            order.append(job)
+            index = copies[cut_type.kind].pop(0)
+            cuts[index] = cut_type.cut
+            order.append(index)
     return cuts, order
 
 
@@ -177,13 +177,13 @@ def solve_counts_cpsat(
     for var, value in zip(n, start_counts(problem, types)):
         model.add_hint(var, value)
     model.minimize(makespan)
-    solver, status = solve_model(model, time_limit=time_limit, seed=seed, num_workers=num_workers)
-    if status in ("INFEASIBLE", "MODEL_INVALID"):
+    run = run_cpsat(model, time_limit=time_limit, seed=seed, num_workers=num_workers)
+    status = run.status_name
+    if run.status in (Status.INFEASIBLE, Status.ERROR):
         raise SolverError(f"cpsat: CP-SAT reports the counts model {status} (a modelling bug)")
-    bound = solver.best_objective_bound
-    bound = grid.to_original(math.ceil(bound - 1e-9)) if math.isfinite(bound) else None
-    counts = [solver.value(var) for var in n] if status in ("OPTIMAL", "FEASIBLE") else None
-    return counts, bound, status == "OPTIMAL", f"cpsat status {status}, scale {grid.scale}, exact grid {grid.exact}"
+    bound = None if run.bound is None else grid.to_original(math.ceil(run.bound - 1e-9))
+    counts = [run.solver.value(var) for var in n] if run.has_solution else None
+    return counts, bound, run.status is Status.OPTIMAL, f"cpsat status {status}, scale {grid.scale}, exact grid {grid.exact}"
 
 
 # -- output -----------------------------------------------------------------------------

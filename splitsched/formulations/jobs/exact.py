@@ -19,18 +19,14 @@ from __future__ import annotations
 
 import itertools
 import math
+from typing import cast
 
 from ortools.sat.python import cp_model
 
 from splitsched.core.deadline import Deadline
 from splitsched.core.errors import SizeLimitError, SolverError, SplitschedError
 from splitsched.core.result import SolverOutput, Status
-from splitsched.formulations.flowshop.brute_force import (
-    MAX_CANDIDATES,
-    all_placements,
-    best_of_every_schedule,
-    count_schedules,
-)
+from splitsched.formulations.flowshop.brute_force import MAX_CANDIDATES
 from splitsched.formulations.jobs.bounds import load_bound
 from splitsched.formulations.jobs.counts import (
     RELATIVE_TOLERANCE,
@@ -40,6 +36,11 @@ from splitsched.formulations.jobs.counts import (
     solve_counts_cpsat,
     solve_counts_mip,
 )
+from splitsched.formulations.layers.brute_force import (
+    all_placements,
+    best_of_every_schedule,
+    count_schedules,
+)
 from splitsched.formulations.layers.cpsat import solve_layers
 from splitsched.heuristics.jobs.cut_mix import cut_mix_solver
 from splitsched.heuristics.jobs.job_pipeline import allowed_partition, single_cuts
@@ -47,6 +48,7 @@ from splitsched.instances.jobs.problem import CutSet, JobsProblem
 from splitsched.instances.layers.layer_graph import Structure
 from splitsched.instances.layers.placement import Placement
 from splitsched.instances.layers.problem import LayerProblem
+from splitsched.instances.layers.solution import LayerSolution
 
 
 def jobs_mip_solver(instance: JobsProblem, *, time_limit: float | None = None, seed: int | None = None) -> SolverOutput:
@@ -81,7 +83,7 @@ def jobs_cpsat_solver(
     mix = cut_mix_solver(instance, time_limit=mix_limit, seed=seed, max_paths=WARM_START_MAX_PATHS)
     merged = LayerProblem(instance.merged_graph)
     output = solve_layers(
-        merged, warm_placements(instance), constrain=job_rules(instance), solutions=[("cut-mix", mix.solution)],
+        merged, warm_placements(instance), constrain=job_rules(instance), solutions=[("cut-mix", cast(LayerSolution, mix.solution))],
         time_limit=clock.remaining(), seed=seed, num_workers=num_workers,
     )  # fmt: skip
     return with_load_bound(output, loads)

@@ -1,28 +1,9 @@
 """The ``cpsat`` solver for layer graphs: exact CP-SAT models of P1 and the joint problem.
 
-One model serves both problems (SPEC §2-3). Every layer ``v`` has a Boolean
-``on_device[v]`` (fixed by the instance's placement, or chosen by the solver:
-the input layer is on the device and an edge ``(u, v)`` forces
-``on_device[v] => on_device[u]``), three optional fixed-size intervals ``dev(v)``
-(present iff on the device), ``srv(v)`` (iff on the server) and, when ``v`` has
-consumers, ``tx(v)`` (present iff ``sends[v]``, which the model makes equal to
-"``v`` on the device and some consumer on the server": a tensor is sent once,
-however many server layers read it). Precedences hold under the literals that
-make them meaningful (``dev(v)`` after ``dev(u)`` when ``v`` is on the device,
-``srv(v)`` after ``srv(u)`` when ``u`` is on the server, ``srv(v)`` after
-``tx(u)`` when ``u`` is on the device and ``v`` on the server, ``tx(u)`` after
-``dev(u)``); one ``NoOverlap`` per resource; the makespan is at least every
-present end. A fixed placement only fixes the literals; CP-SAT's presolve drops
-the absent intervals.
-
-Zero-duration operations: the simulator runs each resource's order, so an
-operation of length 0 still sits between two others and never strictly inside
-one. CP-SAT's ``NoOverlap`` treats a zero-size interval the same way (it may
-touch an interval's start or end, not fall strictly inside;
-``tests/formulations/layers/test_cpsat.py`` checks it), so the model and the
-simulator agree. Each resource's order is read back by sorting its present
-operations by (start, end, position in ``graph.topological_order``); the
-simulator's semi-active timing of those orders is never later than CP-SAT's.
+The model (one for both problems: placement literals, optional intervals per
+resource, precedences under the literals that make them meaningful) is
+:mod:`splitsched.formulations.layers.cpsat_model`; this module puts the times on a
+grid, finds the warm start and the bounds, runs CP-SAT and reads the answer back.
 
 Warm start: every placement the partition baselines of
 :data:`splitsched.heuristics.layers.partition.PARTITIONERS` pick (the given one for P1)
@@ -59,19 +40,29 @@ returned, with the proven bound).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
-from ortools.sat.python import cp_model
 
 from splitsched.core.deadline import Deadline
 from splitsched.core.errors import SolverError, SplitschedError
 from splitsched.core.result import SolverOutput, Status
 from splitsched.core.timeline import Timeline
+from splitsched.formulations.backends.cpsat import check_num_workers, run_cpsat
 from splitsched.formulations.backends.integer_grid import IntegerGrid, best_grid, floor_grid
-from splitsched.formulations.flowshop.cpsat import solve_model
+from splitsched.formulations.layers.cpsat_model import (
+    DEVICE,
+    LINK,
+    SERVER,
+    Op,
+    PlacementConstraint,
+    WarmStart,
+    build_model,
+    duration,
+    read_solution,
+)
 from splitsched.heuristics.layers.layer_schedule import schedule_from_device_order
 from splitsched.heuristics.layers.partition import PARTITIONERS
 from splitsched.instances.layers.layer_graph import LayerGraph
@@ -80,14 +71,6 @@ from splitsched.instances.layers.problem import LayerProblem
 from splitsched.instances.layers.schedule import Resource, Schedule
 from splitsched.instances.layers.simulate import simulate_layers
 from splitsched.instances.layers.solution import LayerSolution
-
-DEVICE, LINK, SERVER = Resource.DEVICE, Resource.LINK, Resource.SERVER
-
-Op = tuple[Resource, str]
-"""An operation: its resource and the layer it computes (or whose output it sends)."""
-
-PlacementConstraint = Callable[[cp_model.CpModel, dict[str, cp_model.IntVar]], None]
-"""Adds rules on the ``on_device`` literals of a joint model (``on_device[layer]`` is 1 on the device)."""
 
 RELATIVE_TOLERANCE = 1e-6
 """Tolerance of the optimality test, the registry's (``splitsched.registry``, not imported: it imports us)."""
@@ -133,43 +116,12 @@ def graph_on_grid(graph: LayerGraph, grid: IntegerGrid) -> LayerGraph:
     return LayerGraph(layers, name=graph.name)
 
 
-def _duration(graph: LayerGraph, op: Op) -> int:
-    """Duration of ``op`` on an integer-time graph."""
-    resource, name = op
-    layer = graph.layer(name)
-    return int({DEVICE: layer.device_time, LINK: layer.tx_time, SERVER: layer.server_time}[resource])
-
-
 def _simulate_on(graph: LayerGraph, solution: LayerSolution) -> Timeline:
     """Simulate ``solution`` (built on another copy of the graph) on ``graph``."""
     return simulate_layers(Placement(graph, solution.placement.sides), solution.schedule)
 
 
 # -- warm start and bounds ------------------------------------------------------
-@dataclass(frozen=True)
-class WarmStart:
-    """The best heuristic schedule found before the search.
-
-    Parameters
-    ----------
-    solution
-        Placement and schedule on the instance's own graph.
-    label
-        ``"<placement rule>/<schedule rule>"``.
-    timeline
-        The schedule simulated on the grid graph (integer times).
-    """
-
-    solution: LayerSolution
-    label: str
-    timeline: Timeline
-
-    @property
-    def makespan(self) -> int:
-        """Makespan in grid units."""
-        return round(self.timeline.makespan)
-
-
 def warm_start(
     instance: LayerProblem,
     on_grid: LayerGraph,
@@ -223,17 +175,6 @@ def _candidate_schedules(placement: Placement) -> list[tuple[str, Schedule]]:
     ]
 
 
-def device_heads(graph: LayerGraph) -> dict[str, int]:
-    """Earliest start of ``dev(v)``: the longest chain of device times into ``v`` (integer graph).
-
-    It holds in every placement: when ``v`` is on the device, so are its ancestors.
-    """
-    head: dict[str, int] = {}
-    for name in graph.topological_order:
-        head[name] = max((head[u] + int(graph.layer(u).device_time) for u in graph.predecessors(name)), default=0)
-    return head
-
-
 def operation_heads(graph: LayerGraph, placement: Placement) -> dict[Op, int]:
     """Earliest start of every operation of a fixed placement, every resource free (integer graph)."""
     crossing = set(placement.crossing_tensors)
@@ -241,12 +182,12 @@ def operation_heads(graph: LayerGraph, placement: Placement) -> dict[Op, int]:
     for name in graph.topological_order:
         sources = graph.predecessors(name)
         if placement.on_device(name):
-            head[DEVICE, name] = max((head[DEVICE, u] + _duration(graph, (DEVICE, u)) for u in sources), default=0)
+            head[DEVICE, name] = max((head[DEVICE, u] + duration(graph, (DEVICE, u)) for u in sources), default=0)
             if name in crossing:
-                head[LINK, name] = head[DEVICE, name] + _duration(graph, (DEVICE, name))
+                head[LINK, name] = head[DEVICE, name] + duration(graph, (DEVICE, name))
         else:
             inputs = [(LINK, u) if placement.on_device(u) else (SERVER, u) for u in sources]
-            head[SERVER, name] = max((head[op] + _duration(graph, op) for op in inputs), default=0)
+            head[SERVER, name] = max((head[op] + duration(graph, op) for op in inputs), default=0)
     return head
 
 
@@ -259,243 +200,12 @@ def lower_bound(graph: LayerGraph, placement: Placement | None) -> int:
     if placement is None:
         return 0
     heads = operation_heads(graph, placement)
-    bound = max(heads[op] + _duration(graph, op) for op in heads)
+    bound = max(heads[op] + duration(graph, op) for op in heads)
     for resource in Resource:
         ops = [op for op in heads if op[0] is resource]
         if ops:
-            bound = max(bound, min(heads[op] for op in ops) + sum(_duration(graph, op) for op in ops))
+            bound = max(bound, min(heads[op] for op in ops) + sum(duration(graph, op) for op in ops))
     return bound
-
-
-# -- the model ------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Operation:
-    """One optional fixed-size interval."""
-
-    start: cp_model.IntVar
-    duration: int
-    present: cp_model.LiteralT
-    earliest: int
-
-
-@dataclass
-class LayerCpModel:
-    """A built CP-SAT model of a layer graph.
-
-    Parameters
-    ----------
-    model
-        The CP-SAT model; it minimises ``makespan`` (grid units).
-    on_device
-        ``on_device[v]``: layer ``v`` runs on the device.
-    sends
-        ``sends[u]``: tensor ``u`` crosses the link (layers with consumers only).
-    operations
-        Every operation, present or not, by ``(resource, layer)``.
-    makespan
-        The makespan variable.
-    """
-
-    model: cp_model.CpModel
-    on_device: dict[str, cp_model.IntVar]
-    sends: dict[str, cp_model.IntVar]
-    operations: dict[Op, _Operation]
-    makespan: cp_model.IntVar
-
-
-def build_model(
-    graph: LayerGraph,
-    placement: Placement | None,
-    warm: WarmStart,
-    lower: int,
-    constrain: PlacementConstraint | None = None,
-) -> LayerCpModel:
-    """Build the CP-SAT model (see the module docstring).
-
-    Parameters
-    ----------
-    graph
-        The graph on the integer grid.
-    placement
-        The fixed placement, or ``None`` for the joint problem.
-    warm
-        The warm start: its grid makespan is the horizon, its schedule the hint.
-    lower
-        A valid lower bound on the makespan (grid units), at most ``warm.makespan``.
-    constrain
-        Extra rules on the placement literals (the many-jobs model uses it), or ``None``.
-    """
-    model = cp_model.CpModel()
-    upper = warm.makespan
-    on_device = _placement_literals(model, graph, placement)
-    if constrain is not None:
-        constrain(model, on_device)
-    sends = _crossing_literals(model, graph, on_device)
-    operations = _operations(model, graph, on_device, sends, upper)
-    _precedences(model, graph, on_device, operations)
-    makespan = model.new_int_var(lower, upper, "makespan")
-    for op in operations.values():
-        model.add(makespan >= op.start + op.duration).only_enforce_if(op.present)
-    _busy_time_cuts(model, operations, makespan)
-    model.minimize(makespan)
-    built = LayerCpModel(model, on_device, sends, operations, makespan)
-    _add_hint(built, warm)
-    return built
-
-
-def _placement_literals(
-    model: cp_model.CpModel, graph: LayerGraph, placement: Placement | None
-) -> dict[str, cp_model.IntVar]:
-    """``on_device[v]``: fixed by ``placement``, else constrained to a valid placement (SPEC §2)."""
-    on_device = {name: model.new_bool_var(f"on_device_{name}") for name in graph.names}
-    if placement is not None:
-        for name, literal in on_device.items():
-            model.add(literal == int(placement.on_device(name)))
-        return on_device
-    model.add(on_device[graph.input_layer] == 1)
-    for name in graph.names:
-        for source in graph.predecessors(name):
-            model.add_implication(on_device[name], on_device[source])  # no server -> device edge
-    return on_device
-
-
-def _crossing_literals(
-    model: cp_model.CpModel, graph: LayerGraph, on_device: dict[str, cp_model.IntVar]
-) -> dict[str, cp_model.IntVar]:
-    """``sends[u] == on_device[u] and (some consumer of u on the server)``, for layers with consumers."""
-    sends = {}
-    for name in graph.names:
-        consumers = graph.successors(name)
-        if not consumers:
-            continue
-        literal = model.new_bool_var(f"sends_{name}")
-        model.add_implication(literal, on_device[name])
-        model.add_bool_or([~on_device[c] for c in consumers]).only_enforce_if(literal)
-        for consumer in consumers:
-            model.add_bool_or([~on_device[name], on_device[consumer], literal])
-        sends[name] = literal
-    return sends
-
-
-def _operations(
-    model: cp_model.CpModel,
-    graph: LayerGraph,
-    on_device: dict[str, cp_model.IntVar],
-    sends: dict[str, cp_model.IntVar],
-    upper: int,
-) -> dict[Op, _Operation]:
-    """The optional intervals and one ``NoOverlap`` per resource."""
-    heads = device_heads(graph)
-    operations: dict[Op, _Operation] = {}
-    for name in graph.names:
-        tx_head = heads[name] + _duration(graph, (DEVICE, name))
-        candidates = [(DEVICE, on_device[name], heads[name]), (SERVER, ~on_device[name], 0)]
-        if name in sends:
-            candidates.append((LINK, sends[name], tx_head))
-        for resource, present, head in candidates:
-            # an absent operation keeps a non-empty domain; a present one must also end by the makespan
-            earliest = min(head, upper)
-            start = model.new_int_var(earliest, upper, f"start_{resource}_{name}")
-            operations[resource, name] = _Operation(start, _duration(graph, (resource, name)), present, earliest)
-    for resource in Resource:
-        model.add_no_overlap(
-            model.new_optional_fixed_size_interval_var(op.start, op.duration, op.present, f"{resource}_{name}")
-            for (lane, name), op in operations.items()
-            if lane is resource
-        )
-    return operations
-
-
-def _precedences(
-    model: cp_model.CpModel,
-    graph: LayerGraph,
-    on_device: dict[str, cp_model.IntVar],
-    operations: dict[Op, _Operation],
-) -> None:
-    """SPEC §3's ready times, each under the literals that make both operations present."""
-    for name in graph.names:
-        if (LINK, name) in operations:
-            _after(model, operations[LINK, name], operations[DEVICE, name], [operations[LINK, name].present])
-        for source in graph.predecessors(name):
-            # on_device[name] implies on_device[source]; ~on_device[source] implies ~on_device[name]
-            _after(model, operations[DEVICE, name], operations[DEVICE, source], [on_device[name]])
-            _after(model, operations[SERVER, name], operations[SERVER, source], [~on_device[source]])
-            _after(
-                model, operations[SERVER, name], operations[LINK, source], [on_device[source], ~on_device[name]]
-            )
-
-
-BUSY_ROW_RESOLUTION = 2**20
-"""Largest coefficient in the redundant work rows (see :func:`_busy_time_cuts`)."""
-
-
-def _busy_time_cuts(model: cp_model.CpModel, operations: dict[Op, _Operation], makespan: cp_model.IntVar) -> None:
-    """Redundant: the makespan is at least each resource's work.
-
-    ``NoOverlap`` implies it, but as linear rows over the presence literals it
-    reaches CP-SAT's LP relaxation, whose joint-problem bound is otherwise weak
-    (measured: 8 chains of 5 layers, joint, 10 s: bound 20 without the rows).
-
-    The rows use durations in units of ``k`` grid steps, rounded down, with
-    ``k`` chosen so that no coefficient exceeds :data:`BUSY_ROW_RESOLUTION`:
-    ``makespan >= k * work_k`` and ``work_k >= sum(floor(d / k) * present)``.
-    Rounding down keeps the rows valid. With durations of about 1e9 grid steps
-    as coefficients, CP-SAT 9.15 proved wrong optima (2.7667 and 3.2 where the
-    optimum is 2.4333, ``tests/formulations/layers/test_cpsat.py``); with the
-    coarse rows it does not.
-    """
-    for resource in Resource:
-        ops = [op for (lane, _), op in operations.items() if lane is resource]
-        if not ops:
-            continue
-        unit = max(1, -(-max(op.duration for op in ops) // BUSY_ROW_RESOLUTION))
-        work = model.new_int_var(0, sum(op.duration // unit for op in ops), f"work_{resource}")
-        model.add(work >= sum((op.duration // unit) * op.present for op in ops))
-        model.add(makespan >= unit * work)
-
-
-def _after(
-    model: cp_model.CpModel, later: _Operation, earlier: _Operation, condition: list[cp_model.LiteralT]
-) -> None:
-    model.add(later.start >= earlier.start + earlier.duration).only_enforce_if(condition)
-
-
-def _add_hint(built: LayerCpModel, warm: WarmStart) -> None:
-    """A complete hint: the warm start's literals and grid start times; absent operations at their earliest."""
-    model, placement, timeline = built.model, warm.solution.placement, warm.timeline
-    crossing = set(placement.crossing_tensors)
-    for name, literal in built.on_device.items():
-        model.add_hint(literal, placement.on_device(name))
-    for name, literal in built.sends.items():
-        model.add_hint(literal, name in crossing)
-    present = {(op.resource, op.label): round(op.start) for op in timeline.operations}
-    for (resource, name), op in built.operations.items():
-        model.add_hint(op.start, present.get((resource.value, name), op.earliest))
-    model.add_hint(built.makespan, warm.makespan)
-
-
-def read_solution(built: LayerCpModel, solver: cp_model.CpSolver, graph: LayerGraph) -> LayerSolution:
-    """The placement and, per resource, the present operations sorted by (start, end, topological position)."""
-    device_layers = [name for name in graph.names if solver.boolean_value(built.on_device[name])]
-    placement = Placement.from_device_layers(graph, device_layers)
-    position = {name: i for i, name in enumerate(graph.topological_order)}
-
-    def order(resource: Resource, names: tuple[str, ...]) -> tuple[str, ...]:
-        def key(name: str) -> tuple[int, int, int]:
-            op = built.operations[resource, name]
-            start = solver.value(op.start)
-            return start, start + op.duration, position[name]
-
-        return tuple(sorted(names, key=key))
-
-    return LayerSolution(
-        placement,
-        Schedule(
-            order(DEVICE, placement.device_layers),
-            order(LINK, placement.crossing_tensors),
-            order(SERVER, placement.server_layers),
-        ),
-    )
 
 
 # -- solving --------------------------------------------------------------------
@@ -532,18 +242,18 @@ def _search(
     if clock.expired():
         return _Search(warm.solution, False, None, lower, "not run: time limit")
     built = build_model(on_grid, instance.placement, warm, lower, constrain)
-    solver, status = solve_model(built.model, time_limit=clock.remaining(), seed=seed, num_workers=num_workers)
-    if status in ("INFEASIBLE", "MODEL_INVALID"):
+    run = run_cpsat(built.model, time_limit=clock, seed=seed, num_workers=num_workers)
+    solver, status = run.solver, run.status_name
+    if run.status in (Status.INFEASIBLE, Status.ERROR):
         # the hint is a solution, so either means a modelling bug
         raise SolverError(f"cpsat: CP-SAT reports the layer model {status} ({solver.solution_info()})")
-    bound = solver.best_objective_bound
-    bound = max(lower, math.ceil(bound)) if math.isfinite(bound) else lower
-    if status == "UNKNOWN":
-        return _Search(warm.solution, False, None, bound, status, solver.num_branches)
+    bound = lower if run.bound is None else max(lower, math.ceil(run.bound))
+    if not run.has_solution:
+        return _Search(warm.solution, False, None, bound, status, run.branches)
     solution = read_solution(built, solver, instance.graph)
-    proven = status == "OPTIMAL"
+    proven = run.status is Status.OPTIMAL
     objective = round(solver.objective_value) if proven else None
-    return _Search(solution, proven, objective, bound, status, solver.num_branches)
+    return _Search(solution, proven, objective, bound, status, run.branches)
 
 
 def _output(grid: IntegerGrid, on_grid: LayerGraph, warm: WarmStart, search: _Search) -> SolverOutput:
@@ -552,7 +262,8 @@ def _output(grid: IntegerGrid, on_grid: LayerGraph, warm: WarmStart, search: _Se
     if grid.exact:
         solution = search.solution
         makespan = simulate_layers(solution.placement, solution.schedule).makespan
-        model_value = search.objective if search.proven else _simulate_on(on_grid, solution).makespan
+        proven_value = search.objective if search.proven else None
+        model_value = proven_value if proven_value is not None else _simulate_on(on_grid, solution).makespan
         claim = grid.to_original(model_value)
     else:
         # on floored times CP-SAT's choice may be worse in true units than the warm start
@@ -576,11 +287,6 @@ def _output(grid: IntegerGrid, on_grid: LayerGraph, warm: WarmStart, search: _Se
         "warm_start_objective": warm_makespan,
     }
     return SolverOutput(status, solution, claim, bound, metadata=metadata)
-
-
-def _check_num_workers(num_workers: int) -> None:
-    if isinstance(num_workers, bool) or not isinstance(num_workers, int) or num_workers < 1:
-        raise SolverError(f"cpsat: num_workers must be a positive integer, got {num_workers!r}")
 
 
 def cpsat_layers_solver(
@@ -644,7 +350,7 @@ def solve_layers(
     time_limit, seed, num_workers
         As for :func:`cpsat_layers_solver`.
     """
-    _check_num_workers(num_workers)
+    check_num_workers(num_workers)
     clock = Deadline(time_limit)
     grid = grid_below_warm_start(instance, placements, solutions)
     on_grid = graph_on_grid(instance.graph, grid)

@@ -48,8 +48,8 @@ from ortools.sat.python import cp_model
 from splitsched.core.deadline import Deadline
 from splitsched.core.errors import SolverError
 from splitsched.core.result import SolverOutput, Status
+from splitsched.formulations.backends.cpsat import check_num_workers, run_cpsat
 from splitsched.formulations.backends.integer_grid import IntegerGrid, best_grid, floor_grid
-from splitsched.formulations.flowshop.cpsat import solve_model
 from splitsched.formulations.tiling.bounds import flow_shop_bound, stage_times, tiling_lower_bound
 from splitsched.heuristics.tiling.s3_mw import mw_schedule
 from splitsched.heuristics.tiling.tiling_schedule import (
@@ -247,7 +247,7 @@ def solve_tiling(
     true_lower = max(tiling_lower_bound(chain), grid.to_original(lower) + tail)
     upper = _grid_makespan(times, warm.order, warm.offload)
     cut = cutoff is not None and cutoff < warm.makespan
-    if cut:
+    if cut and cutoff is not None:
         # a schedule faster than the cutoff has a grid makespan strictly below this
         upper = min(upper, math.ceil((cutoff - tail) * grid.scale) - (1 if grid.exact else 0))
     if (
@@ -265,21 +265,20 @@ def solve_tiling(
     built = build_model(times, lower, upper)
     if not cut:
         _add_hint(built, warm)
-    solver, status = solve_model(
-        built.model, time_limit=clock.remaining(), seed=seed, num_workers=num_workers
-    )
-    if status == "MODEL_INVALID" or (status == "INFEASIBLE" and not cut):
+    run = run_cpsat(built.model, time_limit=clock, seed=seed, num_workers=num_workers)
+    solver, status = run.solver, run.status_name
+    if run.status is Status.ERROR or (run.status is Status.INFEASIBLE and not cut):
         raise SolverError(f"cpsat: CP-SAT reports the tiling model {status} ({solver.solution_info()})")
-    if status == "INFEASIBLE":
-        return TilingOutcome(warm, max(true_lower, cutoff), True, status)  # type: ignore[type-var]
-    cp_bound = solver.best_objective_bound
-    grid_bound = max(lower, math.ceil(cp_bound - 1e-6)) if math.isfinite(cp_bound) else lower
+    if run.status is Status.INFEASIBLE:
+        # Infeasible only below the cutoff: nothing beats it, so the cutoff is a valid bound.
+        return TilingOutcome(warm, max(true_lower, cutoff if cutoff is not None else true_lower), True, status)
+    grid_bound = lower if run.bound is None else max(lower, math.ceil(run.bound - 1e-6))
     bound = max(true_lower, grid.to_original(grid_bound) + tail)
-    if status == "UNKNOWN":
+    if not run.has_solution:
         return TilingOutcome(warm, bound, False, status)
     found = TilingSchedule.of(chain, *_read(built, solver, chain.n_paths))
     best = min((found, warm), key=lambda schedule: schedule.makespan)
-    return TilingOutcome(best, min(bound, best.makespan), status == "OPTIMAL", status)
+    return TilingOutcome(best, min(bound, best.makespan), run.status is Status.OPTIMAL, status)
 
 
 def _meets(makespan: float, bound: float) -> bool:
@@ -339,8 +338,7 @@ def s3_cpsat_solver(
     SolverError
         If ``num_workers`` is not a positive integer.
     """
-    if isinstance(num_workers, bool) or not isinstance(num_workers, int) or num_workers < 1:
-        raise SolverError(f"cpsat: num_workers must be a positive integer, got {num_workers!r}")
+    check_num_workers(num_workers)
     clock = Deadline(time_limit)
     chains = problem_chains(instance)
     search = exact_over_tilings(chains, clock, seed=seed, num_workers=num_workers)

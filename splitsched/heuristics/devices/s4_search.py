@@ -2,7 +2,7 @@
 
 Not in S4. It minimises, lexicographically, first the deadline excess
 ``Σ_i max(0, D_i − D^max_i)`` and then the instance's objective (both exact
-integers, see :class:`~splitsched.heuristics.devices.s4_greedy.PartitionScorer`), so a
+integers, see :class:`~splitsched.instances.devices.scorer.PartitionScorer`), so a
 partition that meets every deadline always beats one that does not.
 
 1. **Starts.** S4's greedy from ``"half"`` and from ``"one"`` (deadlines ignored, as
@@ -31,24 +31,19 @@ AlexNet instances (caps 5–8), one core: about 0.4 s for 10 devices, 1 s for 20
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
+from splitsched.core.deadline import Deadline
 from splitsched.core.errors import SolverError
 from splitsched.core.result import SolverOutput
-from splitsched.heuristics.devices.s4_greedy import (
-    PartitionScorer,
-    local_only_partition,
-    no_options_output,
-    partition_output,
-    s4_greedy,
-)
+from splitsched.heuristics.devices.s4_greedy import local_only_partition, s4_greedy
 from splitsched.heuristics.flowshop.random_order import resolved_seed
 from splitsched.instances.devices.problem import DevicesProblem
+from splitsched.instances.devices.scorer import PartitionScorer, no_options_output, partition_output
 
 DEFAULT_RESTARTS = 8
 """Random starts after the three fixed ones."""
@@ -95,14 +90,14 @@ class _Search:
         self.problem = problem
         self.scorer = PartitionScorer(problem)
         self.rng = np.random.default_rng(seed)
-        self.deadline = None if time_limit is None else time.perf_counter() + time_limit
+        self.clock = Deadline(time_limit)
         self.evaluations = 0
         self.descents = 0
         self.best: tuple[int, ...] | None = None
         self.best_key: Key | None = None
 
     def out_of_time(self) -> bool:
-        return self.deadline is not None and time.perf_counter() >= self.deadline
+        return self.clock.expired()
 
     def keys(self, partitions: npt.NDArray) -> tuple[npt.NDArray, npt.NDArray]:
         self.evaluations += len(partitions)

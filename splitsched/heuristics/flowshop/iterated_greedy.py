@@ -24,12 +24,12 @@ fix the result.
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
+from splitsched.core.deadline import Deadline
 from splitsched.core.errors import SolverError
 from splitsched.core.result import SolverOutput
 from splitsched.heuristics.flowshop.kernels import (
@@ -124,13 +124,13 @@ def iterated_greedy(
     times = as_kernel_times(processing_times)
     rng = np.random.default_rng(seed)
     temperature = ig_temperature(times, temperature_factor)
-    deadline = None if time_limit is None else time.perf_counter() + time_limit
+    clock = Deadline(time_limit)
     current = as_kernel_order(neh_order(times))
     current_value = local_search(times, current, rng)
     best, best_value = current.copy(), current_value
     iterations = 0
     while max_iterations is None or iterations < max_iterations:
-        if deadline is not None and time.perf_counter() >= deadline:
+        if clock.expired():
             return IteratedGreedyRun(_as_list(best), best_value, iterations, "time_limit")
         candidate = destruct_construct(times, current, min(destroyed_jobs, len(current)), rng)
         candidate_value = local_search(times, candidate, rng)

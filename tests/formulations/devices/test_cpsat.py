@@ -12,16 +12,9 @@ from hypothesis import strategies as st
 from splitsched import solve
 from splitsched.core.errors import SolverError
 from splitsched.core.result import Status
-from splitsched.formulations.devices.cpsat import (
-    OptionTable,
-    best_start,
-    dominating_points,
-    integer_objective,
-    reduced_table,
-    simple_bound,
-    solve_assignment,
-    start_partition,
-)
+from splitsched.formulations.devices.assignment import simple_bound, solve_assignment
+from splitsched.formulations.devices.option_table import OptionTable, integer_objective, reduced_table
+from splitsched.formulations.devices.warm_start import best_start, dominating_points, start_partition
 from splitsched.instances.devices.generators import generate_devices
 from splitsched.instances.devices.problem import Device, DevicesProblem, StageProfile
 from splitsched.instances.devices.simulate import deadline_violation, simulate_devices

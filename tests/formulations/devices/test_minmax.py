@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from splitsched import solve
 from splitsched.core.errors import SolverError
 from splitsched.formulations.devices import minmax as devices_minmax
-from splitsched.formulations.devices.cpsat import OptionTable, reduced_table
 from splitsched.formulations.devices.minmax import (
     Feasibility,
     feasible,
@@ -19,6 +18,7 @@ from splitsched.formulations.devices.minmax import (
     lone_bound,
     solve_sjf_max,
 )
+from splitsched.formulations.devices.option_table import OptionTable, reduced_table
 from splitsched.instances.devices.generators import generate_devices
 from splitsched.instances.devices.problem import DevicesProblem
 from tests.formulations.devices.test_cpsat import enumerate_best, tiny_devices

@@ -19,8 +19,8 @@ from splitsched.formulations.devices.s4_enum import (
     partition_count,
     s4_enum_solver,
 )
-from splitsched.heuristics.devices.s4_greedy import PartitionScorer
 from splitsched.instances.devices.problem import DevicesProblem
+from splitsched.instances.devices.scorer import PartitionScorer
 from splitsched.instances.devices.simulate import deadline_violation, simulate_devices
 from splitsched.registry import solve
 from tests.claims.s4_cases import s4_case, with_deadlines

@@ -249,9 +249,9 @@ def test_the_adapter_with_tiny_slices_still_proves_the_optimum(
 def test_warm_up_compiles_the_search_kernel() -> None:
     # Run in a fresh interpreter: in this one the kernel may already be compiled.
     code = (
-        "from splitsched.formulations import bnb_kernels\n"
+        "from splitsched.formulations.flowshop import bnb_kernels\n"
         "from splitsched.formulations.flowshop.bnb import bnb_warm_up\n"
-        "from splitsched.instances import example_flowshop\n"
+        "from splitsched.instances.examples import example_flowshop\n"
         "bnb_warm_up(example_flowshop())\n"
         "print(len(bnb_kernels.search.signatures))\n"
     )

@@ -20,7 +20,8 @@ from splitsched import (
     simulate_flowshop,
     solve,
 )
-from splitsched.formulations.flowshop.brute_force import brute_force_flowshop, count_schedules
+from splitsched.formulations.flowshop.brute_force import brute_force_flowshop
+from splitsched.formulations.layers.brute_force import count_schedules
 from tests.strategies import flowshops, layer_graphs, placed_graphs
 
 

@@ -20,18 +20,17 @@ from splitsched import (
     Status,
 )
 from splitsched.families import evaluate
+from splitsched.formulations.backends.cpsat import solve_model
 from splitsched.formulations.backends.integer_grid import best_grid, floor_grid
-from splitsched.formulations.flowshop.brute_force import brute_force_layers
-from splitsched.formulations.flowshop.cpsat import solve_model
 from splitsched.formulations.layers import cpsat as cpsat_layers
+from splitsched.formulations.layers.brute_force import brute_force_layers
 from splitsched.formulations.layers.cpsat import (
-    build_model,
     cpsat_layers_solver,
     graph_on_grid,
     layer_times,
-    read_solution,
     warm_start,
 )
+from splitsched.formulations.layers.cpsat_model import build_model, read_solution
 from tests.strategies import layer_graphs, placed_graphs
 
 BRUTE_FORCE_CANDIDATES = 20_000

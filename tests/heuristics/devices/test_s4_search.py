@@ -11,7 +11,7 @@ import pytest
 from splitsched.core.errors import SolverError
 from splitsched.core.result import Status
 from splitsched.formulations.devices.s4_enum import enumerate_partitions
-from splitsched.heuristics.devices.s4_greedy import PartitionScorer, s4_greedy
+from splitsched.heuristics.devices.s4_greedy import s4_greedy
 from splitsched.heuristics.devices.s4_search import (
     lexicographic_best,
     pair_moves,
@@ -19,6 +19,7 @@ from splitsched.heuristics.devices.s4_search import (
     s4_search_solver,
     single_moves,
 )
+from splitsched.instances.devices.scorer import PartitionScorer
 from splitsched.instances.devices.simulate import simulate_devices
 from splitsched.registry import solve
 from tests.claims.s4_cases import s4_case, with_deadlines
