@@ -5,38 +5,18 @@ from __future__ import annotations
 import pandas as pd
 
 from splitsched.core.errors import SolverError
-from splitsched.instances.devices.problem import DevicesProblem
-from splitsched.instances.examples import (
-    example_devices_problem,
-    example_flowshop,
-    example_jobs_problem,
-    example_joint_problem,
-    example_layer_problem,
-    example_tiling_problem,
-)
-from splitsched.instances.flowshop.problem import FlowShop
-from splitsched.instances.jobs.problem import JobsProblem
-from splitsched.instances.layers.problem import LayerProblem
-from splitsched.instances.tiling.problem import TilingProblem
+from splitsched.core.family import Instance
+from splitsched.families import examples
 from splitsched.registry import solve, solvers
-
-Instance = FlowShop | LayerProblem | JobsProblem | DevicesProblem | TilingProblem
 
 
 def demo_instances() -> list[Instance]:
-    """The instances the demo solves.
+    """The instances the demo solves: every family's built-in examples, in family order.
 
     A 3-stage flow shop, a DAG with and without placement, four chain jobs, six devices
     sharing a base station, and AlexNet's fused-layer tilings.
     """
-    return [
-        example_flowshop(),
-        example_layer_problem(),
-        example_joint_problem(),
-        example_jobs_problem(),
-        example_devices_problem(),
-        example_tiling_problem(),
-    ]
+    return [make() for make in examples().values()]
 
 
 def run_demo(time_limit: float = 10.0) -> pd.DataFrame:

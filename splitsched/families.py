@@ -1,200 +1,321 @@
-"""The problem families: reading and writing any instance.
+"""The problem families the toolkit knows, and what the spine does with any instance.
 
-(Rewired to family descriptors in the next step; for now the format dispatch moved here
-unchanged from ``io/instance.py`` so that ``core`` imports no family.)
+Every piece of code that serves all families — reading and writing instance files,
+evaluating a solution, generating instances, the registry, the CLI, the demo, the
+harness — finds the family here and asks its :class:`~splitsched.core.family.Family`
+descriptor; nothing outside a family's folders branches on the instance type.
+
+The five built-in families are loaded on first use. More come from
+:func:`register_family` (in the running process) or from the environment variable
+``SPLITSCHED_FAMILIES``: ``module:attribute`` entries separated by commas, each naming a
+:class:`Family`, imported in every process (worker processes of the harness included).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
-from splitsched.core.errors import InstanceError, ScheduleError
+from splitsched.core.errors import InstanceError, ScheduleError, SplitschedError
+from splitsched.core.family import Family, GeneratorSpec, Instance, load_target
 from splitsched.core.files import read_text
+from splitsched.core.json_fields import as_object, decode_json
 from splitsched.core.solution import Solution
 from splitsched.core.timeline import Timeline
-from splitsched.instances.devices.problem import DevicesProblem
-from splitsched.instances.devices.solution import PartitionSolution
-from splitsched.instances.flowshop.problem import FlowShop
-from splitsched.instances.flowshop.simulate import simulate_flowshop
-from splitsched.instances.flowshop.solution import FlowShopSolution
-from splitsched.instances.jobs.problem import JobsProblem
-from splitsched.instances.layers.problem import LayerProblem
-from splitsched.instances.layers.simulate import simulate_layers
-from splitsched.instances.layers.solution import LayerSolution
-from splitsched.instances.tiling.problem import TilingProblem
-from splitsched.instances.tiling.solution import TilingSolution
-from splitsched.instances.tiling.tiled_chain import TiledChain
 
-Instance = FlowShop | LayerProblem | JobsProblem | DevicesProblem | TilingProblem
-"""Whatever :func:`read_instance` returns."""
+BUILTIN_FAMILIES = (
+    "splitsched.instances.flowshop.family:FAMILY",
+    "splitsched.instances.layers.family:FAMILY",
+    "splitsched.instances.jobs.family:FAMILY",
+    "splitsched.instances.devices.family:FAMILY",
+    "splitsched.instances.tiling.family:FAMILY",
+)
+"""The built-in families, in the order listings show them."""
+
+PLUGIN_VARIABLE = "SPLITSCHED_FAMILIES"
+"""Environment variable naming further families (``module:attribute``, comma-separated)."""
+
+_loaded: list[Family] = []
+_registered: list[Family] = []
+_generation = 0
 
 
-def read_instance(path: str | os.PathLike[str]) -> Instance:
+def families() -> tuple[Family, ...]:
+    """Every known family: the built-in ones, those of ``SPLITSCHED_FAMILIES``, then registered ones."""
+    if not _loaded:
+        plugins = [entry.strip() for entry in os.environ.get(PLUGIN_VARIABLE, "").split(",") if entry.strip()]
+        for target in (*BUILTIN_FAMILIES, *plugins):
+            _loaded.append(_load_family(target))
+    return (*_loaded, *_registered)
+
+
+def builtin_families() -> tuple[Family, ...]:
+    """The five families that ship with the package (:data:`BUILTIN_FAMILIES`), without plug-ins."""
+    return families()[: len(BUILTIN_FAMILIES)]
+
+
+def _load_family(target: str) -> Family:
+    try:
+        family = load_target(target)
+    except (ImportError, AttributeError, ValueError) as error:
+        raise SplitschedError(f"{PLUGIN_VARIABLE}: cannot load family {target!r}: {error}") from None
+    if not isinstance(family, Family):
+        raise SplitschedError(f"{PLUGIN_VARIABLE}: {target!r} is a {type(family).__name__}, not a Family")
+    return family
+
+
+def register_family(family: Family) -> None:
+    """Add ``family`` in this process (the registry and the CLI see it at once).
+
+    Raises
+    ------
+    SplitschedError
+        If a family of that name, or one of its problems, is already known.
+    """
+    for known in families():
+        clash = set(known.problems) & set(family.problems)
+        if known.name == family.name or clash:
+            raise SplitschedError(f"family {family.name!r} clashes with the known family {known.name!r}")
+    _registered.append(family)
+    _changed()
+
+
+def unregister_family(name: str) -> None:
+    """Remove a family added by :func:`register_family` (tests use it to clean up)."""
+    _registered[:] = [family for family in _registered if family.name != name]
+    _changed()
+
+
+def _changed() -> None:
+    global _generation
+    _generation += 1
+
+
+def generation() -> int:
+    """A counter that changes whenever the set of families does (caches built from families check it)."""
+    return _generation
+
+
+def get_family(name: str) -> Family:
+    """The family called ``name``.
+
+    Raises
+    ------
+    SplitschedError
+        If there is none (the message lists the known names).
+    """
+    for family in families():
+        if family.name == name:
+            return family
+    raise SplitschedError(f"unknown family {name!r} (known: {', '.join(f.name for f in families())})")
+
+
+def family_of(instance: object) -> Family:
+    """The family ``instance`` belongs to.
+
+    Raises
+    ------
+    TypeError
+        If no family's instance type matches.
+    """
+    for family in families():
+        if isinstance(instance, family.instance_type):
+            return family
+    names = [family.instance_type.__name__ for family in families()]
+    known = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+    raise TypeError(f"expected a {known}, got {type(instance).__name__}")
+
+
+def family_of_problem(problem: str) -> Family:
+    """The family whose instances pose ``problem``.
+
+    Raises
+    ------
+    SplitschedError
+        If no family poses it.
+    """
+    for family in families():
+        if problem in family.problems:
+            return family
+    raise SplitschedError(f"no family poses problem {problem!r}")
+
+
+def all_problems() -> tuple[str, ...]:
+    """Every problem of every family, in family order."""
+    return tuple(problem for family in families() for problem in family.problems)
+
+
+# --- files ----------------------------------------------------------------------------------------------
+
+
+def read_instance(path: str | os.PathLike[str]) -> Any:
     """Read any instance, choosing the format from the content.
 
     Parameters
     ----------
     path
-        A Taillard text file, or a JSON file whose ``format`` is
-        ``splitsched/layers-v1``, ``splitsched/jobs-v1``, ``splitsched/devices-v1`` or
-        ``splitsched/tiling-v1``.
+        A JSON file whose ``format`` tag names a family's format (``splitsched/layers-v1``,
+        ``splitsched/jobs-v1``, ``splitsched/devices-v1``, ``splitsched/tiling-v1``, ...), or
+        a text file in the one text format a family reads (Taillard's, for flow shops).
 
     Returns
     -------
-    FlowShop | LayerProblem | JobsProblem | DevicesProblem
-        A :class:`FlowShop` named after the file stem, a :class:`LayerProblem`, a
-        :class:`JobsProblem` (whose file references start from ``path``'s folder), a
-        :class:`DevicesProblem` or a :class:`TilingProblem`.
+    Instance
+        The family's instance (a flow shop is named after the file stem; a jobs file's
+        references start from ``path``'s folder).
 
     Raises
     ------
     InstanceError
-        If the file cannot be read, is invalid in its format, or is JSON without
-        a known ``format`` tag (the message lists the known ones).
+        If the file cannot be read, is invalid in its format, or is JSON without a
+        known ``format`` tag (the message lists the known ones).
     """
-    # Imported here because the format modules use read_text and write_text above.
-    from splitsched.instances.flowshop.taillard import parse_taillard
-
     text = read_text(path)
     source = os.fspath(path)
     if text.lstrip().startswith("{"):
         return _parse_json_instance(text, source)
-    return parse_taillard(text, source, Path(path).stem)
+    readers = [family for family in families() if family.read_text is not None]
+    if not readers:
+        raise InstanceError(None, "not JSON, and no family reads a text format", source)
+    reader = readers[0].read_text
+    assert reader is not None
+    return reader(text, source, Path(path).stem)
 
 
-def _parse_json_instance(
-    text: str, source: str
-) -> LayerProblem | JobsProblem | DevicesProblem | TilingProblem:
-    from splitsched.core.json_fields import as_object, decode_json
-    from splitsched.instances.devices import devices_json
-    from splitsched.instances.jobs import jobs_json
-    from splitsched.instances.layers import layers_json
-    from splitsched.instances.tiling import tiling_json
-
+def _parse_json_instance(text: str, source: str) -> Any:
     data = decode_json(text, source)
     try:
         top: Mapping[str, object] = as_object(data, "")
     except InstanceError as error:
         raise error.with_source(source) from None
     tag = top.get("format")
-    if tag == jobs_json.FORMAT:
-        return jobs_json.jobs_from_dict(top, source, os.path.dirname(source))
-    if tag == devices_json.FORMAT:
-        return devices_json.devices_from_dict(top, source)
-    if tag == tiling_json.FORMAT:
-        return tiling_json.tiling_from_dict(top, source)
-    if isinstance(tag, str) and tag in layers_json.KNOWN_FORMATS:
-        return layers_json.layers_from_dict(top, source)
-    known = ", ".join([*layers_json.KNOWN_FORMATS, jobs_json.FORMAT, devices_json.FORMAT, tiling_json.FORMAT])
+    for family in families():
+        if isinstance(tag, str) and tag in family.json_formats and family.from_json is not None:
+            return family.from_json(top, source)
+    known = ", ".join(tag for family in families() for tag in family.json_formats)
     if "format" not in top:
         raise InstanceError(None, f"missing required key 'format' (known formats: {known})", source)
     raise InstanceError("format", f"unknown format {tag!r} (known formats: {known})", source)
 
 
 def write_instance(instance: Instance, path: str | os.PathLike[str]) -> None:
-    """Write ``instance`` in its format: Taillard text for a flow shop, JSON for the others.
-
-    Parameters
-    ----------
-    instance
-        The instance to write. A :class:`JobsProblem` is written with every kind's
-        graph inlined (:func:`splitsched.instances.jobs.jobs_json.write_jobs`).
-    path
-        The file to create or overwrite.
+    """Write ``instance`` in its family's format (Taillard text for a flow shop, JSON for the others).
 
     Raises
     ------
     TypeError
-        If ``instance`` is not a :class:`FlowShop`, a :class:`LayerProblem`, a
-        :class:`JobsProblem`, a :class:`DevicesProblem` or a :class:`TilingProblem`.
+        If ``instance`` belongs to no known family.
+    SplitschedError
+        If the file cannot be written.
     """
-    from splitsched.instances.devices.devices_json import write_devices
-    from splitsched.instances.flowshop.taillard import write_taillard
-    from splitsched.instances.jobs.jobs_json import write_jobs
-    from splitsched.instances.layers.layers_json import write_layers
-    from splitsched.instances.tiling.tiling_json import write_tiling
-
-    if isinstance(instance, FlowShop):
-        write_taillard(instance, path)
-    elif isinstance(instance, LayerProblem):
-        write_layers(instance, path)
-    elif isinstance(instance, JobsProblem):
-        write_jobs(instance, path)
-    elif isinstance(instance, DevicesProblem):
-        write_devices(instance, path)
-    elif isinstance(instance, TilingProblem):
-        write_tiling(instance, path)
-    else:
-        expected = "a FlowShop, LayerProblem, JobsProblem, DevicesProblem or TilingProblem"
-        raise TypeError(f"expected {expected}, got {type(instance).__name__}")
+    family_of(instance).write(instance, path)
 
 
+# --- evaluation -----------------------------------------------------------------------------------------
 
 
-def evaluate(instance: FlowShop | LayerProblem | JobsProblem, solution: Solution) -> Timeline:
-    """Simulate any solution of any instance.
+def evaluate(instance: Instance, solution: Solution) -> Timeline:
+    """Simulate a schedule of any family whose solutions are schedules.
 
     Raises
     ------
     ScheduleError
-        If the solution does not fit the instance (wrong kind, a placement that
-        differs from the given one, or an infeasible order).
+        If the solution does not fit the instance (wrong kind, a placement that differs
+        from the given one, an infeasible order), or the family's solutions are not
+        schedules.
     """
-    if isinstance(instance, FlowShop) and isinstance(solution, FlowShopSolution):
-        return simulate_flowshop(instance, solution.permutation).to_timeline()
-    if isinstance(instance, LayerProblem) and isinstance(solution, LayerSolution):
-        if solution.placement.graph != instance.graph:
-            raise ScheduleError("the solution's placement is for a different graph")
-        if instance.placement is not None and solution.placement != instance.placement:
-            raise ScheduleError("the solution changes the placement the instance fixes")
-        return simulate_layers(solution.placement, solution.schedule)
-    if isinstance(instance, JobsProblem) and isinstance(solution, LayerSolution):
-        if solution.placement.graph != instance.merged_graph:
-            raise ScheduleError("the solution's placement is not for the jobs' merged graph")
-        instance.job_placements(solution.placement)
-        return simulate_layers(solution.placement, solution.schedule)
-    if isinstance(solution, TilingSolution) and getattr(instance, "problem", None) == "tiling":
-        layer_solution = _tiling_chain(instance, solution).layer_solution(solution.order, solution.offload)
-        return simulate_layers(layer_solution.placement, layer_solution.schedule)
-    raise ScheduleError(f"a {type(solution).__name__} does not solve a {type(instance).__name__}")
+    family = _solved_family(instance, solution)
+    if family.timeline is None:
+        raise ScheduleError(f"a {family.name} solution is not a schedule; it has no timeline")
+    return family.timeline(instance, solution)
 
 
-def _tiling_chain(problem: TilingProblem, solution: TilingSolution) -> TiledChain:
-    """The tiled chain a tiling solution names: the untiled chain (NFL) for ``1 x 1`` at full depth.
+def objective_value(instance: Instance, solution: Solution) -> float:
+    """The objective of any solution, from the family's one evaluator (a makespan, or S4's objective).
 
     Raises
     ------
     ScheduleError
-        If the problem cannot build that tiling.
+        If the solution does not fit the instance, or is infeasible.
     """
-    untiled = problem.untiled_chain()
-    if solution.grid == (1, 1) and solution.depth == untiled.depth:
-        return untiled
-    try:
-        return problem.tiled_chain(solution.grid, solution.depth)
-    except InstanceError as error:
-        tiling = f"{solution.grid[0]}x{solution.grid[1]} depth {solution.depth}"
-        raise ScheduleError(f"tiling {tiling}: {error}") from None
+    return _solved_family(instance, solution).objective(instance, solution)
 
 
-def objective_value(instance: FlowShop | LayerProblem | JobsProblem | DevicesProblem, solution: Solution) -> float:
-    """The objective of any solution: the makespan of a schedule, or a partition's S4 objective.
+def _solved_family(instance: Instance, solution: Solution) -> Family:
+    family = family_of(instance)
+    if not isinstance(solution, family.solution_type):
+        raise ScheduleError(f"a {type(solution).__name__} does not solve a {type(instance).__name__}")
+    return family
+
+
+def solution_from_dict(instance: Instance, data: Mapping[str, Any]) -> Solution:
+    """The solution ``data`` (as ``solution.to_dict()`` wrote it) describes for ``instance``."""
+    solution: Solution = family_of(instance).solution_from_dict(instance, data)
+    return solution
+
+
+# --- generators and examples ----------------------------------------------------------------------------
+
+
+class _Generators(Mapping[str, GeneratorSpec]):
+    """Every family's generator kinds by name, in family order (a live view)."""
+
+    def _table(self) -> dict[str, GeneratorSpec]:
+        return {spec.name: spec for family in families() for spec in family.generators}
+
+    def __getitem__(self, kind: str) -> GeneratorSpec:
+        return self._table()[kind]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table())
+
+    def __len__(self) -> int:
+        return len(self._table())
+
+
+GENERATORS: Mapping[str, GeneratorSpec] = _Generators()
+"""Every generator kind of every family, by name (``splitsched generate KIND --n N``)."""
+
+
+def generate(kind: str, n: int, seed: int) -> Any:
+    """Build the instance of generator ``kind`` with size ``n`` and seed ``seed``.
+
+    Every kind fixes its generator's other parameters, so that ``generate(kind, n, seed)``
+    names one instance for good (the kinds' descriptions: ``splitsched generate --help``).
 
     Raises
     ------
-    ScheduleError
-        If the solution does not fit the instance, or a device misses its deadline.
+    SplitschedError
+        On an unknown kind (the message lists the known ones); an
+        :class:`InstanceError` if ``n`` is below the kind's ``min_n`` or the seed
+        is negative or, for ``taillard``, zero.
     """
-    if isinstance(instance, DevicesProblem):
-        if not isinstance(solution, PartitionSolution):
-            raise ScheduleError(f"a {type(solution).__name__} does not solve a DevicesProblem")
-        from splitsched.instances.devices.simulate import deadline_violation, simulate_devices
+    spec = GENERATORS.get(kind)
+    if spec is None:
+        raise SplitschedError(f"unknown generator kind {kind!r}; known kinds: {', '.join(GENERATORS)}")
+    if n < spec.min_n:
+        raise InstanceError("n", f"generator {kind!r} needs n >= {spec.min_n}, got {n}")
+    if seed < 0:
+        raise InstanceError("seed", f"must be non-negative, got {seed}")
+    return spec.make(n, seed)
 
-        delays = simulate_devices(instance, solution.partition)
-        violation = deadline_violation(instance, delays)
-        if violation:
-            raise ScheduleError(violation)
-        return delays.value(instance.objective)
-    return evaluate(instance, solution).makespan
+
+def examples() -> dict[str, Any]:
+    """Every family's built-in example makers by name, in family order."""
+    return {name: make for family in families() for name, make in family.examples.items()}
+
+
+def example(name: str) -> Any:
+    """The built-in example ``name``.
+
+    Raises
+    ------
+    SplitschedError
+        On an unknown name (the message lists the known ones).
+    """
+    makers = examples()
+    if name not in makers:
+        raise SplitschedError(f"unknown example {name!r} (known: {', '.join(makers)})")
+    return makers[name]()

@@ -16,10 +16,10 @@ from splitsched import (
     SolverOutput,
     Status,
     get_solver,
-    registry,
     solve,
     solvers,
 )
+from splitsched.core.family import SolverEntry
 from splitsched.instances.examples import (
     example_flowshop,
     example_joint_problem,
@@ -28,15 +28,14 @@ from splitsched.instances.examples import (
 
 
 @pytest.fixture
-def fake_solver(monkeypatch: pytest.MonkeyPatch):
+def fake_solver(temporary_solver):
     """Register a solver whose output the test chooses."""
 
     def install(output: SolverOutput) -> str:
         def fake(instance: FlowShop) -> SolverOutput:
             return output
 
-        spec = registry.SolverSpec("fake", {Problem.FLOWSHOP: fake}, exact=True, description="test double")
-        monkeypatch.setitem(registry._SOLVERS, "fake", spec)
+        temporary_solver("flowshop", SolverEntry("fake", fake, exact=True, description="test double"))
         return "fake"
 
     return install
@@ -123,7 +122,7 @@ def test_time_limit_without_solution_passes_through(fake_solver) -> None:
     assert (result.status, result.objective, result.bound) == (Status.TIME_LIMIT, None, 20.0)
 
 
-def test_layer_solution_that_moves_the_fixed_placement_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_layer_solution_that_moves_the_fixed_placement_is_an_error(temporary_solver) -> None:
     problem = example_layer_problem()
     local = Placement.local_only(problem.graph)
 
@@ -131,21 +130,20 @@ def test_layer_solution_that_moves_the_fixed_placement_is_an_error(monkeypatch: 
         schedule = Schedule.from_order(local, instance.graph.topological_order)
         return SolverOutput(Status.FEASIBLE, LayerSolution(local, schedule))
 
-    spec = registry.SolverSpec("mover", {Problem.LAYER_SCHEDULE: mover}, exact=False, description="test double")
-    monkeypatch.setitem(registry._SOLVERS, "mover", spec)
+    temporary_solver("layers", SolverEntry("mover", mover, exact=False, description="test double",
+                                           problems=(Problem.LAYER_SCHEDULE,)))
     result = solve(problem, "mover")
     assert result.status is Status.ERROR and "changes the placement" in result.message
 
 
-def test_jit_solver_is_warmed_up_once_outside_the_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_jit_solver_is_warmed_up_once_outside_the_clock(temporary_solver) -> None:
     sizes: list[int] = []
 
     def counting(instance: FlowShop) -> SolverOutput:
         sizes.append(instance.n_jobs)
         return SolverOutput(Status.FEASIBLE, FlowShopSolution(range(instance.n_jobs)))
 
-    spec = registry.SolverSpec("counting", {Problem.FLOWSHOP: counting}, False, "test double", jit=True)
-    monkeypatch.setitem(registry._SOLVERS, "counting", spec)
+    temporary_solver("flowshop", SolverEntry("counting", counting, False, "test double", jit=True))
     solve(example_flowshop(), "counting")
     solve(example_flowshop(), "counting")
     assert sizes == [3, 6, 6]  # one warm-up on a 3-job sub-instance, then the two real runs

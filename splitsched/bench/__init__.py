@@ -1,1 +1,13 @@
-"""The benchmark harness: suites of runs, isolated execution, a resumable store, reports."""
+"""The benchmark harness: suites (TOML), runs, the process pool and Dask runners, the SQLite store,
+gaps and the report."""
+
+__all__ = [
+    "dask_backend",
+    "gaps",
+    "recipes",
+    "report",
+    "runner",
+    "runs",
+    "store",
+    "suite",
+]

@@ -1,16 +1,85 @@
-"""Build instances from :class:`~splitsched.bench.runs.InstanceRecipe` parameters."""
+"""Build instances from :class:`~splitsched.bench.runs.InstanceRecipe` parameters.
+
+The harness's own sources are ``generate`` (any family's generator kind), ``file`` (any
+file :func:`~splitsched.families.read_instance` reads) and ``example`` (any family's
+built-in example); every other source is a family's (:attr:`Family.sources`).
+"""
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from splitsched.core.errors import SplitschedError
-from splitsched.instances.flowshop.problem import FlowShop
-from splitsched.instances.jobs.problem import JobsProblem
-from splitsched.instances.layers.problem import LayerProblem
+from splitsched.core.family import Expansion, Instance, InstanceSource, SuiteTable
+from splitsched.families import GENERATORS, example, examples, families, generate, read_instance
 
 
-def build_instance(source: str, params: dict[str, Any]) -> FlowShop | LayerProblem | JobsProblem:
+def _expand_generated(reader: SuiteTable, table: Mapping[str, Any], where: str) -> Expansion:
+    kind = reader.choice(table.get("kind"), tuple(GENERATORS), "generator kind", f"{where}.kind")
+    sizes = table.get("n")
+    sizes = sizes if isinstance(sizes, list) else [sizes]
+    sizes = [reader.integer(n, f"{where}.n", GENERATORS[kind].min_n) for n in sizes]
+    seeds = reader.one_or_many(table, "seed", "seeds", where)
+    seeds = [reader.integer(seed, f"{where}.seeds", 1 if kind == "taillard" else 0) for seed in seeds]
+    for n, seed in itertools.product(sizes, seeds):
+        yield {"kind": kind, "n": n, "seed": seed}, f"{kind}-n{n}-s{seed}", kind
+
+
+def _expand_file(reader: SuiteTable, table: Mapping[str, Any], where: str) -> Expansion:
+    value = table.get("path")
+    if not isinstance(value, str) or not value:
+        raise reader.error(f"{where}.path", f"must be a non-empty string, got {value!r}")
+    path = Path(value)
+    # The worker may run elsewhere: resolve against the suite file, not the worker's folder.
+    folder = getattr(reader, "folder", Path.cwd())
+    resolved = path if path.is_absolute() else (folder / path).resolve()
+    if not resolved.is_file():
+        raise reader.error(f"{where}.path", f"no such file {str(path)!r}")
+    yield {"path": str(resolved)}, path.stem, "file"
+
+
+def _expand_example(reader: SuiteTable, table: Mapping[str, Any], where: str) -> Expansion:
+    name = reader.choice(table.get("name"), tuple(examples()), "example", f"{where}.name")
+    yield {"name": name}, name, "example"
+
+
+def _generated_problem(params: Mapping[str, Any]) -> tuple[str, int | None]:
+    return _kind_problem(params["kind"])
+
+
+@cache
+def _kind_problem(kind: str) -> tuple[str, int | None]:
+    # A small instance of the kind has the same problem and stage count, and takes microseconds.
+    instance = generate(kind, max(3, GENERATORS[kind].min_n), 1)
+    return instance.problem, getattr(instance, "n_stages", None)
+
+
+HARNESS_SOURCES: dict[str, InstanceSource] = {
+    "generate": InstanceSource(generate, ("kind", "n", "seed", "seeds"), _expand_generated, _generated_problem),
+    "file": InstanceSource(read_instance, ("path",), _expand_file),
+    "example": InstanceSource(example, ("name",), _expand_example),
+}
+"""The sources every family shares."""
+
+
+def instance_sources() -> dict[str, InstanceSource]:
+    """Every instance source by name: the families' first (in family order), then the shared ones."""
+    by_family = {name: source for family in families() for name, source in family.sources.items()}
+    return {**by_family, **HARNESS_SOURCES}
+
+
+def _source(name: str) -> InstanceSource:
+    sources = instance_sources()
+    if name not in sources:
+        raise SplitschedError(f"unknown instance source {name!r} (known: {', '.join(sources)})")
+    return sources[name]
+
+
+def build_instance(source: str, params: dict[str, Any]) -> Instance:
     """The instance a recipe describes.
 
     Raises
@@ -18,64 +87,8 @@ def build_instance(source: str, params: dict[str, Any]) -> FlowShop | LayerProbl
     SplitschedError
         On unknown parameters, a missing file or shared data, or an invalid instance.
     """
-    builders = {
-        "taillard": _taillard,
-        "generate": _generate,
-        "scenario": _scenario,
-        "jobs": _jobs,
-        "file": _file,
-        "example": _example,
-    }
+    builder = _source(source).build
     try:
-        return builders[source](**params)
+        return builder(**params)
     except TypeError as error:
         raise SplitschedError(f"instance source {source!r}: bad parameters {params}: {error}") from None
-
-
-def _taillard(name: str) -> FlowShop:
-    from splitsched.instances.flowshop.taillard import read_taillard
-    from splitsched.instances.shared_data import pfsp_dir
-
-    return read_taillard(pfsp_dir() / f"{name}.txt")
-
-
-def _generate(kind: str, n: int, seed: int) -> FlowShop | LayerProblem:
-    from splitsched.instances.generate import generate
-
-    return generate(kind, n, seed)
-
-
-def _scenario(model: str, device: str, network: str, server: str = "gpu") -> LayerProblem:
-    from splitsched.instances.profiles.models import load_model
-    from splitsched.instances.profiles.presets import device_preset, network_preset, server_preset
-    from splitsched.instances.profiles.scenario import build_scenario
-
-    return build_scenario(load_model(model), device_preset(device), server_preset(server), network_preset(network))
-
-
-def _jobs(
-    models: list[str], count: int, device: str, network: str, server: str = "gpu", cuts: str = "any", stages: int = 2
-) -> JobsProblem:
-    from splitsched.instances.jobs.problem import JobKind
-
-    kinds = tuple(JobKind(_scenario(model, device, network, server).graph, count, cuts, name=model) for model in models)
-    return JobsProblem(kinds, stages, name=f"{'+'.join(models)}x{count}@{device}+{server}/{network}")
-
-
-def _file(path: str) -> FlowShop | LayerProblem:
-    from splitsched.families import read_instance
-
-    return read_instance(path)
-
-
-def _example(name: str) -> FlowShop | LayerProblem:
-    from splitsched.instances import examples
-
-    makers = {
-        "flowshop": examples.example_flowshop,
-        "layer-problem": examples.example_layer_problem,
-        "joint-problem": examples.example_joint_problem,
-    }
-    if name not in makers:
-        raise SplitschedError(f"unknown example {name!r} (known: {', '.join(makers)})")
-    return makers[name]()

@@ -24,15 +24,8 @@ import pandas as pd
 from splitsched.bench.gaps import references, summary, with_gaps
 from splitsched.bench.recipes import build_instance
 from splitsched.core.errors import SplitschedError
-from splitsched.core.solution import Solution
-from splitsched.families import evaluate
-from splitsched.instances.flowshop.problem import FlowShop
-from splitsched.instances.flowshop.solution import FlowShopSolution
-from splitsched.instances.jobs.problem import JobsProblem
-from splitsched.instances.jobs.timeline import MAX_GANTT_JOBS, job_level_timeline
-from splitsched.instances.layers.placement import Placement
-from splitsched.instances.layers.schedule import Schedule
-from splitsched.instances.layers.solution import LayerSolution
+from splitsched.families import family_of, solution_from_dict
+from splitsched.instances.shared_data import pfsp_dir
 from splitsched.plotting.gantt import plot_gantt
 
 GANTT_INSTANCES = 3
@@ -41,8 +34,6 @@ GANTT_INSTANCES = 3
 
 def published_optima() -> dict[str, tuple[float, bool]]:
     """Taillard's published values from the shared data's ``bounds.csv``: optimum or lower bound."""
-    from splitsched.instances.shared_data import pfsp_dir
-
     try:
         table = pd.read_csv(pfsp_dir() / "bounds.csv")
     except (SplitschedError, OSError):
@@ -141,12 +132,16 @@ def _solution_dict(text: object) -> dict | None:
 
 
 def _gantt_candidates(gapped: pd.DataFrame) -> list[str]:
+    """One proven instance of every problem present (flow shops last), then more up to GANTT_INSTANCES."""
     proven = gapped[(gapped["status"] == "optimal") & gapped["solution"].notna()]
-    layer_first = proven.sort_values("problem", key=lambda column: column == "flowshop")
-    return list(dict.fromkeys(layer_first["instance"]))[:GANTT_INSTANCES]
+    ordered = proven.sort_values("problem", key=lambda column: column == "flowshop", kind="stable")
+    per_problem = list(dict.fromkeys(ordered.drop_duplicates("problem")["instance"]))
+    rest = [label for label in dict.fromkeys(ordered["instance"]) if label not in per_problem]
+    return (per_problem + rest)[: max(GANTT_INSTANCES, len(per_problem))]
 
 
 def _gantt_figure(gapped: pd.DataFrame, label: str) -> plt.Figure | None:
+    """One panel per solver: a Gantt chart, or the family's own figure for solutions that are not schedules."""
     rows = gapped[(gapped["instance"] == label) & gapped["solution"].notna()]
     if rows.empty:
         return None
@@ -156,25 +151,22 @@ def _gantt_figure(gapped: pd.DataFrame, label: str) -> plt.Figure | None:
         instance = build_instance(first["source"], json.loads(params) if isinstance(params, str) else dict(params))
     except SplitschedError:
         return None
-    if isinstance(instance, JobsProblem) and instance.n_jobs > MAX_GANTT_JOBS:
+    family = family_of(instance)
+    if (family.timeline is None and family.plot is None) or family.chart_refusal(instance):
         return None
     ordered = rows.sort_values("status", key=lambda column: column != "optimal").drop_duplicates("solver")
     figure, axes = plt.subplots(len(ordered), 1, figsize=(9, 1.6 + 1.3 * len(ordered)), squeeze=False)
     for ax, row in zip(axes[:, 0], ordered.itertuples()):
-        timeline = evaluate(instance, _solution(instance, _solution_dict(row.solution)))
-        if isinstance(instance, JobsProblem):
-            timeline = job_level_timeline(instance, timeline)
-        plot_gantt(timeline, ax=ax, title=f"{label}: {row.solver} ({row.status}), makespan {timeline.makespan:g}")
+        solution = solution_from_dict(instance, _solution_dict(row.solution) or {})
+        title = f"{label}: {row.solver} ({row.status})"
+        if family.timeline is not None:
+            timeline = family.timeline(instance, solution)
+            plot_gantt(timeline, ax=ax, title=f"{title}, makespan {timeline.makespan:g}")
+        elif family.plot is not None:
+            unit = family.objective_unit(instance)
+            family.plot(instance, solution, ax, f"{title}, objective {row.objective:g} {unit}".rstrip())
     figure.tight_layout()
     return figure
-
-
-def _solution(instance: object, data: dict) -> Solution:
-    if isinstance(instance, FlowShop):
-        return FlowShopSolution(data["permutation"])
-    graph = instance.merged_graph if isinstance(instance, JobsProblem) else instance.graph  # type: ignore[attr-defined]
-    placement = Placement.from_mapping(graph, data["placement"])
-    return LayerSolution(placement, Schedule(**data["schedule"]))
 
 
 def _slug(label: str) -> str:

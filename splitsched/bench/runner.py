@@ -180,7 +180,7 @@ def _isolated_execute(run: Run) -> tuple[dict[str, Any], float | None]:
 @functools.cache
 def provenance() -> dict[str, Any]:
     """Versions, platform and git commit of this process (computed once, inherited by forked workers)."""
-    packages = {}
+    packages: dict[str, str | None] = {}
     for name in PROVENANCE_PACKAGES:
         try:
             packages[name] = importlib.metadata.version(name)
@@ -344,7 +344,7 @@ def _pebble_polling(seconds: float) -> Iterator[None]:
     """
     constants = getattr(pebble.common, "CONSTS", None)
     previous = getattr(constants, "sleep_unit", None)
-    if previous is None:
+    if constants is None or previous is None:
         yield
         return
     constants.sleep_unit = min(previous, seconds)
@@ -373,13 +373,15 @@ def _prewarm(runs: Sequence[Run]) -> None:
     """
     seen: set[str] = set()
     for run in runs:
-        if run.solver in seen or run.solver not in registry._SOLVERS or not registry._SOLVERS[run.solver].jit:
+        if run.solver in seen or not registry.is_registered(run.solver) or not registry.get_solver(run.solver).jit:
             continue
         seen.add(run.solver)
-        spec = registry._SOLVERS[run.solver]
+        spec = registry.get_solver(run.solver)
         try:
             instance = run.instance.build()
-            registry._warm_up(spec, spec.implementation(instance.problem), instance)
+            if not spec.entries[instance.problem].jit:
+                continue
+            registry.warm_up(spec, instance)
         except Exception:  # noqa: BLE001, S110 - best effort only, see docstring
             pass
 

@@ -14,12 +14,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from splitsched.bench.recipes import build_instance, instance_sources
 from splitsched.core.errors import SplitschedError
-from splitsched.instances.flowshop.problem import FlowShop
-from splitsched.instances.layers.problem import LayerProblem
-
-INSTANCE_SOURCES = ("taillard", "generate", "scenario", "jobs", "file", "example")
-"""Where an instance comes from (see :meth:`InstanceRecipe.build`)."""
+from splitsched.core.family import Instance
 
 
 @dataclass(frozen=True)
@@ -29,19 +26,23 @@ class InstanceRecipe:
     Parameters
     ----------
     source
-        One of :data:`INSTANCE_SOURCES`:
+        A name of :func:`~splitsched.bench.recipes.instance_sources`, for example:
 
         - ``taillard``: ``{"name": "ta001"}``, read from the shared data's ``pfsp/``
           folder (``splitsched.instances.shared_data.pfsp_dir``);
         - ``generate``: ``{"kind": ..., "n": ..., "seed": ...}``
-          (:func:`splitsched.instances.generate.generate`);
+          (:func:`splitsched.families.generate`);
         - ``scenario``: ``{"model": ..., "device": ..., "server": ..., "network": ...}``
           (a shipped model, joint problem);
         - ``jobs``: ``{"models": [...], "count": ..., "device": ..., "server": ...,
           "network": ..., "cuts": ..., "stages": ...}`` (``count`` jobs of each
           shipped model, :class:`~splitsched.instances.jobs.problem.JobsProblem`);
         - ``file``: ``{"path": ...}`` (any instance file ``read_instance`` reads);
-        - ``example``: ``{"name": "flowshop" | "layer-problem" | "joint-problem"}``.
+        - ``devices``: ``{"n": ..., "seed": ..., "ratio": ..., "policy": ..., "objective": ...}``
+          (S4's generator);
+        - ``tiling``: ``{"model": ..., "rate_mbytes": ...}`` (a shipped network's tilings);
+        - ``example``: ``{"name": ...}``, a family's built-in example (``flowshop``,
+          ``layer-problem``, ``joint-problem``, ``jobs``, ``devices``, ``tiling``).
     params
         The source's parameters (JSON values only).
     label
@@ -57,8 +58,9 @@ class InstanceRecipe:
     group: str
 
     def __post_init__(self) -> None:
-        if self.source not in INSTANCE_SOURCES:
-            raise SplitschedError(f"unknown instance source {self.source!r} (known: {', '.join(INSTANCE_SOURCES)})")
+        sources = instance_sources()
+        if self.source not in sources:
+            raise SplitschedError(f"unknown instance source {self.source!r} (known: {', '.join(sources)})")
         object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
 
     def __hash__(self) -> int:
@@ -68,10 +70,8 @@ class InstanceRecipe:
         # MappingProxyType does not pickle; rebuild from a plain dict in the worker.
         return (InstanceRecipe, (self.source, dict(self.params), self.label, self.group))
 
-    def build(self) -> FlowShop | LayerProblem:
+    def build(self) -> Instance:
         """Build the instance (in the worker that runs it)."""
-        from splitsched.bench.recipes import build_instance
-
         return build_instance(self.source, dict(self.params))
 
 

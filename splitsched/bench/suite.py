@@ -15,7 +15,7 @@ looks like this::
 
     [[instances]]
     source = "generate"
-    kind = "link-bottleneck"      # a generator kind (splitsched.instances.generate.GENERATORS)
+    kind = "link-bottleneck"      # a generator kind (splitsched.families.GENERATORS)
     n = [10, 20]                  # an integer or a list
     seeds = [1, 2]                # or seed = 1; the set is the cartesian product n × seeds
 
@@ -35,6 +35,21 @@ looks like this::
     cuts = "single"               # optional, default "any"; stages = 3 for the server stage too
 
     [[instances]]
+    source = "devices"            # many devices, one base station (S4's generator)
+    n = [10, 20]                  # an integer or a list; likewise ratio, policy, objective
+    seeds = [0, 1]
+    ratio = [1, 100]              # BS speed / device speed
+    policy = "sjf"                # sjf, rr or fcfs
+    objective = "total"           # total, variance or max
+    delay_model = "s4"            # optional: s4 (default) or timed; also deadline_factor, profile
+
+    [[instances]]
+    source = "tiling"             # fused-layer tiling (S3): a shipped network's tilings
+    models = ["alexnet"]          # or model = ...
+    rates_mbytes = [1.1, 2, 3]    # optional, or rate_mbytes = 2: uplink MB/s (default: S3 Table I's)
+    max_grid = [4, 4]             # optional; depths = [1, 2, 3] optional too
+
+    [[instances]]
     source = "file"
     path = "shop.txt"             # relative to the suite file
     group = "mine"                # optional on every table: the report's instance class
@@ -50,14 +65,19 @@ looks like this::
     groups = ["dnn-4g"]           # optional: only instances of these groups
 
 Labels are made automatically: ``ta001``, ``randwire-n16-s1``,
-``googlenet@rpi4+gpu/4g``, ``alexnetx10@rpi4+gpu/4g``, the file's stem, the example's name (a table that
-expands to one instance may set ``label``). Default groups: ``taillard-<n>x<m>``
-(from the shared data's ``bounds.csv``; ``taillard`` if it is missing), the
-generator kind, ``dnn-<network>``, ``jobs-<network>``, ``file`` and ``example``.
+``googlenet@rpi4+gpu/4g``, ``alexnetx10@rpi4+gpu/4g``, ``devices-n10-r100-sjf-total-s0``,
+``alexnet@2MBps``, the file's stem, the example's name (a table that expands to one
+instance may set ``label``). Default groups: ``taillard-<n>x<m>`` (from the shared data's
+``bounds.csv``; ``taillard`` if it is missing), the generator kind, ``dnn-<network>``,
+``jobs-<network>``, ``devices-<objective>``, ``tiling``, ``file`` and ``example``.
+
+The sources other than ``generate``, ``file`` and ``example`` belong to the families
+(:attr:`splitsched.core.family.Family.sources`): a new family brings its own.
 
 :meth:`Suite.runs` pairs every instance with every solver that handles its problem
-(a flow-shop solver skips layer instances and vice versa; ``johnson`` runs on
-2-stage and ``ej`` on 3-stage flow shops only), and every seed for seeded solvers.
+(a flow-shop solver skips layer instances and vice versa; a solver entry with a stage
+count — ``johnson`` 2, ``ej`` 3 — runs on flow shops of that many stages only), and
+every seed for seeded solvers.
 
 Every mistake in a file raises a one-line :class:`SuiteError` naming the file and
 the key: ``my.toml: instances[2].source: unknown source 'x' (known: ...)``.
@@ -65,23 +85,22 @@ the key: ``my.toml: instances[2].source: unknown source 'x' (known: ...)``.
 
 from __future__ import annotations
 
-import csv
 import inspect
-import itertools
 import math
 import re
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
-from splitsched.bench.runs import INSTANCE_SOURCES, InstanceRecipe, Run
+from splitsched.bench.recipes import build_instance, instance_sources
+from splitsched.bench.runs import InstanceRecipe, Run
 from splitsched.core.errors import InstanceError, SplitschedError
-from splitsched.core.problem import Problem
+from splitsched.registry import get_solver, solvers
 
 DEFAULT_SUITE = "quick"
 """The suite ``splitsched bench`` runs without arguments."""
@@ -91,9 +110,6 @@ DEFAULT_TIME_LIMIT = 10.0
 
 DEFAULT_SEEDS = (0,)
 """Seeds when the suite gives none."""
-
-STAGE_ONLY_SOLVERS: Mapping[str, int] = MappingProxyType({"johnson": 2, "ej": 3})
-"""Flow-shop solvers defined for one stage count only (the registry does not say so)."""
 
 _SUITES_FOLDER = "suites"
 _TOP_KEYS = ("name", "version", "description", "seeds", "time_limit", "instances", "solvers")
@@ -257,59 +273,38 @@ def _syntax_error(error: tomllib.TOMLDecodeError, source: str) -> SuiteError:
 # --- what a solver handles ------------------------------------------------------------------------------
 
 
-def instance_problem(instance: InstanceRecipe) -> tuple[Problem, int | None]:
+def instance_problem(instance: InstanceRecipe) -> tuple[str, int | None]:
     """The problem of ``instance`` and, for a flow shop, its stage count (``None`` if unknown).
 
-    Cheap for taillard, generate and scenario sources; file and example
-    instances are built once per process to find out.
+    Cheap when the source can tell (its ``problem`` hook); otherwise the instance is
+    built once per process to find out.
     """
-    params = dict(instance.params)
-    if instance.source == "generate":
-        return _generated_problem(params["kind"])
-    if instance.source == "scenario":
-        return Problem.LAYER_JOINT, None
-    if instance.source == "jobs":
-        return Problem.JOBS, None
-    if instance.source == "taillard":
-        size = taillard_sizes().get(params["name"])
-        return Problem.FLOWSHOP, (size[1] if size else None)
-    return _built_problem(instance.source, tuple(sorted(params.items())))
-
-
-def _generated_problem(kind: str) -> tuple[Problem, int | None]:
-    from splitsched.instances.generate import FLOWSHOP_STAGES, GENERATORS, TAILLARD_STAGES
-
-    if GENERATORS[kind].problem == "layers":
-        # Generators give graphs without a placement: the joint problem.
-        return Problem.LAYER_JOINT, None
-    return Problem.FLOWSHOP, TAILLARD_STAGES if kind == "taillard" else FLOWSHOP_STAGES
+    source = instance_sources()[instance.source]
+    if source.problem is not None:
+        return source.problem(dict(instance.params))
+    return _built_problem(instance.source, tuple(sorted(instance.params.items())))
 
 
 @cache
-def _built_problem(source: str, params: tuple[tuple[str, Any], ...]) -> tuple[Problem, int | None]:
-    from splitsched.bench.recipes import build_instance
-
+def _built_problem(source: str, params: tuple[tuple[str, Any], ...]) -> tuple[str, int | None]:
     built = build_instance(source, dict(params))
     return built.problem, getattr(built, "n_stages", None)
 
 
-def is_seeded(solver: str, problem: Problem) -> bool:
+def is_seeded(solver: str, problem: str) -> bool:
     """Whether ``solver``'s function for ``problem`` takes a ``seed`` (otherwise one seed is enough)."""
-    from splitsched.registry import get_solver
-
     spec = get_solver(solver)
     if problem not in spec.problems:
         return False
     return "seed" in inspect.signature(spec.implementation(problem)).parameters
 
 
-def handles(solver: str, problem: Problem, stages: int | None) -> bool:
+def handles(solver: str, problem: str, stages: int | None) -> bool:
     """Whether ``solver`` runs on an instance of ``problem`` with ``stages`` stages."""
-    from splitsched.registry import get_solver
-
-    if problem not in get_solver(solver).problems:
+    spec = get_solver(solver)
+    if problem not in spec.problems:
         return False
-    required = STAGE_ONLY_SOLVERS.get(solver)
+    required = spec.entries[problem].stages
     return required is None or stages == required
 
 
@@ -317,20 +312,6 @@ def _applies(entry: SolverEntry, instance: InstanceRecipe) -> bool:
     if entry.groups and instance.group not in entry.groups:
         return False
     return handles(entry.name, *instance_problem(instance))
-
-
-@cache
-def taillard_sizes() -> Mapping[str, tuple[int, int]]:
-    """``name -> (n, m)`` of the shared PFSP files, from ``bounds.csv`` (empty without shared data)."""
-    from splitsched.instances.shared_data import pfsp_dir
-
-    try:
-        bounds = pfsp_dir() / "bounds.csv"
-    except SplitschedError:
-        return MappingProxyType({})
-    with bounds.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    return MappingProxyType({row["name"]: (int(row["n"]), int(row["m"])) for row in rows})
 
 
 # --- parsing --------------------------------------------------------------------------------------------
@@ -348,7 +329,7 @@ class _Parser:
 
     def suite(self, data: dict[str, Any]) -> Suite:
         self.check_keys(data, _TOP_KEYS, None)
-        name = self.string(data, "name", "name", required=True)
+        name = cast(str, self.string(data, "name", "name", required=True))
         version = data.get("version")
         if isinstance(version, bool) or not isinstance(version, str | int) or str(version) == "":
             raise self.error("version", f"must be a non-empty string or an integer, got {version!r}")
@@ -426,8 +407,6 @@ class _Parser:
     def solver(
         self, table: Mapping[str, Any], where: str, default_limit: float, groups: set[str]
     ) -> SolverEntry:
-        from splitsched.registry import solvers
-
         self.check_keys(table, _SOLVER_KEYS, where)
         known = tuple(spec.name for spec in solvers())
         name = self.choice(table.get("name"), known, "solver", f"{where}.name")
@@ -435,8 +414,6 @@ class _Parser:
         return SolverEntry(name, self.options(table, name, where), limit, self.groups(table, where, groups))
 
     def options(self, table: Mapping[str, Any], name: str, where: str) -> dict[str, Any]:
-        from splitsched.registry import get_solver
-
         options = table.get("options", {})
         if not isinstance(options, dict):
             raise self.error(f"{where}.options", "must be a table")
@@ -475,26 +452,12 @@ class _Parser:
         return tuple(instances)
 
     def instance_set(self, table: Mapping[str, Any], where: str) -> list[InstanceRecipe]:
-        source = self.choice(table.get("source"), INSTANCE_SOURCES, "source", f"{where}.source")
-        expanders = {
-            "taillard": (("name", "names"), self.taillard),
-            "generate": (("kind", "n", "seed", "seeds"), self.generated),
-            "scenario": (
-                ("model", "models", "device", "devices", "network", "networks", "server"),
-                self.scenarios,
-            ),
-            "jobs": (
-                ("model", "models", "mix", "count", "counts", "device", "devices", "network", "networks",
-                 "server", "cuts", "stages"),
-                self.jobs,
-            ),
-            "file": (("path",), self.file),
-            "example": (("name",), self.example),
-        }
-        keys, expand = expanders[source]
-        self.check_keys(table, (*_COMMON_INSTANCE_KEYS, *keys), where)
+        sources = instance_sources()
+        name = self.choice(table.get("source"), tuple(sources), "source", f"{where}.source")
+        source = sources[name]
+        self.check_keys(table, (*_COMMON_INSTANCE_KEYS, *source.keys), where)
         recipes = [
-            InstanceRecipe(source, params, label, group) for params, label, group in expand(table, where)
+            InstanceRecipe(name, params, label, group) for params, label, group in source.expand(self, table, where)
         ]
         return self.relabelled(recipes, table, where)
 
@@ -510,94 +473,3 @@ class _Parser:
             InstanceRecipe(recipe.source, recipe.params, label or recipe.label, group or recipe.group)
             for recipe in recipes
         ]
-
-    def taillard(self, table: Mapping[str, Any], where: str) -> Iterator[tuple[dict, str, str]]:
-        sizes = taillard_sizes()
-        for index, name in enumerate(self.one_or_many(table, "name", "names", where)):
-            key = f"{where}.names[{index}]" if "names" in table else f"{where}.name"
-            if not isinstance(name, str) or not re.fullmatch(r"[\w.-]+", name):
-                raise self.error(key, f"must be a file name without extension such as 'ta001', got {name!r}")
-            if sizes and name not in sizes:
-                raise self.error(
-                    key, f"no shared PFSP file {name!r} (bounds.csv lists ta001..ta120 and others)"
-                )
-            size = sizes.get(name)
-            yield {"name": name}, name, f"taillard-{size[0]}x{size[1]}" if size else "taillard"
-
-    def generated(self, table: Mapping[str, Any], where: str) -> Iterator[tuple[dict, str, str]]:
-        from splitsched.instances.generate import GENERATORS
-
-        kind = self.choice(table.get("kind"), tuple(GENERATORS), "generator kind", f"{where}.kind")
-        sizes = table.get("n")
-        sizes = sizes if isinstance(sizes, list) else [sizes]
-        key = f"{where}.n"
-        sizes = [self.integer(n, key, GENERATORS[kind].min_n) for n in sizes]
-        seeds = self.one_or_many(table, "seed", "seeds", where)
-        seeds = [self.integer(seed, f"{where}.seeds", 1 if kind == "taillard" else 0) for seed in seeds]
-        for n, seed in itertools.product(sizes, seeds):
-            yield {"kind": kind, "n": n, "seed": seed}, f"{kind}-n{n}-s{seed}", kind
-
-    def scenarios(self, table: Mapping[str, Any], where: str) -> Iterator[tuple[dict, str, str]]:
-        from splitsched.instances.profiles.models import model_names
-        from splitsched.instances.profiles.presets import DEFAULT_SERVER, DEVICES, NETWORKS, SERVERS
-
-        def names(one: str, many: str, known: tuple[str, ...], what: str) -> list[str]:
-            values = self.one_or_many(table, one, many, where)
-            key = f"{where}.{many}" if many in table else f"{where}.{one}"
-            return [self.choice(value, known, what, key) for value in values]
-
-        models = names("model", "models", model_names(), "model")
-        devices = names("device", "devices", tuple(DEVICES), "device preset")
-        networks = names("network", "networks", tuple(NETWORKS), "network preset")
-        server = self.choice(
-            table.get("server", DEFAULT_SERVER), tuple(SERVERS), "server preset", f"{where}.server"
-        )
-        for model, device, network in itertools.product(models, devices, networks):
-            params = {"model": model, "device": device, "server": server, "network": network}
-            yield params, f"{model}@{device}+{server}/{network}", f"dnn-{network}"
-
-    def jobs(self, table: Mapping[str, Any], where: str) -> Iterator[tuple[dict, str, str]]:
-        """Many-jobs instances: each of ``models`` alone, or one ``mix`` of models, ``count`` jobs of each."""
-        from splitsched.instances.profiles.models import model_names
-        from splitsched.instances.profiles.presets import DEFAULT_SERVER, DEVICES, NETWORKS, SERVERS
-
-        def names(one: str, many: str, known: tuple[str, ...], what: str) -> list[str]:
-            values = self.one_or_many(table, one, many, where)
-            key = f"{where}.{many}" if many in table else f"{where}.{one}"
-            return [self.choice(value, known, what, key) for value in values]
-
-        if "mix" in table:
-            if "model" in table or "models" in table:
-                raise self.error(where, "needs exactly one of 'model', 'models' or 'mix'")
-            mix = table["mix"]
-            if not isinstance(mix, list) or not mix:
-                raise self.error(f"{where}.mix", f"must be a non-empty list of model names, got {mix!r}")
-            mixes = [[self.choice(model, model_names(), "model", f"{where}.mix") for model in mix]]
-        else:
-            mixes = [[model] for model in names("model", "models", model_names(), "model")]
-        counts = [self.integer(count, f"{where}.counts", 1) for count in self.one_or_many(table, "count", "counts", where)]
-        devices = names("device", "devices", tuple(DEVICES), "device preset")
-        networks = names("network", "networks", tuple(NETWORKS), "network preset")
-        server = self.choice(table.get("server", DEFAULT_SERVER), tuple(SERVERS), "server preset", f"{where}.server")
-        cuts = self.choice(table.get("cuts", "any"), ("any", "single"), "cut set", f"{where}.cuts")
-        stages = table.get("stages", 2)
-        if stages not in (2, 3) or isinstance(stages, bool):
-            raise self.error(f"{where}.stages", f"must be 2 or 3, got {stages!r}")
-        for models, count, device, network in itertools.product(mixes, counts, devices, networks):
-            params = {"models": models, "count": count, "device": device, "server": server, "network": network,
-                      "cuts": cuts, "stages": stages}  # fmt: skip
-            label = f"{'+'.join(models)}x{count}@{device}+{server}/{network}"
-            yield params, label, f"jobs-{network}"
-
-    def file(self, table: Mapping[str, Any], where: str) -> Iterator[tuple[dict, str, str]]:
-        path = Path(self.string(table, "path", f"{where}.path", required=True))
-        # The worker may run elsewhere: resolve against the suite file, not the worker's folder.
-        resolved = path if path.is_absolute() else (self.folder / path).resolve()
-        if not resolved.is_file():
-            raise self.error(f"{where}.path", f"no such file {str(path)!r}")
-        yield {"path": str(resolved)}, path.stem, "file"
-
-    def example(self, table: Mapping[str, Any], where: str) -> Iterator[tuple[dict, str, str]]:
-        known = ("flowshop", "layer-problem", "joint-problem")
-        name = self.choice(table.get("name"), known, "example", f"{where}.name")
-        yield {"name": name}, name, "example"

@@ -11,17 +11,12 @@ from typing import Any
 import pandas as pd
 
 from splitsched.core.errors import SplitschedError
+from splitsched.core.family import Instance
 from splitsched.core.files import write_text
-from splitsched.families import write_instance
-from splitsched.instances.devices.devices_json import format_devices
+from splitsched.families import GENERATORS, family_of, generate, write_instance
 from splitsched.instances.devices.generators import generate_devices
-from splitsched.instances.devices.problem import DevicesProblem
-from splitsched.instances.flowshop.problem import FlowShop
-from splitsched.instances.generate import GENERATORS, generate
 from splitsched.instances.jobs.jobs_json import format_jobs, model_jobs_to_dict
 from splitsched.instances.layers.layers_csv import read_layers_csv
-from splitsched.instances.layers.layers_json import format_layers
-from splitsched.instances.layers.problem import LayerProblem
 from splitsched.instances.profiles.models import load_model, model_names
 from splitsched.instances.profiles.presets import (
     DEFAULT_SERVER,
@@ -35,7 +30,6 @@ from splitsched.instances.profiles.presets import (
 from splitsched.instances.profiles.profile import Profile
 from splitsched.instances.profiles.profile_json import read_profile
 from splitsched.instances.profiles.scenario import build_scenario
-from splitsched.instances.tiling.problem import TilingProblem
 
 EXIT_OK = 0
 
@@ -147,7 +141,7 @@ def _model_row(profile: Profile) -> dict[str, object]:
 
 
 def _cmd_presets(args: argparse.Namespace) -> int:
-    rows = [
+    rows: list[dict[str, object]] = [
         {"name": p.name, "kind": kind, "description": p.description, "source": p.source}
         for kind, table in (("device", DEVICES), ("server", SERVERS))
         for p in table.values()
@@ -181,7 +175,7 @@ def _cmd_jobs(args: argparse.Namespace) -> int:
     )  # fmt: skip
     if args.output:
         write_text(args.output, format_jobs(data))
-        jobs = sum(entry["count"] for entry in data["jobs"])  # type: ignore[attr-defined, index]
+        jobs = sum(entry["count"] for entry in data["jobs"])  # type: ignore[attr-defined]
         print(f"wrote {args.output} ({jobs} jobs)")
     else:
         print(format_jobs(data), end="")
@@ -272,7 +266,7 @@ def _cmd_import_csv(args: argparse.Namespace) -> int:
 
 
 def _emit(
-    instance: FlowShop | LayerProblem | DevicesProblem | TilingProblem, output: str | None, counted: str = ""
+    instance: Instance, output: str | None, counted: str = ""
 ) -> None:
     """Write ``instance`` to ``output`` and say so (name, then ``counted``), or print its text to stdout."""
     if output:
@@ -282,15 +276,8 @@ def _emit(
         print(_instance_text(instance), end="")
 
 
-def _instance_text(instance: FlowShop | LayerProblem | DevicesProblem | TilingProblem) -> str:
-    if isinstance(instance, LayerProblem):
-        return format_layers(instance)
-    if isinstance(instance, DevicesProblem):
-        return format_devices(instance)
-    if isinstance(instance, TilingProblem):
-        from splitsched.instances.tiling.tiling_json import format_tiling
-
-        return format_tiling(instance)
-    from splitsched.instances.flowshop.taillard import format_taillard
-
-    return format_taillard(instance)
+def _instance_text(instance: Instance) -> str:
+    family = family_of(instance)
+    if family.format_text is None:
+        raise SplitschedError(f"{family.name} instances cannot be printed; give -o FILE")
+    return family.format_text(instance)

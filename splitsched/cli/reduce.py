@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import Any, cast
 
 from splitsched.core.errors import InstanceError, SplitschedError
-from splitsched.families import read_instance
+from splitsched.families import family_of, read_instance
 from splitsched.instances.flowshop.problem import FlowShop
 from splitsched.instances.flowshop.taillard import write_taillard
 from splitsched.instances.layers.layers_json import write_layers
@@ -53,35 +53,38 @@ def _cmd_reduce(args: argparse.Namespace) -> int:
 
 def _reduce(instance: object, args: argparse.Namespace) -> str:
     if args.to == "layers":
-        if not isinstance(instance, FlowShop):
+        if _family(instance) != "flowshop":
             raise SplitschedError(
                 f"{args.instance}: --to layers takes a flow shop (Taillard text), got {_kind(instance)}"
             )
         if args.stages is not None:
             raise SplitschedError("--stages applies to --to flowshop only")
-        problem = flowshop_to_layers(instance)
+        flowshop = cast(FlowShop, instance)
+        problem = flowshop_to_layers(flowshop)
         write_layers(problem, args.output)
         return (
             f"wrote {args.output}: {len(problem.graph)} layers, one device -> link -> server path per job "
-            f"({instance.n_jobs} jobs x {instance.n_stages} stages), with the placement"
+            f"({flowshop.n_jobs} jobs x {flowshop.n_stages} stages), with the placement"
         )
-    if not isinstance(instance, LayerProblem):
+    if _family(instance) != "layers":
         raise SplitschedError(
             f"{args.instance}: --to flowshop takes a splitsched/layers-v1 graph with a placement, got {_kind(instance)}"
         )
-    reduction = layers_to_flowshop(instance, args.stages)
+    layers = cast(LayerProblem, instance)
+    reduction = layers_to_flowshop(layers, args.stages)
     write_taillard(reduction.flowshop, args.output)
     flowshop = reduction.flowshop
     sink = f"; every layer makespan is the flow shop's + {reduction.sink_time:g} ms (the common sink)"
     return (
-        f"wrote {args.output}: {flowshop.n_jobs} jobs x {flowshop.n_stages} stages from {len(instance.graph)} layers"
+        f"wrote {args.output}: {flowshop.n_jobs} jobs x {flowshop.n_stages} stages from {len(layers.graph)} layers"
         + (sink if reduction.sink_time else "")
     )
 
 
+def _family(instance: object) -> str:
+    return family_of(instance).name
+
+
 def _kind(instance: object) -> str:
-    if isinstance(instance, FlowShop):
-        return "a flow shop"
-    if isinstance(instance, LayerProblem):
-        return "a layer graph"
-    return f"a {type(instance).__name__}"
+    names = {"flowshop": "a flow shop", "layers": "a layer graph"}
+    return names.get(_family(instance), f"a {type(instance).__name__}")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections.abc import Iterable
 from numbers import Real
+from typing import cast
 
 from splitsched.core.errors import InstanceError
 
@@ -56,6 +58,7 @@ def names_tuple(value: object, field: str) -> tuple[str, ...]:
     if isinstance(value, str):
         raise InstanceError(field, f"expected a sequence of layer names, got the string {value!r}")
     try:
-        return tuple(value)  # type: ignore[arg-type]
+        # Entries are not checked here (callers check them against a graph); a non-iterable raises TypeError.
+        return tuple(cast("Iterable[str]", value))
     except TypeError:
         raise InstanceError(field, f"expected a sequence of layer names, got {value!r}") from None

@@ -15,7 +15,7 @@ solvers stays cheap.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -65,9 +65,9 @@ class SolverEntry:
         The registry name (``"cpsat"``, ``"s1-alg5"``). Several families may give the
         same name; the registry merges them into one solver.
     target
-        ``"package.module:function"`` of the solver function: it takes the instance and
-        keyword options (``time_limit``, ``seed`` and its own) and returns a
-        :class:`~splitsched.core.result.SolverOutput`.
+        ``"package.module:function"`` of the solver function (imported on first use), or
+        the function itself: it takes the instance and keyword options (``time_limit``,
+        ``seed`` and its own) and returns a :class:`~splitsched.core.result.SolverOutput`.
     exact
         Whether it proves optimality given enough time.
     description
@@ -79,30 +79,86 @@ class SolverEntry:
     warm_up
         ``"module:function"`` of a warm-up taking the instance, or ``None`` to run the
         solver on the family's :attr:`Family.tiny` sub-instance.
+    stages
+        The one stage count it is defined for (``johnson``: 2, ``ej``: 3), or ``None``;
+        the harness pairs it only with instances of that many stages.
     """
 
     name: str
-    target: str
+    target: str | Callable[..., SolverOutput]
     exact: bool
     description: str
     problems: tuple[str, ...] = ()
     jit: bool = False
     warm_up: str | None = None
+    stages: int | None = None
 
     @property
     def module(self) -> str:
         """The module that implements it."""
+        if callable(self.target):
+            return str(self.target.__module__)
         return self.target.partition(":")[0]
 
     def load(self) -> Callable[..., SolverOutput]:
         """The solver function (imports its module)."""
+        if callable(self.target):
+            return self.target
         function: Callable[..., SolverOutput] = load_target(self.target)
         return function
 
 
+class SuiteTable(Protocol):
+    """What an instance source's expander may ask of the suite parser (its checks name the file and key)."""
+
+    def error(self, key: str | None, problem: str) -> Exception:
+        """A one-line suite error about ``key``."""
+        ...
+
+    def one_or_many(self, table: Mapping[str, Any], one: str, many: str, where: str) -> list[Any]:
+        """The value of ``one`` as a list, or the list ``many``: exactly one of them must be there."""
+        ...
+
+    def choice(self, value: Any, known: tuple[str, ...], what: str, where: str) -> str:
+        """``value`` if it is one of ``known``, else an error."""
+        ...
+
+    def integer(self, value: Any, where: str, minimum: int) -> int:
+        """``value`` if it is an integer of at least ``minimum``, else an error."""
+        ...
+
+
+Expansion = Iterator[tuple[dict[str, Any], str, str]]
+"""What an expander yields per instance: its parameters (JSON values), its label, its group."""
+
+
+@dataclass(frozen=True)
+class InstanceSource:
+    """A way for the benchmark harness to make instances (one ``source`` of a suite's ``[[instances]]``).
+
+    Parameters
+    ----------
+    build
+        Keyword parameters (JSON values) in, an instance out; runs in the worker.
+    keys
+        The TOML keys a table of this source may hold (besides ``source``, ``group``, ``label``).
+    expand
+        ``expand(parser, table, where)`` checks a table and yields one ``(params, label,
+        group)`` per instance it describes; ``params`` go to ``build``.
+    problem
+        ``problem(params)`` gives ``(problem, stage count or None)`` without building the
+        instance; ``None`` to build it once per process to find out.
+    """
+
+    build: Callable[..., Any]
+    keys: tuple[str, ...]
+    expand: Callable[[SuiteTable, Mapping[str, Any], str], Expansion]
+    problem: Callable[[Mapping[str, Any]], tuple[str, int | None]] | None = None
+
+
 @dataclass(frozen=True)
 class GeneratorSpec:
-    """One named instance generator (``splitsched generate KIND N --seed S``).
+    """One named instance generator (``splitsched generate KIND --n N --seed S``).
 
     Parameters
     ----------
@@ -157,6 +213,8 @@ class Family:
         whose tag is one of ``json_formats`` (``source`` names the file in errors).
     write
         ``write(instance, path)`` writes an instance in its format.
+    format_text
+        The file's text for an instance (what ``write`` would write), for printing to stdout.
     read_text
         ``read_text(text, source, stem)`` for a family with a non-JSON text format
         (Taillard's); at most one family may have one.
@@ -168,6 +226,9 @@ class Family:
         The timed operations of a solution for Gantt charts, or ``None`` when the
         family's solutions are not schedules; it may raise
         :class:`~splitsched.core.errors.SplitschedError` when a chart would be unreadable.
+    chart_refusal
+        Why an instance gets no Gantt chart although its solutions are schedules
+        (``""``: it gets one); asked before solving.
     plot
         ``plot(instance, solution, ax, title)`` draws a solution that is not a schedule.
     tiny
@@ -177,8 +238,8 @@ class Family:
     generators
         Named generators (the ``generate`` CLI and instance source).
     sources
-        Further instance sources of the benchmark harness by name: keyword parameters
-        in, an instance out (``taillard``, ``scenario``, ``jobs``, ``devices``, ``tiling``).
+        The family's instance sources for the benchmark harness, by name (``taillard``,
+        ``scenario``, ``jobs``, ``devices``, ``tiling``).
     solvers
         The family's solver implementations.
     """
@@ -193,17 +254,19 @@ class Family:
     objective: Callable[[Any, Any], float]
     write: Callable[[Any, Any], None]
     solution_from_dict: Callable[[Any, Mapping[str, Any]], Any]
+    format_text: Callable[[Any], str] | None = None
     objective_unit: Callable[[Any], str] = lambda _instance: ""
     json_formats: tuple[str, ...] = ()
     from_json: Callable[[Mapping[str, Any], str], Any] | None = None
     read_text: Callable[[str, str, str], Any] | None = None
     summarize: Callable[[Any, Result], list[str]] = lambda _instance, _result: []
     timeline: Callable[[Any, Any], Timeline] | None = None
+    chart_refusal: Callable[[Any], str] = lambda _instance: ""
     plot: Callable[[Any, Any, Axes, str], Axes] | None = None
     tiny: Callable[[Any], Any] | None = None
     examples: Mapping[str, Callable[[], Any]] = field(default_factory=dict)
     generators: tuple[GeneratorSpec, ...] = ()
-    sources: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
+    sources: Mapping[str, InstanceSource] = field(default_factory=dict)
     solvers: tuple[SolverEntry, ...] = ()
 
     def __post_init__(self) -> None:

@@ -14,7 +14,6 @@ format.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from pathlib import Path
 
 from splitsched.core.errors import InstanceError, SplitschedError

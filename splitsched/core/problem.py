@@ -1,4 +1,8 @@
-"""The closed list of problems the toolkit solves."""
+"""The problems of the five built-in families.
+
+A plug-in family (:func:`splitsched.families.register_family`) names its own problems with
+plain strings; everything that handles problems takes ``str``, and these members are strings.
+"""
 
 from __future__ import annotations
 

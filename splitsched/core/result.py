@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from splitsched.core.problem import Problem
 from splitsched.core.solution import Solution
 
 
@@ -70,7 +69,8 @@ class Result:
     Parameters
     ----------
     problem
-        Which problem was solved.
+        Which problem was solved: a :class:`~splitsched.core.problem.Problem` value, or a
+        plug-in family's own problem name.
     solver
         Registered solver name.
     status
@@ -92,7 +92,7 @@ class Result:
         The solver's own facts.
     """
 
-    problem: Problem
+    problem: str
     solver: str
     status: Status
     objective: float | None

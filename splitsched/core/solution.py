@@ -18,10 +18,12 @@ def job_indices(permutation: Iterable[object]) -> tuple[int, ...]:
         jobs = tuple(permutation)
     except TypeError:
         raise ScheduleError(f"a permutation must be a sequence of job indices, got {permutation!r}") from None
+    indices: list[int] = []
     for job in jobs:
         if isinstance(job, bool) or not isinstance(job, Integral):
             raise ScheduleError(f"permutation entries must be integers, got {job!r}")
-    return tuple(int(job) for job in jobs)
+        indices.append(int(job))
+    return tuple(indices)
 
 
 @runtime_checkable

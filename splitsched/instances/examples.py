@@ -47,7 +47,7 @@ def example_graph() -> LayerGraph:
         Layer("v5", ("v3",), 4, 2, tx_time=2),
         Layer("v6", ("v4", "v5"), 3, 1, tx_time=1),
     ]
-    return LayerGraph(layers, name="example-dag")
+    return LayerGraph(tuple(layers), name="example-dag")
 
 
 def example_layer_problem() -> LayerProblem:
@@ -75,7 +75,7 @@ def example_chain() -> LayerGraph:
         Layer("conv2", ("pool1",), 5, 0.2, tx_time=9),
         Layer("fc", ("conv2",), 5, 0.2, tx_time=0.5),
     ]
-    return LayerGraph(layers, name="example-chain")
+    return LayerGraph(tuple(layers), name="example-chain")
 
 
 def example_jobs_problem() -> JobsProblem:

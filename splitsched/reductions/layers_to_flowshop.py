@@ -121,7 +121,7 @@ class PathReduction:
         """
         if solution.placement != self.placement:
             raise ScheduleError("the layer solution is for another placement than the reduced problem's")
-        position = {tensor: i for i, tensor in enumerate(solution.schedule.link)}
+        position: dict[str | None, int] = {tensor: i for i, tensor in enumerate(solution.schedule.link)}
         missing = [job.tensor for job in self.jobs if job.tensor not in position]
         if missing:
             raise ScheduleError(f"the link order does not send tensor {missing[0]!r}")

@@ -19,7 +19,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from splitsched import registry
 from splitsched.bench.runner import Failure, execute, record_outcomes, run_suite
 from splitsched.bench.runs import InstanceRecipe, Run
 from splitsched.bench.store import Store
@@ -35,10 +34,11 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(autouse=True)
-def toy_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+def toy_registry() -> Iterator[None]:
     """The toy solvers, registered for this test only."""
-    for name, spec in toy_solvers.TOY_SOLVERS.items():
-        monkeypatch.setitem(registry._SOLVERS, name, spec)
+    toy_solvers.register()
+    yield
+    toy_solvers.unregister()
 
 
 @pytest.fixture

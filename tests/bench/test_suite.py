@@ -15,12 +15,13 @@ from splitsched.bench.suite import (
     is_seeded,
     load_suite,
     parse_suite,
-    taillard_sizes,
 )
 from splitsched.core.errors import InstanceError, SplitschedError
 from splitsched.core.problem import Problem
+from splitsched.instances.flowshop.family import taillard_sizes
 
-EXPECTED_RUNS = {"quick": 206, "taillard": 600, "p2": 480, "layers": 731, "dnn": 780, "jobs": 390}
+EXPECTED_RUNS = {"quick": 206, "taillard": 600, "p2": 480, "layers": 731, "dnn": 780, "jobs": 390, "devices": 146,
+                 "tiling": 31}
 """Run counts of the built-in suites: a change here means a new suite version."""
 
 needs_shared_data = pytest.mark.skipif(not taillard_sizes(), reason="shared PFSP data not found")
@@ -326,7 +327,7 @@ def test_unknown_taillard_name() -> None:
 
 def test_unknown_builtin_name_lists_the_builtins() -> None:
     with pytest.raises(
-        SplitschedError, match=r"^unknown suite 'nope' \(built-in: dnn, jobs, layers, p2, quick, taillard;"
+        SplitschedError, match=r"^unknown suite 'nope' \(built-in: devices, dnn, jobs, layers, p2, quick, taillard, tiling;"
     ):
         load_suite("nope")
 

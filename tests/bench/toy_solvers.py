@@ -16,11 +16,10 @@ import numpy as np
 
 from splitsched import registry
 from splitsched.bench.runs import InstanceRecipe, Run
-from splitsched.core.problem import Problem
+from splitsched.core.family import SolverEntry
 from splitsched.core.result import SolverOutput, Status
 from splitsched.heuristics.flowshop.identity import identity_flowshop
 from splitsched.instances.flowshop.problem import FlowShop
-from splitsched.registry import SolverSpec
 
 
 def hang(instance: FlowShop) -> SolverOutput:
@@ -66,23 +65,30 @@ def whoami(instance: FlowShop) -> SolverOutput:
     return SolverOutput(Status.FEASIBLE, output.solution, metadata={"pid": os.getpid()})
 
 
-TOY_SOLVERS: dict[str, SolverSpec] = {
-    name: SolverSpec(name, {Problem.FLOWSHOP: function}, exact=False, description=f"test only: {name}")
+TOY_SOLVERS: dict[str, SolverEntry] = {
+    name: SolverEntry(name, f"tests.bench.toy_solvers:{function}", exact=False, description=f"test only: {name}")
     for name, function in {
-        "toy-hang": hang,
-        "toy-exit": exit_abruptly,
-        "toy-segfault": segfault,
-        "toy-fail": fail,
-        "toy-hog": hog,
-        "toy-sleepy": sleepy,
-        "toy-whoami": whoami,
+        "toy-hang": "hang",
+        "toy-exit": "exit_abruptly",
+        "toy-segfault": "segfault",
+        "toy-fail": "fail",
+        "toy-hog": "hog",
+        "toy-sleepy": "sleepy",
+        "toy-whoami": "whoami",
     }.items()
 }
 
 
 def register() -> None:
-    """Add the toy solvers to the registry of this process (for a driver started by a test)."""
-    registry._SOLVERS.update(TOY_SOLVERS)
+    """Add the toy solvers to the flow-shop family of this process (for a driver started by a test)."""
+    for entry in TOY_SOLVERS.values():
+        registry.register_solver("flowshop", entry)
+
+
+def unregister() -> None:
+    """Remove the toy solvers again."""
+    for name in TOY_SOLVERS:
+        registry.unregister_solver(name)
 
 
 def flowshop_recipe(seed: int, n: int = 8) -> InstanceRecipe:

@@ -5,7 +5,7 @@ cut order. When ``f`` starts at 0 and ``g`` ends at 0 it is a whole chain's tabl
 (cut 0 sends the raw input, the last cut is local-only) and :meth:`JobsCase.problem`
 turns it into a :class:`~splitsched.instances.jobs.problem.JobsProblem` that every
 registered solver takes. Otherwise (S1 Thm 2's cuts ``S..L``) it is only a table:
-:meth:`JobsCase.table_cuts` gives :class:`~splitsched.heuristics.jobs.job_pipeline.Cut`
+:meth:`JobsCase.table_cuts` gives :class:`~splitsched.instances.jobs.cuts.Cut`
 objects with the table's times for the counts model.
 
 Stored counterexamples (``tests/claims/data/*.json``) are this format::
@@ -21,7 +21,8 @@ import math
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from splitsched.heuristics.jobs.job_pipeline import Cut, single_cuts
+from splitsched.heuristics.jobs.job_pipeline import single_cuts
+from splitsched.instances.jobs.cuts import Cut
 from splitsched.instances.jobs.problem import JobKind, JobsProblem
 from splitsched.instances.layers.layer_graph import Layer, LayerGraph
 

@@ -27,9 +27,10 @@ from splitsched.core.result import Status
 from splitsched.core.timeline import Timeline
 from splitsched.families import evaluate
 from splitsched.formulations.jobs.counts import cut_types, solve_counts_cpsat, solve_counts_mip
-from splitsched.heuristics.jobs.job_pipeline import Cut, flow_shop_order, job_level_solution
+from splitsched.heuristics.jobs.job_pipeline import flow_shop_order, job_level_solution
 from splitsched.instances.flowshop.problem import FlowShop
 from splitsched.instances.flowshop.solution import FlowShopSolution
+from splitsched.instances.jobs.cuts import Cut
 from splitsched.registry import solve
 from tests.claims.jobs_cases import JobsCase, read_case
 from tests.claims.jobs_strategies import (

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from splitsched.cli.main import main
-from splitsched.families import read_instance
-from splitsched.instances.generate import GENERATORS
+from splitsched.families import GENERATORS, read_instance
 from splitsched.instances.profiles.models import model_names
 from splitsched.instances.profiles.profile_json import write_profile
 from tests.instances.profiles.test_profile_json import tiny_profile

@@ -7,9 +7,9 @@ import pytest
 
 from splitsched.core.errors import InstanceError, SplitschedError
 from splitsched.core.problem import Problem
+from splitsched.families import GENERATORS, generate
 from splitsched.instances.flowshop.problem import FlowShop
 from splitsched.instances.flowshop.taillard_generator import taillard_flowshop
-from splitsched.instances.generate import GENERATORS, generate
 from splitsched.instances.layers.layer_graph import Structure
 from splitsched.instances.layers.problem import LayerProblem
 

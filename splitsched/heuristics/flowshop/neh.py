@@ -6,7 +6,7 @@ sort jobs by non-increasing total time, then insert each job, in that order, at
 the position of the partial sequence that gives the smallest partial makespan.
 
 The tie rules are fixed because they move the result by up to 2.5 % on Taillard
-files (``/work/shared/data/pfsp/README.md``): the sort is stable (equal totals
+files (the shared data's ``pfsp/README.md``): the sort is stable (equal totals
 keep job-index order) and a job goes to the FIRST best position (or the last,
 with ``ties="last"``). :func:`neh_order` evaluates all insertions of a job at
 once with Taillard's acceleration, ``O(n^2 m)`` in all; :func:`neh_order_plain`

@@ -26,14 +26,14 @@ from splitsched.formulations.jobs.counts import (
     start_counts,
 )
 from splitsched.heuristics.jobs.job_pipeline import (
-    Cut,
     allowed_partition,
     flow_shop_order,
     job_level_output,
     single_cuts,
 )
-from splitsched.heuristics.jobs.s1_jobs import DEFAULT_MAX_PATHS, closure_placement, path_cut_points
+from splitsched.heuristics.jobs.s1_jps import DEFAULT_MAX_PATHS, closure_placement, path_cut_points
 from splitsched.heuristics.layers.partition import PARTITIONERS
+from splitsched.instances.jobs.cuts import Cut
 from splitsched.instances.jobs.problem import CutSet, JobsProblem
 
 DEFAULT_TIME_LIMIT = 10.0

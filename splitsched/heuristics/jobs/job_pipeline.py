@@ -16,7 +16,6 @@ simulated makespan can only be lower than the flow shop's.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -31,57 +30,11 @@ from splitsched.heuristics.layers.layer_schedule import schedule_from_device_ord
 from splitsched.heuristics.layers.partition import no_overlap_latency, partition_placement
 from splitsched.instances.flowshop.problem import FlowShop
 from splitsched.instances.flowshop.simulate import simulate_flowshop
+from splitsched.instances.jobs.cuts import Cut, cut_counts
 from splitsched.instances.jobs.problem import SOURCE, CutSet, JobKind, JobsProblem, is_single_cut
 from splitsched.instances.layers.layer_graph import LayerGraph
 from splitsched.instances.layers.placement import Placement
 from splitsched.instances.layers.solution import LayerSolution
-
-
-@dataclass(frozen=True)
-class Cut:
-    """A placement of one job with S1's stage times.
-
-    Parameters
-    ----------
-    placement
-        The placement, on the kind's stage graph.
-    device_time
-        ``f``: device time of the device layers, ms.
-    tx_time
-        ``g``: send time of the crossing tensors, ms.
-    server_time
-        ``h``: server time of the server layers, ms (0 with two stages).
-    """
-
-    placement: Placement
-    device_time: float
-    tx_time: float
-    server_time: float
-
-    @classmethod
-    def of(cls, placement: Placement) -> Cut:
-        """The stage times of ``placement``."""
-        graph = placement.graph
-        return cls(
-            placement,
-            sum(graph.layer(name).device_time for name in placement.device_layers),
-            sum(graph.layer(name).tx_time for name in placement.crossing_tensors),
-            sum(graph.layer(name).server_time for name in placement.server_layers),
-        )
-
-    def times(self, stages: int) -> tuple[float, ...]:
-        """``(f, g)`` or ``(f, g, h)``."""
-        return (self.device_time, self.tx_time, self.server_time)[:stages]
-
-    @property
-    def label(self) -> str:
-        """``local-only``, ``raw-input`` (only the input is sent), the sent tensor's layer, or the sent layers joined by ``+``."""
-        crossing = self.placement.crossing_tensors
-        if not crossing:
-            return "local-only"
-        if crossing == (self.placement.graph.input_layer,):
-            return "raw-input"
-        return crossing[0] if len(crossing) == 1 else "+".join(crossing)
 
 
 def single_cuts(graph: LayerGraph) -> tuple[Cut, ...]:
@@ -171,15 +124,6 @@ def job_level_output(
         order = flow_shop_order([cut.times(problem.stages) for cut in cuts])
     solution = job_level_solution(problem, cuts, order)
     return SolverOutput(Status.FEASIBLE, solution, metadata={**metadata, "cuts": cut_counts(problem, cuts)})
-
-
-def cut_counts(problem: JobsProblem, cuts: Sequence[Cut]) -> dict[str, dict[str, int]]:
-    """``{kind: {cut label: number of its jobs}}``."""
-    counts: dict[str, dict[str, int]] = {kind.name: {} for kind in problem.kinds}
-    for job, cut in zip(problem.jobs, cuts):
-        kind_counts = counts[problem.kinds[job.kind].name]
-        kind_counts[cut.label] = kind_counts.get(cut.label, 0) + 1
-    return counts
 
 
 def per_kind(problem: JobsProblem, cuts_of_kind: Mapping[int, Sequence[Cut]]) -> list[Cut]:

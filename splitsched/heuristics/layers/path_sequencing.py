@@ -29,8 +29,9 @@ graph:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from splitsched.core.errors import SizeLimitError
 from splitsched.heuristics.flowshop.johnson import johnson_rule
@@ -186,8 +187,8 @@ def _ends(placement: Placement) -> set[str]:
 def _walk(placement: Placement) -> list[tuple[str, ...]]:
     """Every device-side path from the input to an end (an explicit stack: graphs can be deep)."""
     ends = _ends(placement)
-    found = []
-    stack = [(placement.graph.input_layer,)]
+    found: list[tuple[str, ...]] = []
+    stack: list[tuple[str, ...]] = [(placement.graph.input_layer,)]
     while stack:
         prefix = stack.pop()
         if prefix[-1] in ends:
@@ -220,9 +221,9 @@ def _server_branches(placement: Placement) -> dict[str, tuple[str, ...]]:
 
 
 def server_keys(
-    placement: Placement, tensor_rank: dict[str, int], position: dict[str, int]
-) -> dict[str, tuple[int, int]]:
-    """A server layer goes where its last needed tensor's first job stands."""
+    placement: Placement, tensor_rank: Mapping[str, Any], position: dict[str, int]
+) -> dict[str, tuple[Any, int]]:
+    """A server layer goes where its last needed tensor's first job stands (ranks: a job position, or any other ordered key)."""
     return {
         name: (max(tensor_rank[t] for t in tensors), position[name])
         for name, tensors in _tensor_sources(placement).items()

@@ -18,7 +18,6 @@ from splitsched.heuristics.layers.partition import DEFAULT_PARTITION, resolve_pl
 from splitsched.heuristics.layers.path_sequencing import (
     OrderRule,
     device_paths,
-    johnson_two_stage,
     paths_flowshop,
     schedule_from_job_order,
 )
@@ -64,13 +63,6 @@ def s0_paths_neh_solver(
 ) -> SolverOutput:
     """S0 NEH (Alg. 2) on the device-side paths; the joint problem takes its placement from ``partition``."""
     return path_order_output(instance, _neh, 3, partition, max_paths, "s0-paths-neh")
-
-
-def s2_pathwise_solver(
-    instance: LayerProblem, *, partition: str = DEFAULT_PARTITION, max_paths: int = DEFAULT_MAX_PATHS
-) -> SolverOutput:
-    """S2 path-wise scheduling: Johnson's rule on ``(p1, p2)`` of the device-side paths."""
-    return path_order_output(instance, johnson_two_stage, 2, partition, max_paths, "s2-pathwise")
 
 
 def dsl_ej_solver(instance: LayerProblem, *, max_paths: int = DEFAULT_MAX_PATHS) -> SolverOutput:

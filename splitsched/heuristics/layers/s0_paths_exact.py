@@ -8,8 +8,11 @@ graphs), so the result's status is ``feasible``: P1's optimum is ``cpsat``'s job
 
 from __future__ import annotations
 
+from typing import cast
+
 from splitsched.core.result import SolverOutput, Status
-from splitsched.formulations.flowshop.bnb import bnb_solver
+from splitsched.formulations.flowshop.bnb import bnb_solver, bnb_warm_up
+from splitsched.heuristics.flowshop.neh import neh_order
 from splitsched.heuristics.layers.layer_schedule import layer_output
 from splitsched.heuristics.layers.partition import DEFAULT_PARTITION, resolve_placement
 from splitsched.heuristics.layers.path_sequencing import (
@@ -17,6 +20,8 @@ from splitsched.heuristics.layers.path_sequencing import (
     paths_flowshop,
     schedule_from_job_order,
 )
+from splitsched.instances.flowshop.problem import FlowShop
+from splitsched.instances.flowshop.solution import FlowShopSolution
 from splitsched.instances.layers.layer_graph import DEFAULT_MAX_PATHS
 from splitsched.instances.layers.problem import LayerProblem
 
@@ -46,7 +51,7 @@ def s0_paths_exact_solver(
     jobs = device_paths(placement, max_paths, who="s0-paths-exact")
     p2 = bnb_solver(paths_flowshop(jobs, 3, name=instance.name), time_limit=time_limit)
     assert p2.solution is not None, "bnb always returns its incumbent"
-    order = p2.solution.permutation
+    order = cast(FlowShopSolution, p2.solution).permutation
     output = layer_output(
         placement,
         schedule_from_job_order(placement, jobs, order),
@@ -58,3 +63,10 @@ def s0_paths_exact_solver(
     if p2.status is Status.OPTIMAL:
         return output
     return SolverOutput(Status.TIME_LIMIT, output.solution, output.objective, metadata=output.metadata)
+
+
+def warm_up_path_kernels(_instance: object) -> None:
+    """Compile (or load) the numba kernels the path-sequencing solvers use, on a three-job flow shop."""
+    tiny = FlowShop([[1, 2, 3], [3, 2, 1], [2, 2, 2]])
+    neh_order(tiny.processing_times)
+    bnb_warm_up(tiny)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 from splitsched.core.errors import SolverError
 from splitsched.core.result import SolverOutput
@@ -114,7 +115,7 @@ def alg5_schedule_list(placement: Placement) -> tuple[ScheduleGroup, ...]:
         deepest = heapq.heappop(leaves)[2]
         if deepest in merged_away:
             continue  # a sibling of an earlier deepest leaf, already merged into its parent
-        parent = parents[deepest]
+        parent = cast(str, parents[deepest])  # only the input layer has none, and it is never merged away
         # Every child of the parent is a leaf by now: a child with children would hold a deeper leaf.
         siblings = children[parent]
         merged = merge_by_best_head([lists.pop(child) for child in siblings], priority)

@@ -202,7 +202,7 @@ def generate_devices(
 
     rng = np.random.default_rng(seed)
     distances = np.round(rng.uniform(low_d, high_d, size=n), 1)
-    background = rng.integers(low_b, high_b, size=n, endpoint=True)
+    background = rng.integers(int(low_b), int(high_b), size=n, endpoint=True)  # integers, checked by _range
     caps = rng.integers(cap_low, cap_high, size=n, endpoint=True)
 
     width = len(str(n))

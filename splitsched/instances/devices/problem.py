@@ -18,6 +18,7 @@ import math
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -196,6 +197,21 @@ class DevicesProblem:
     objective: Objective = Objective.TOTAL
     full_offload: bool = True
     name: str = ""
+
+    if TYPE_CHECKING:
+        # The generated __init__ also takes the enums' values ("sjf"); __post_init__ converts them.
+        def __init__(
+            self,
+            devices: tuple[Device, ...],
+            profiles: tuple[StageProfile, ...],
+            bs_capacity_flops: float,
+            quantum_ms: float = ...,
+            policy: Policy | str = ...,
+            delay_model: DelayModel | str = ...,
+            objective: Objective | str = ...,
+            full_offload: bool = ...,
+            name: str = ...,
+        ) -> None: ...
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "devices", tuple(self.devices))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -37,6 +38,10 @@ class FlowShop:
 
     processing_times: npt.NDArray[np.float64]
     name: str = ""
+
+    if TYPE_CHECKING:
+        # The generated __init__ takes any array-like; __post_init__ stores it as float64.
+        def __init__(self, processing_times: npt.ArrayLike, name: str = ...) -> None: ...
 
     def __post_init__(self) -> None:
         times = _validated_times(self.processing_times)

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
@@ -67,6 +68,12 @@ class JobKind:
     count: int = 1
     cuts: CutSet = CutSet.ANY
     name: str = ""
+
+    if TYPE_CHECKING:
+        # The generated __init__ also takes the value of a CutSet ("single"); __post_init__ converts it.
+        def __init__(
+            self, graph: LayerGraph, count: int = ..., cuts: CutSet | str = ..., name: str = ...
+        ) -> None: ...
 
     def __post_init__(self) -> None:
         if not isinstance(self.graph, LayerGraph):

@@ -441,7 +441,9 @@ def tree_graph(
         parents.append(int(rng.integers(max(0, i - window), i)))
     if len(set(parents)) == len(parents):  # every layer has at most one child: a chain
         parents[-1] = parents[parents[-1]]
-    skeleton = [(f"t{i}", (f"t{parent}" if parent >= 0 else "input",)) for i, parent in enumerate(parents)]
+    skeleton: _Skeleton = [
+        (f"t{i}", (f"t{parent}" if parent >= 0 else "input",)) for i, parent in enumerate(parents)
+    ]
     return _build(skeleton, profile, rng, f"tree-{n_layers}-{trend}-s{seed}")
 
 

@@ -257,7 +257,7 @@ class LayerGraph:
     def iter_paths(self) -> Iterator[tuple[str, ...]]:
         """Input-to-sink paths one at a time, depth first, successors in reference order (no cap: count first)."""
         # An explicit stack, not recursion: chains of thousands of layers are common.
-        stack = [(self.input_layer,)]
+        stack: list[tuple[str, ...]] = [(self.input_layer,)]
         while stack:
             prefix = stack.pop()
             successors = self.successors(prefix[-1])

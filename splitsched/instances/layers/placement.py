@@ -66,7 +66,7 @@ class Placement:
 
     # -- constructors -----------------------------------------------------------
     @classmethod
-    def from_mapping(cls, graph: LayerGraph, mapping: Mapping[str, str | Side]) -> Placement:
+    def from_mapping(cls, graph: LayerGraph, mapping: Mapping[str, object]) -> Placement:
         """Build a placement from ``{layer name: "device" | "server"}`` covering every layer."""
         unknown = [name for name in mapping if name not in graph]
         if unknown:
@@ -130,6 +130,7 @@ class Placement:
 
 def _as_side(value: object, name: str) -> Side:
     try:
-        return Side(value)
+        # Enum lookup takes any value (ValueError if no member has it); mypy types Side(...) as str(...).
+        return Side(value)  # type: ignore[arg-type]
     except ValueError:
         raise InstanceError(f"placement.{name}", f"expected 'device' or 'server', got {value!r}") from None

@@ -1,1 +1,12 @@
-"""DNN profiles in physical units, hardware presets, and scenarios built from them."""
+"""Profiled DNNs (shipped under ``data/``), device/server/network presets, scenarios, importers
+and the optional PyTorch profiler."""
+
+__all__ = [
+    "importers",
+    "models",
+    "presets",
+    "profile",
+    "profile_json",
+    "profiler",
+    "scenario",
+]

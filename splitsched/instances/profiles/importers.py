@@ -461,7 +461,9 @@ def tjyy_kind(layer_type: str, layer_repr: str) -> str:
 def _is_depthwise(layer_repr: str) -> bool:
     """Whether the (only) Conv2d in ``layer_repr`` has one group per input channel."""
     conv = _CONV2D.search(layer_repr)
-    groups = _GROUPS.search(conv[2]) if conv else None
+    if conv is None:
+        return False
+    groups = _GROUPS.search(conv[2])
     return groups is not None and int(groups[1]) == int(conv[1]) > 1
 
 

@@ -25,6 +25,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import TypeVar
 
 from splitsched.core.errors import SplitschedError
 from splitsched.instances.layers.link import LinearLink
@@ -213,7 +214,10 @@ NETWORKS: dict[str, NetworkPreset] = {
 """Network presets by name."""
 
 
-def _lookup(table: Mapping[str, object], kind: str, name: str) -> object:
+_Preset = TypeVar("_Preset")
+
+
+def _lookup(table: Mapping[str, _Preset], kind: str, name: str) -> _Preset:
     if name not in table:
         raise SplitschedError(f"unknown {kind} preset {name!r} (known: {', '.join(table)})")
     return table[name]
@@ -221,14 +225,14 @@ def _lookup(table: Mapping[str, object], kind: str, name: str) -> object:
 
 def device_preset(name: str) -> ComputePreset:
     """The device preset ``name`` (``SplitschedError`` listing the known ones otherwise)."""
-    return _lookup(DEVICES, "device", name)  # type: ignore[return-value]
+    return _lookup(DEVICES, "device", name)
 
 
 def server_preset(name: str) -> ComputePreset:
     """The server preset ``name``."""
-    return _lookup(SERVERS, "server", name)  # type: ignore[return-value]
+    return _lookup(SERVERS, "server", name)
 
 
 def network_preset(name: str) -> NetworkPreset:
     """The network preset ``name``."""
-    return _lookup(NETWORKS, "network", name)  # type: ignore[return-value]
+    return _lookup(NETWORKS, "network", name)

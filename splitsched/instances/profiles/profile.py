@@ -169,8 +169,10 @@ class Profile:
 
 
 def _shape(value: object, where: str) -> tuple[int, ...]:
-    dims = names_tuple(value, where)
+    dims: tuple[object, ...] = names_tuple(value, where)  # its tuple check; the entries are checked here
+    shape: list[int] = []
     for dim in dims:
         if isinstance(dim, bool) or not isinstance(dim, int) or dim < 0:
             raise InstanceError(where, f"expected non-negative integers, got {dim!r}")
-    return tuple(dims)
+        shape.append(dim)
+    return tuple(shape)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
+from typing import cast
 
 from splitsched.core.errors import InstanceError
 from splitsched.core.files import read_text, write_text
@@ -96,15 +97,17 @@ def _layer_from(value: object, path: str) -> ProfileLayer:
             _string(layer["kind"], f"{path}.kind"),
             json_time(layer["flops"], f"{path}.flops"),
             json_time(layer["out_bytes"], f"{path}.out_bytes"),
-            tuple(as_array(layer.get("output_shape", []), f"{path}.output_shape")),
+            # ProfileLayer checks that the entries are non-negative integers.
+            cast("tuple[int, ...]", tuple(as_array(layer.get("output_shape", []), f"{path}.output_shape"))),
             {key: json_time(ms, f"{path}.latency_ms.{key}") for key, ms in _object(layer, "latency_ms").items()},
         )
     except InstanceError as error:
         # ProfileLayer names fields by layer name; the file's reader names them by JSON path.
         prefix = f"layer {name!r}."
-        if not (error.field or "").startswith(prefix):
+        field = error.field or ""
+        if not field.startswith(prefix):
             raise
-        raise InstanceError(f"{path}.{error.field.removeprefix(prefix)}", error.problem) from None
+        raise InstanceError(f"{path}.{field.removeprefix(prefix)}", error.problem) from None
 
 
 def _object(parent: Mapping[str, object], key: str) -> Mapping[str, object]:
@@ -148,7 +151,7 @@ def _layer_to_dict(layer: ProfileLayer) -> dict[str, object]:
 def format_profile(profile: Profile) -> str:
     """Canonical JSON text: one layer per line, so diffs of shipped profiles stay readable."""
     data = profile_to_dict(profile)
-    layers = data.pop("layers")
+    layers = cast("list[dict[str, object]]", data.pop("layers"))  # as profile_to_dict builds it
     head = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)[:-2]
     body = ",\n".join("    " + json.dumps(layer, ensure_ascii=False, allow_nan=False) for layer in layers)
     return f'{head},\n  "layers": [\n{body}\n  ]\n}}\n'

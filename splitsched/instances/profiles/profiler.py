@@ -43,7 +43,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from splitsched.core.errors import SplitschedError
 from splitsched.instances.profiles.profile import LAYER_KINDS, Profile, ProfileLayer
@@ -426,15 +426,15 @@ def node_kind(node: Node, graph_module: GraphModule) -> str:
     """
     if node.op == "placeholder":
         return "input"
-    if node.op == "call_module":
-        return _module_kind(graph_module.get_submodule(node.target))
+    if node.op == "call_module":  # its target is the module's qualified name
+        return _module_kind(graph_module.get_submodule(cast(str, node.target)))
     if node.op == "call_function":
         declared = getattr(node.target, KIND_ATTRIBUTE, None)
         if declared in LAYER_KINDS and declared != "input":
             return declared
         return _function_kind(node, getattr(node.target, "__name__", ""))
-    if node.op == "call_method":
-        return _NAMED_KINDS.get(node.target, "other")
+    if node.op == "call_method":  # its target is the method's name
+        return _NAMED_KINDS.get(cast(str, node.target), "other")
     return "other"
 
 
@@ -454,19 +454,20 @@ def _function_kind(node: Node, name: str) -> str:
     if kind == "conv":
         groups = node.kwargs.get("groups", node.args[6] if len(node.args) > 6 else 1)
         source = node.args[0] if node.args else None
-        shape, _ = _output_size(source.meta.get("tensor_meta")) if hasattr(source, "meta") else ((), 0.0)
+        has_meta = hasattr(source, "meta")  # a Node, not a constant
+        shape, _ = _output_size(cast("Node", source).meta.get("tensor_meta")) if has_meta else ((), 0.0)
         return _conv_kind(groups, shape[1] if len(shape) > 1 else 0)
     return kind
 
 
-def _conv_kind(groups: object, in_channels: int) -> str:
+def _conv_kind(groups: object, in_channels: object) -> str:
     # One group per input channel: a depthwise convolution, which runs far below a dense one's FLOP rate.
     return "depthwise-conv" if isinstance(groups, int) and 1 < groups == in_channels else "conv"
 
 
 def _is_shape_only(node: Node, graph_module: GraphModule) -> bool:
-    if node.op == "call_module":
-        return bool(_class_names(graph_module.get_submodule(node.target)) & _SHAPE_ONLY_MODULES)
+    if node.op == "call_module":  # its target is the module's qualified name
+        return bool(_class_names(graph_module.get_submodule(cast(str, node.target))) & _SHAPE_ONLY_MODULES)
     if node.op == "call_function":
         return getattr(node.target, "__name__", "") in _SHAPE_ONLY_NAMES
     return node.op == "call_method" and node.target in _SHAPE_ONLY_NAMES

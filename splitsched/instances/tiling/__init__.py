@@ -8,3 +8,11 @@ A tiling cuts the first ``depth`` sliding-window layers of a chain network into 
 work on; :mod:`.problems` builds a :class:`~splitsched.instances.tiling.problem.TilingProblem`
 from preset names (``splitsched tiling``).
 """
+
+from splitsched.instances.tiling.problem import TilingProblem
+from splitsched.instances.tiling.solution import TilingSolution
+
+__all__ = [
+    "TilingProblem",
+    "TilingSolution",
+]

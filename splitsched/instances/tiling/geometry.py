@@ -30,10 +30,12 @@ Conventions
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import pairwise
 from numbers import Integral
+from typing import cast
 
 from splitsched.core.checks import check_name, check_time
 from splitsched.core.errors import InstanceError
@@ -312,16 +314,18 @@ class ConvStack:
 
 def check_grid(grid: object) -> tuple[int, int]:
     """``grid`` as ``(a, b)``, two integers >= 1 (``InstanceError`` on field ``grid`` otherwise)."""
-    return _int_tuple(grid, 2, 1, "grid")  # type: ignore[return-value]
+    a, b = _int_tuple(grid, 2, 1, "grid")
+    return a, b
 
 
 def _int_tuple(value: object, length: int, minimum: int, field: str) -> tuple[int, ...]:
     try:
-        items = tuple(value)  # type: ignore[arg-type]
+        items = tuple(cast("Iterable[object]", value))  # anything else raises TypeError here
     except TypeError:
         raise InstanceError(field, f"expected {length} integers, got {value!r}") from None
-    if len(items) != length or any(isinstance(v, bool) or not isinstance(v, Integral) for v in items):
+    integers = [v for v in items if isinstance(v, Integral) and not isinstance(v, bool)]
+    if len(items) != length or len(integers) != len(items):
         raise InstanceError(field, f"expected {length} integers, got {value!r}")
-    if any(v < minimum for v in items):
+    if any(v < minimum for v in integers):
         raise InstanceError(field, f"every entry must be >= {minimum}, got {value!r}")
-    return tuple(int(v) for v in items)
+    return tuple(int(v) for v in integers)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from numbers import Integral
+from typing import Any, cast
 
 from splitsched.core.errors import InstanceError
 from splitsched.core.problem import Problem
@@ -54,7 +55,7 @@ def candidate_tilings(
     """
     max_rows, max_cols = _field_grid(max_grid, "max_grid")
     chosen = range(1, network.max_depth + 1) if depths is None else sorted(set(_depths(network, depths)))
-    tilings = []
+    tilings: list[Tiling] = []
     for depth in chosen:
         rows, cols = network.fused_size(depth)
         tilings.extend(
@@ -132,8 +133,8 @@ class TilingProblem:
 
     def _checked(self, k: int, item: object) -> Tiling:
         try:
-            grid, depth = item  # type: ignore[misc]
-            grid = check_grid(grid)
+            raw_grid, depth = cast("Iterable[Any]", item)  # anything else raises TypeError or ValueError
+            grid = check_grid(raw_grid)
             rows, cols = self.network.fused_size(depth)
             if grid[0] > rows or grid[1] > cols:
                 raise InstanceError(

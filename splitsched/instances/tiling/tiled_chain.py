@@ -39,10 +39,11 @@ with offload ``o`` is a job of a 3-stage permutation flow shop with processing t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from numbers import Integral
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -270,7 +271,7 @@ def _positive_int(value: object, field: str) -> int:
 
 def _checked_grid(grid: object) -> tuple[int, int]:
     try:
-        rows, columns = grid  # type: ignore[misc]
+        rows, columns = cast("Iterable[object]", grid)  # anything else raises TypeError or ValueError
     except (TypeError, ValueError):
         raise InstanceError("grid", f"expected (rows, columns), got {grid!r}") from None
     return _positive_int(rows, "grid[0]"), _positive_int(columns, "grid[1]")

@@ -97,7 +97,7 @@ class TiledNetwork:
     def fused_size(self, depth: int) -> tuple[int, int]:
         """``(rows, cols)`` of layer ``depth``'s output: the largest grid at that depth."""
         self.stack.check_depth(depth)
-        return self.stack.shapes[depth][1:]  # type: ignore[return-value]
+        return self.stack.shapes[depth][1:]
 
     def tiles(self, grid: tuple[int, int], depth: int) -> tuple[TileGeometry, ...]:
         """The ``a x b`` tiles of the first ``depth`` layers (row-major); see :meth:`ConvStack.tiling`."""

@@ -50,6 +50,7 @@ from splitsched.core.json_fields import (
     shown_value,
     top_object,
 )
+from splitsched.instances.tiling.networks import load_tiled_network, tiled_network_names
 from splitsched.instances.tiling.problem import (
     DEFAULT_MAX_GRID,
     Tiling,
@@ -110,8 +111,6 @@ def _problem_from(data: object) -> TilingProblem:
 
 
 def _network(value: object) -> TiledNetwork:
-    from splitsched.instances.tiling.networks import load_tiled_network, tiled_network_names
-
     known = tiled_network_names()
     if not isinstance(value, str) or value not in known:
         raise InstanceError("network", f"expected one of {', '.join(known)}, got {shown_value(value)}")

@@ -7,12 +7,12 @@ from hypothesis import strategies as st
 
 from splitsched.families import evaluate
 from splitsched.heuristics.jobs.job_pipeline import (
-    Cut,
     allowed_partition,
     flow_shop_makespan,
     job_level_solution,
     single_cuts,
 )
+from splitsched.instances.jobs.cuts import Cut
 from splitsched.instances.jobs.problem import JobKind
 from splitsched.instances.layers.layer_graph import Structure
 from splitsched.instances.layers.placement import Placement

@@ -14,13 +14,8 @@ from splitsched import solve
 from splitsched.core.errors import SizeLimitError, SolverError
 from splitsched.core.result import Status
 from splitsched.heuristics.jobs.job_pipeline import single_cuts
-from splitsched.heuristics.jobs.s1_jobs import (
-    binary_search_cut,
-    clustered,
-    copies_at_left,
-    johnson_paths_schedule,
-    path_cut_points,
-)
+from splitsched.heuristics.jobs.s1_binary import binary_search_cut, clustered, copies_at_left
+from splitsched.heuristics.jobs.s1_jps import johnson_paths_schedule, path_cut_points
 from splitsched.heuristics.layers.path_sequencing import (
     device_paths,
     johnson_two_stage,

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from splitsched.core.errors import SolverError
-from splitsched.formulations.flowshop.brute_force import all_placements
+from splitsched.formulations.layers.brute_force import all_placements
 from splitsched.heuristics.layers.partition import (
     DEFAULT_PARTITION,
     PARTITIONERS,

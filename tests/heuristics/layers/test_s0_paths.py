@@ -11,16 +11,13 @@ from hypothesis import assume, given, settings
 from splitsched.core.errors import SizeLimitError, SolverError
 from splitsched.core.result import Status
 from splitsched.families import evaluate
-from splitsched.formulations.flowshop.brute_force import brute_force_layers
+from splitsched.formulations.layers.brute_force import brute_force_layers
 from splitsched.heuristics.flowshop.ej import ej_order
 from splitsched.heuristics.flowshop.neh import neh_order
 from splitsched.heuristics.layers.path_sequencing import device_paths, paths_flowshop
-from splitsched.heuristics.layers.s0_paths import (
-    s0_paths_ej_solver,
-    s0_paths_neh_solver,
-    s2_pathwise_solver,
-)
+from splitsched.heuristics.layers.s0_paths import s0_paths_ej_solver, s0_paths_neh_solver
 from splitsched.heuristics.layers.s0_paths_exact import s0_paths_exact_solver
+from splitsched.heuristics.layers.s2_pathwise import s2_pathwise_solver
 from splitsched.instances.examples import example_layer_problem
 from splitsched.instances.flowshop.simulate import simulate_flowshop
 from splitsched.instances.layers.placement import Placement

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 
 from splitsched.core.errors import SolverError
-from splitsched.formulations.flowshop.brute_force import brute_force_layers
+from splitsched.formulations.layers.brute_force import brute_force_layers
 from splitsched.heuristics.layers.s1_alg4 import alg4_device_order, device_peels, s1_alg4_solver
 from splitsched.instances.layers.layer_graph import Layer, LayerGraph
 from splitsched.instances.layers.placement import Placement

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from splitsched.core.errors import SolverError
-from splitsched.formulations.flowshop.brute_force import brute_force_layers
+from splitsched.formulations.layers.brute_force import brute_force_layers
 from splitsched.heuristics.layers.s1_alg5 import (
     ScheduleGroup,
     alg5_device_order,

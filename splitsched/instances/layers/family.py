@@ -1,0 +1,209 @@
+"""The layer-graph family: one DNN's layers on a device, a link and a server (S0's P1, S1, S2).
+
+Two problems: ``layer-schedule`` (the placement is given) and ``layer-joint`` (the solver
+chooses the placement too).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from typing import Any
+
+from splitsched.core.errors import ScheduleError
+from splitsched.core.family import Expansion, Family, GeneratorSpec, InstanceSource, SolverEntry, SuiteTable
+from splitsched.core.problem import Problem
+from splitsched.core.result import Result
+from splitsched.core.timeline import Timeline
+from splitsched.instances.examples import example_joint_problem, example_layer_problem
+from splitsched.instances.layers import generators as layers
+from splitsched.instances.layers.layers_json import (
+    KNOWN_FORMATS,
+    format_layers,
+    layers_from_dict,
+    write_layers,
+)
+from splitsched.instances.layers.placement import Placement
+from splitsched.instances.layers.problem import LayerProblem
+from splitsched.instances.layers.schedule import Schedule
+from splitsched.instances.layers.simulate import simulate_layers
+from splitsched.instances.layers.solution import LayerSolution
+from splitsched.instances.profiles.models import load_model, model_names
+from splitsched.instances.profiles.presets import (
+    DEFAULT_SERVER,
+    DEVICES,
+    NETWORKS,
+    SERVERS,
+    device_preset,
+    network_preset,
+    server_preset,
+)
+from splitsched.instances.profiles.scenario import build_scenario
+
+_HEURISTICS = "splitsched.heuristics.layers"
+_EXACT = "splitsched.formulations.layers"
+_BOTH = (Problem.LAYER_SCHEDULE, Problem.LAYER_JOINT)
+_JOINT = (Problem.LAYER_JOINT,)
+
+
+def _describe(instance: LayerProblem) -> str:
+    return f"{instance.problem}, {len(instance.graph)} layers, {instance.graph.structure}"
+
+
+def _summarize(_instance: LayerProblem, result: Result) -> list[str]:
+    solution = result.solution
+    if not isinstance(solution, LayerSolution):
+        return []
+    return schedule_lines(solution.schedule)
+
+
+def schedule_lines(schedule: Schedule) -> list[str]:
+    """The three lanes' orders, one line each (the CLI's summary of a layer schedule)."""
+    return [
+        "device     " + " ".join(schedule.device),
+        "link       " + " ".join(schedule.link),
+        "server     " + " ".join(schedule.server),
+    ]
+
+
+def _timeline(instance: LayerProblem, solution: LayerSolution) -> Timeline:
+    if solution.placement.graph != instance.graph:
+        raise ScheduleError("the solution's placement is for a different graph")
+    if instance.placement is not None and solution.placement != instance.placement:
+        raise ScheduleError("the solution changes the placement the instance fixes")
+    return simulate_layers(solution.placement, solution.schedule)
+
+
+def _objective(instance: LayerProblem, solution: LayerSolution) -> float:
+    return _timeline(instance, solution).makespan
+
+
+def _solution_from_dict(instance: LayerProblem, data: Mapping[str, Any]) -> LayerSolution:
+    return layer_solution_from_dict(instance.graph, data)
+
+
+def layer_solution_from_dict(graph: Any, data: Mapping[str, Any]) -> LayerSolution:
+    """The inverse of :meth:`LayerSolution.to_dict` on ``graph``."""
+    return LayerSolution(Placement.from_mapping(graph, data["placement"]), Schedule(**data["schedule"]))
+
+
+def scenario_problem(model: str, device: str, network: str, server: str = "gpu") -> LayerProblem:
+    """A shipped model on device, server and network presets: the joint problem."""
+    return build_scenario(load_model(model), device_preset(device), server_preset(server), network_preset(network))
+
+
+def _preset_names(reader: SuiteTable, table: Mapping[str, Any], where: str, one: str, many: str,
+                  known: tuple[str, ...], what: str) -> list[str]:
+    values = reader.one_or_many(table, one, many, where)
+    key = f"{where}.{many}" if many in table else f"{where}.{one}"
+    return [reader.choice(value, known, what, key) for value in values]
+
+
+def hardware(reader: SuiteTable, table: Mapping[str, Any], where: str) -> tuple[list[str], list[str], str]:
+    """A suite table's devices, networks and server (preset names, checked)."""
+    devices = _preset_names(reader, table, where, "device", "devices", tuple(DEVICES), "device preset")
+    networks = _preset_names(reader, table, where, "network", "networks", tuple(NETWORKS), "network preset")
+    server = reader.choice(table.get("server", DEFAULT_SERVER), tuple(SERVERS), "server preset", f"{where}.server")
+    return devices, networks, server
+
+
+def _expand_scenarios(reader: SuiteTable, table: Mapping[str, Any], where: str) -> Expansion:
+    models = _preset_names(reader, table, where, "model", "models", model_names(), "model")
+    devices, networks, server = hardware(reader, table, where)
+    for model, device, network in itertools.product(models, devices, networks):
+        params = {"model": model, "device": device, "server": server, "network": network}
+        yield params, f"{model}@{device}+{server}/{network}", f"dnn-{network}"
+
+
+SCENARIO_SOURCE = InstanceSource(
+    scenario_problem,
+    ("model", "models", "device", "devices", "network", "networks", "server"),
+    _expand_scenarios,
+    lambda _params: (Problem.LAYER_JOINT, None),
+)
+"""A shipped model on preset hardware: the joint problem."""
+
+
+def _generator(name: str, description: str, make: Any, min_n: int = 1) -> GeneratorSpec:
+    # Generators give graphs without a placement: the joint problem.
+    return GeneratorSpec(name, description, lambda n, seed: LayerProblem(make(n, seed=seed)), "layers", min_n)
+
+
+def _generators() -> tuple[GeneratorSpec, ...]:
+    return (
+        _generator("line", "a chain of n layers after the input", layers.line_graph),
+        _generator("multi-path", "n paths of 1-4 layers from the input to one concatenation",
+                   layers.multi_path_graph, min_n=2),
+        _generator("tree", "an out-tree of n layers after the input", layers.tree_graph, min_n=3),
+        _generator("series-parallel", "a series of n modules of 2-3 parallel branches, nested up to 2 deep",
+                   layers.series_parallel_dag),
+        _generator("randwire", "RandWire: Watts-Strogatz WS(n, 4, 0.75) oriented by index, plus input and output",
+                   layers.randwire_dag, min_n=5),
+        _generator("dag", "n layers, each reading 1-2 earlier layers", layers.random_layer_dag),
+    )  # fmt: skip
+
+
+def _heuristic(name: str, target: str, description: str, jit: bool = False) -> SolverEntry:
+    """A heuristic of both layer problems; on the joint problem it takes a baseline's placement."""
+    warm_up = f"{_HEURISTICS}.s0_paths_exact:warm_up_path_kernels" if jit else None
+    return SolverEntry(name, f"{_HEURISTICS}.{target}", exact=False, description=description, problems=_BOTH,
+                       jit=jit, warm_up=warm_up)  # fmt: skip
+
+
+def _baseline(name: str, target: str, description: str) -> SolverEntry:
+    return SolverEntry(name, f"{_HEURISTICS}.{target}", exact=False, description=description, problems=_JOINT)
+
+
+SOLVERS = (
+    SolverEntry("identity", f"{_HEURISTICS}.identity:identity_layers", exact=False, problems=(Problem.LAYER_SCHEDULE,),
+                description="layers in topological order (ties by file order)"),
+    SolverEntry("brute-force", f"{_EXACT}.brute_force:brute_force_layers", exact=True,
+                description="reference: enumerates every permutation / placement and schedule (small instances)"),
+    SolverEntry("cpsat", f"{_EXACT}.cpsat:cpsat_layers_solver", exact=True,
+                description="layer graphs with one interval per operation (optional per side when the placement "
+                "is free)"),
+    _heuristic("s0-line", "s0_line:s0_line_solver",
+               "S0 Thm 2: lines with by-pass links send tensors in their server readers' order"),
+    _heuristic("s0-paths-ej", "s0_paths:s0_paths_ej_solver",
+               "S0 §IV-B: device-side paths as a 3-stage flow shop, ordered by EJ (Alg. 1)", jit=True),
+    _heuristic("s0-paths-neh", "s0_paths:s0_paths_neh_solver",
+               "S0 §IV-B: device-side paths as a 3-stage flow shop, ordered by NEH (Alg. 2)", jit=True),
+    _heuristic("s0-paths-exact", "s0_paths_exact:s0_paths_exact_solver",
+               "S0 P2: the optimal path order (bnb); optimal for P1 only where S0 Thm 3 holds", jit=True),
+    _heuristic("s2-pathwise", "s2_pathwise:s2_pathwise_solver",
+               "S2 path-wise scheduling: Johnson's rule on (device, link) of the device-side paths"),
+    _heuristic("s1-alg4", "s1_alg4:s1_alg4_solver",
+               "S1 Alg. 4: peel device layers without device successors, Johnson within each round"),
+    _heuristic("s1-alg5", "s1_alg5:s1_alg5_solver",
+               "S1 Alg. 5: recursive Johnson merge of subtree schedules; device side must be a tree"),
+    _baseline("local-only", "partition:local_only_solver", "baseline: every layer on the device"),
+    _baseline("remote-only", "partition:remote_only_solver", "baseline: send the raw input, all layers on the server"),
+    _baseline("neurosurgeon", "partition:neurosurgeon_solver",
+              "baseline (Kang et al. 2017): best prefix cut, stages summed without overlap"),
+    _baseline("dsl", "partition:dsl_solver", "baseline (Hu et al. 2019): DSL min-cut placement (networkx), no overlap"),
+    _baseline("dsl+ej", "s0_paths:dsl_ej_solver", "S0's pipeline: the DSL placement, then s0-paths-ej"),
+    _baseline("dsl+neh", "s0_paths:dsl_neh_solver", "S0's pipeline: the DSL placement, then s0-paths-neh"),
+)  # fmt: skip
+
+FAMILY = Family(
+    name="layers",
+    title="One DNN's layer graph",
+    paper="S0, S1, S2",
+    instance_type=LayerProblem,
+    solution_type=LayerSolution,
+    problems=_BOTH,
+    describe=_describe,
+    objective=_objective,
+    write=write_layers,
+    format_text=format_layers,
+    solution_from_dict=_solution_from_dict,
+    json_formats=KNOWN_FORMATS,
+    from_json=layers_from_dict,
+    summarize=_summarize,
+    timeline=_timeline,
+    examples={"layer-problem": example_layer_problem, "joint-problem": example_joint_problem},
+    generators=_generators(),
+    sources={"scenario": SCENARIO_SOURCE},
+    solvers=SOLVERS,
+)
+"""The layer-graph family's descriptor."""
