@@ -21,12 +21,12 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from benchmarks.common import show, timed
 from splitsched.families import read_instance
 from splitsched.formulations.flowshop.bnb import BnbOutcome, bnb_solver, branch_and_bound
 from splitsched.heuristics.flowshop.neh import neh_order
@@ -56,14 +56,14 @@ def main(argv: list[str] | None = None) -> None:
         [_run(read_instance(data / f"{n}.txt"), options.limit, best_known[n]) for n in options.instances]
     )
     with pd.option_context("display.max_rows", None, "display.width", 140):
-        print(runs.to_string(index=False))
+        print(show(runs))
         print()
-        print(_summary(runs).to_string(index=False))
+        print(show(_summary(runs)))
         print()
         ratios = pd.DataFrame(
             [_baseline(read_instance(data / f"{n}.txt"), options.limit) for n in BASELINE_INSTANCES]
         )
-        print(ratios.drop(columns="ratio").to_string(index=False))
+        print(show(ratios.drop(columns="ratio")))
     geometric = float(np.exp(np.log(ratios["ratio"]).mean()))
     capped = "" if ratios["baseline_proven"].all() else ">= "
     print(
@@ -91,9 +91,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 
 
 def _run(flowshop: FlowShop, limit: float, best_known: float) -> dict[str, object]:
-    started = time.perf_counter()
-    output = bnb_solver(flowshop, time_limit=limit, seed=0)
-    seconds = time.perf_counter() - started
+    output, seconds = timed(bnb_solver, flowshop, time_limit=limit, seed=0)
     return {
         "instance": flowshop.name,
         "class": _taillard_class(flowshop.name),
@@ -152,9 +150,8 @@ def _baseline(flowshop: FlowShop, limit: float) -> dict[str, object]:
 def _timed_search(
     flowshop: FlowShop, incumbent: list[int], limit: float, **options: str
 ) -> tuple[BnbOutcome, float]:
-    started = time.perf_counter()
-    outcome = branch_and_bound(flowshop.processing_times, time_limit=limit, incumbent=incumbent, **options)
-    return outcome, time.perf_counter() - started
+    times = flowshop.processing_times
+    return timed(branch_and_bound, times, time_limit=limit, incumbent=incumbent, **options)
 
 
 def _taillard_class(name: str) -> str:

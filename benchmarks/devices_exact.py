@@ -27,14 +27,21 @@ Four tables:
 3. **Largest delay**: the same for the largest delay over ``--max-sizes``.
 4. **Heuristic gaps**: ``local-only``, ``s4-greedy`` and ``s4-search`` divided by the
    exact optimum, for the total delay (always proven: the assignment path) and for
-   the largest delay (``cpsat`` with ``--gap-limit``; where it is not proven the ratio is
-   to the incumbent and the row says so). A heuristic that is not registered yet
-   or raises is skipped with its error in the ``note`` column.
+   the largest delay (``cpsat`` with ``--gap-limit``). The reference is the harness's
+   (:func:`splitsched.bench.gaps.references`): the proven optimum, else ``cpsat``'s
+   bound, which overstates the ratio, and the row says so (``vs bound``; ``exact_ms`` is
+   then ``cpsat``'s incumbent). A heuristic that is not registered yet or raises is
+   skipped with its error in the ``note`` column.
 
 Speed is printed as a ratio to ``local-only`` on the same instance in the same
 process (``x LO``): ``local-only`` only builds S4's all-local partition, so the ratio
 is how many times the cost of writing a partition down the exact solve takes.
 ``runtime_s`` excludes the registry's re-simulation of the answer.
+
+Table 1's instances at N = 10 and 50 (with R = 1, 10, 100), and the other tables' solvers,
+are also the harness suite ``devices`` (``splitsched/bench/suites/devices.toml``, run
+by ``splitsched bench devices``); this script keeps the deadline cases, the largest sizes
+proven and the same-process speed ratios.
 """
 
 from __future__ import annotations
@@ -46,8 +53,9 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from splitsched.core.errors import SplitschedError
-from splitsched.core.result import Result, Status
+from benchmarks.common import REFUSED, attempt, markdown, result_row, runs_frame, with_reference_gaps
+from splitsched.bench.gaps import references
+from splitsched.core.result import Status
 from splitsched.instances.devices.generators import generate_devices
 from splitsched.registry import solve
 
@@ -59,23 +67,9 @@ CASES = (("total", False), ("total", True), ("max", False))
 """(objective, with deadlines) of the exact table."""
 
 
-def short_error(error: Exception, width: int = 80) -> str:
-    """The error's first line, cut to ``width`` characters, for a table cell."""
-    text = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def instance(n: int, ratio: float, policy: str, objective: str, seed: int, deadline_factor: float | None):
     """The S4 §IV-A instance (see the module docstring)."""
     return generate_devices(n, seed, ratio=ratio, policy=policy, objective=objective, deadline_factor=deadline_factor)
-
-
-def solve_or_none(problem, name: str, **options) -> Result | str:
-    """``solve(problem, name)``, or the error's first line when the solver refuses."""
-    try:
-        return solve(problem, name, **options)
-    except SplitschedError as error:
-        return short_error(error)
 
 
 def baseline_seconds(problem) -> float:
@@ -98,9 +92,8 @@ def exact_rows(sizes, ratios, policies, limit, seed, factor) -> pd.DataFrame:
                         "N": n, "policy": policy, "R": ratio,
                         "objective": objective + (f" (D_max={factor:g}x LO)" if deadlines else ""),
                     }  # fmt: skip
-                    values = []
-                    for name in EXACT:
-                        result = solve_or_none(problem, name, time_limit=limit)
+                    results = {name: attempt(problem, name, time_limit=limit) for name in EXACT}
+                    for name, result in results.items():
                         if isinstance(result, str):
                             row[f"{name}_status"], row[f"{name}_s"], row[f"{name}_x_LO"] = result, math.nan, math.nan
                             continue
@@ -108,12 +101,14 @@ def exact_rows(sizes, ratios, policies, limit, seed, factor) -> pd.DataFrame:
                         row[f"{name}_s"] = round(result.runtime_s, 2)
                         row[f"{name}_x_LO"] = round(result.runtime_s / base)
                         row[f"{name}_gap_%"] = None if result.gap is None else round(100 * result.gap, 2)
-                        if result.objective is not None:
-                            values.append((result.status is Status.OPTIMAL, result.objective))
-                    proven = [value for ok, value in values if ok]
-                    row["optimum_ms"] = round(min(proven), 3) if proven else None
-                    row["best_ms"] = round(min(v for _, v in values), 3) if values else None
-                    row["agree"] = len(proven) < 2 or math.isclose(max(proven), min(proven), rel_tol=1e-9)
+                    runs = runs_frame(result_row(result, "case", "", name) for name, result in results.items())
+                    # The harness's reference: the proven optimum, in conflict if the two differ.
+                    reference = references(runs).iloc[0]
+                    optimum = reference["reference_kind"] == "optimum"
+                    row["optimum_ms"] = round(reference["reference"], 3) if optimum else None
+                    found = runs["objective"].notna().any()
+                    row["best_ms"] = round(runs["objective"].min(), 3) if found else None
+                    row["agree"] = not reference["conflict"]
                     row["LO_s"] = round(base, 5)
                     rows.append(row)
                     print(f"exact: N={n} {policy} R={ratio} {row['objective']}", file=sys.stderr, flush=True)
@@ -128,7 +123,8 @@ def missed(table: pd.DataFrame, limit: float) -> list[str]:
         for name in EXACT:
             status = row[f"{name}_status"]
             if status not in (str(Status.OPTIMAL), str(Status.INFEASIBLE)) or row[f"{name}_s"] > limit:
-                lines.append(f"MISSED: {name} on {case}: {status}, {row[f'{name}_s']} s")
+                seconds = "" if math.isnan(row[f"{name}_s"]) else f", {row[f'{name}_s']} s"
+                lines.append(f"MISSED: {name} on {case}: {status}{seconds}")
         if not row["agree"]:
             lines.append(f"MISSED: mip and cpsat prove different optima on {case}")
     return lines
@@ -143,7 +139,7 @@ def largest_proven_rows(sizes, ratios, policies, limit, seed, objective: str = "
             largest, note, times = None, "", []
             for n in sizes:
                 problem = instance(n, ratio, policy, objective, seed, None)
-                result = solve_or_none(problem, "cpsat", time_limit=limit)
+                result = attempt(problem, "cpsat", time_limit=limit)
                 if isinstance(result, str):
                     note = f"N={n}: {result}"
                     break
@@ -168,23 +164,31 @@ def gap_rows(sizes, ratios, policies, limit, seed) -> pd.DataFrame:
             for n in sizes:
                 for ratio in ratios:
                     problem = instance(n, ratio, policy, objective, seed, None)
+                    label = f"{objective} {policy} N={n} R={ratio}"
                     exact = solve(problem, "cpsat", time_limit=limit)
+                    results = {"cpsat": exact}
+                    for name in HEURISTICS:
+                        options = {"seed": seed} if name == "s4-search" else {}
+                        results[name] = attempt(problem, name, **options)
+                    runs = runs_frame(result_row(result, label, objective, name)
+                                      for name, result in results.items())  # fmt: skip
+                    gapped = with_reference_gaps(runs).set_index("solver")
+                    kind = gapped.loc["cpsat", "reference_kind"]
                     row: dict[str, object] = {
                         "objective": objective, "policy": policy, "N": n, "R": ratio,
                         "exact": str(exact.status), "exact_s": round(exact.runtime_s, 2),
-                        "reference_ms": round(exact.objective, 3),
+                        "exact_ms": None if exact.objective is None else round(exact.objective, 3),
+                        "reference_ms": round(gapped.loc["cpsat", "reference"], 3),
                     }  # fmt: skip
-                    notes = []
+                    notes = [] if kind == "optimum" else ["vs bound"]
                     for name in HEURISTICS:
-                        options = {"seed": seed} if name == "s4-search" else {}
-                        result = solve_or_none(problem, name, **options)
-                        if isinstance(result, str):
+                        if gapped.loc[name, "status"] == REFUSED:
                             row[f"{name}/opt"] = None
-                            notes.append(f"{name}: {result}")
+                            notes.append(f"{name}: {gapped.loc[name, 'message']}")
                             continue
-                        row[f"{name}/opt"] = round(result.objective / exact.objective, 4)
-                        row[f"{name}_s"] = round(result.runtime_s, 3)
-                    row["note"] = "; ".join(notes) or ("" if exact.status is Status.OPTIMAL else "not proven")
+                        row[f"{name}/opt"] = round(1 + gapped.loc[name, "gap_pct"] / 100, 4)
+                        row[f"{name}_s"] = round(gapped.loc[name, "runtime_s"], 3)
+                    row["note"] = "; ".join(notes)
                     rows.append(row)
                     print(f"gaps: {objective} {policy} N={n} R={ratio}", file=sys.stderr, flush=True)
     return pd.DataFrame(rows)
@@ -209,22 +213,22 @@ def main(argv: Sequence[str] | None = None) -> None:
     if "exact" not in options.skip:
         table = exact_rows(options.sizes, ratios, options.policies, options.limit, options.seed,
                            options.deadline_factor)  # fmt: skip
-        print(table.drop(columns="agree").to_markdown(index=False))
+        print(markdown(table.drop(columns="agree")))
         print()
         lines = missed(table, options.limit)
         print("\n".join(lines) if lines else f"All {2 * len(table)} exact runs proven within {options.limit:g} s.")
         print()
     if "variance" not in options.skip:
-        print(largest_proven_rows(options.variance_sizes, ratios, options.policies, options.limit,
-                                  options.seed).to_markdown(index=False))  # fmt: skip
+        print(markdown(largest_proven_rows(options.variance_sizes, ratios, options.policies, options.limit,
+                                           options.seed)))  # fmt: skip
         print()
     if "max" not in options.skip:
-        print(largest_proven_rows(options.max_sizes, ratios, options.policies, options.limit,
-                                  options.seed, objective="max").to_markdown(index=False))  # fmt: skip
+        print(markdown(largest_proven_rows(options.max_sizes, ratios, options.policies, options.limit,
+                                           options.seed, objective="max")))  # fmt: skip
         print()
     if "gaps" not in options.skip:
-        print(gap_rows(options.gap_sizes, ratios, options.policies, options.gap_limit, options.seed)
-              .to_markdown(index=False))  # fmt: skip
+        print(markdown(gap_rows(options.gap_sizes, ratios, options.policies, options.gap_limit,
+                                options.seed)))  # fmt: skip
 
 
 if __name__ == "__main__":

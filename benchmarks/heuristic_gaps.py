@@ -3,61 +3,39 @@
 Run as ``python -m benchmarks.heuristic_gaps [--sizes 10 20 50 100]
 [--count 10] [--limit 60] [--ig-seconds 1]``. The instances are those of
 :mod:`benchmarks.p2_exact`. The reference of an instance is the
-``bnb`` optimum when proven; otherwise the gap is taken against ``bnb``'s lower
-bound, which overstates it, and the row says so (``reference = bound``).
+``bnb`` optimum when proven, else ``bnb``'s lower bound; the gaps come from the
+harness (:mod:`splitsched.bench.gaps`). The table is the harness's summary per
+(``n``, solver): ``mean_gap_pct`` and ``max_gap_pct`` over the instances with a
+proven optimum (``bnb``'s ``proven`` column counts them), ``vs_bound`` the others and
+``max_gap_vs_bound_pct`` their largest gap against the bound, which overstates it.
 """
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from functools import partial
 
 import pandas as pd
 
+from benchmarks.common import gap_summary, result_row, run_rows, show, with_reference_gaps
 from benchmarks.p2_exact import instances
-from splitsched.core.result import Status
 from splitsched.instances.flowshop.problem import FlowShop
 from splitsched.registry import solve
 
+REFERENCE = "bnb"
 HEURISTICS = ("ej", "cds", "neh", "ig")
 
 
-def reference(flowshop: FlowShop, limit: float) -> tuple[float, str]:
-    """The proven optimum (``"optimum"``) or, failing that, the best bound (``"bound"``)."""
-    result = solve(flowshop, "bnb", time_limit=limit)
-    if result.status is Status.OPTIMAL:
-        return result.objective, "optimum"
-    return result.bound, "bound"
-
-
-def gaps(flowshops: Sequence[FlowShop], limit: float, ig_seconds: float) -> pd.DataFrame:
-    """One row per (instance, heuristic): objective, reference and gap in percent."""
-    rows = []
-    for flowshop in flowshops:
-        value, kind = reference(flowshop, limit)
-        for heuristic in HEURISTICS:
-            time_limit = ig_seconds if heuristic == "ig" else None
-            result = solve(flowshop, heuristic, time_limit=time_limit, seed=0)
-            rows.append({"n": flowshop.n_jobs, "instance": flowshop.name, "heuristic": heuristic,
-                         "objective": result.objective, "reference": kind,
-                         "gap_%": 100 * (result.objective - value) / value})  # fmt: skip
-    return pd.DataFrame(rows)
-
-
-def summary(runs: pd.DataFrame) -> pd.DataFrame:
-    """Mean and max gap per (n, heuristic), and how many references are proven optima."""
-    return (
-        runs.assign(proven_reference=runs["reference"] == "optimum")
-        .groupby(["n", "heuristic"])
-        .agg(
-            mean_gap_pct=("gap_%", "mean"),
-            max_gap_pct=("gap_%", "max"),
-            proven_refs=("proven_reference", "sum"),
-            instances=("instance", "count"),
-        )
-        .round(3)
-        .reset_index()
-    )
+def run_case(flowshop: FlowShop, limit: float, ig_seconds: float) -> list[dict[str, object]]:
+    """The reference run (``bnb``) and every heuristic on one instance, in the harness's layout."""
+    group = str(flowshop.n_jobs)
+    rows = [result_row(solve(flowshop, REFERENCE, time_limit=limit), flowshop.name, group)]
+    for heuristic in HEURISTICS:
+        time_limit = ig_seconds if heuristic == "ig" else None
+        result = solve(flowshop, heuristic, time_limit=time_limit, seed=0)
+        rows.append(result_row(result, flowshop.name, group))
+    return rows
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -68,9 +46,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--limit", type=float, default=60.0, help="seconds for bnb's reference run")
     parser.add_argument("--ig-seconds", type=float, default=1.0, help="time limit of ig")
     options = parser.parse_args(argv)
-    runs = gaps(instances(options.sizes, options.count), options.limit, options.ig_seconds)
-    with pd.option_context("display.width", 160):
-        print(summary(runs).to_string(index=False))
+    cases = [(flowshop,) for flowshop in instances(options.sizes, options.count)]
+    runs = run_rows(cases, partial(run_case, limit=options.limit, ig_seconds=options.ig_seconds),
+                    label=lambda flowshop: flowshop.name)  # fmt: skip
+    with pd.option_context("display.width", 200):
+        print(show(gap_summary(with_reference_gaps(runs), ["n"])))
 
 
 if __name__ == "__main__":

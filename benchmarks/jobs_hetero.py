@@ -16,7 +16,9 @@ objective, bound; it may only give a bound), and, as a reference, the counts-mod
 optimum over single cuts (the same mix with ``cuts="single"``, solved by ``mip``):
 every single-cut schedule is a schedule of the ``any`` problem, so it is an upper
 bound on the true optimum, not a lower one. The *best known* makespan is the least
-over every run; the *bound* is ``cpsat``'s. Heuristics: ``s1-hps``, ``s1-jps``,
+over every run (``gap_best_%``); the gap to ``cpsat``'s proven optimum, else its bound, is
+the harness's (``gap_pct``, :mod:`splitsched.bench.gaps`; the single-cut optimum is not
+a reference for it). Heuristics: ``s1-hps``, ``s1-jps``,
 ``partition-only``, ``cut-mix`` (ours), ``s1-johnson`` and ``local-only`` (the same-
 process speed baseline: ``x LO`` is a run's seconds over ``local-only``'s). A solver
 that refuses an instance (too many paths, …) shows its one-line error instead of
@@ -26,17 +28,17 @@ numbers.
 from __future__ import annotations
 
 import argparse
-import math
-import sys
+import itertools
 from collections.abc import Sequence
+from functools import partial
 
+import numpy as np
 import pandas as pd
 
-from benchmarks.jobs_scale import scenario_graph, short_error
-from splitsched.core.errors import SplitschedError
+from benchmarks.common import REFUSED, attempt, markdown, result_row, run_rows, with_reference_gaps
+from benchmarks.jobs_scale import scenario_graph
 from splitsched.core.result import Result
 from splitsched.instances.jobs.problem import CutSet, JobKind, JobsProblem
-from splitsched.registry import solve
 
 MIXES: dict[str, tuple[str, ...]] = {
     "fig19": ("alexnet", "mobilenet-v2", "googlenet"),
@@ -54,61 +56,43 @@ def mix_problem(mix: str, network: str, count: int, cuts: CutSet) -> JobsProblem
     return JobsProblem(kinds, name=f"{mix}-{network}-{cuts}")
 
 
-def attempt(problem: JobsProblem, solver: str, limit: float | None) -> Result | str:
-    """The checked result, or the solver's one-line refusal."""
-    try:
-        return solve(problem, solver, time_limit=limit)
-    except SplitschedError as error:
-        return short_error(error)
-
-
 def run_case(mix: str, network: str, count: int, limit: float) -> list[dict[str, object]]:
-    """One row per solver on one (mix, network)."""
+    """One row per solver on one (mix, network), in the harness's layout."""
     problem = mix_problem(mix, network, count, CutSet.ANY)
-    results: dict[str, Result | str] = {name: attempt(problem, name, None) for name in HEURISTICS}
-    results["cpsat"] = attempt(problem, "cpsat", limit)
-    results[SINGLE_REFERENCE] = attempt(mix_problem(mix, network, count, CutSet.SINGLE), "mip", limit)
-    found = {name: r for name, r in results.items() if isinstance(r, Result) and r.objective is not None}
-    best = min(r.objective for r in found.values())
-    cpsat = results["cpsat"]
-    bound = cpsat.bound if isinstance(cpsat, Result) else None
-    base = results["local-only"]
-    base_s = base.runtime_s if isinstance(base, Result) else None
-    rows = []
-    for name, result in results.items():
-        row: dict[str, object] = {"mix": mix, "network": network, "solver": name}
-        if isinstance(result, str):
-            row["status"] = result
-        else:
-            value = result.objective
-            row |= {
-                "status": str(result.status) + (f" ({result.message})" if result.message else ""),
-                "makespan_ms": round(value, 1) if value is not None else None,
-                "bound_ms": round(result.bound, 1) if result.bound is not None else None,
-                "gap_best_%": round(100 * (value - best) / best, 2) if value is not None else None,
-                "gap_bound_%": round(100 * (value - bound) / bound, 2)
-                if value is not None and bound
-                else None,
-                "seconds": round(result.runtime_s, 3),
-                "x_LO": round(result.runtime_s / base_s, 1) if base_s else None,
-            }
-        row["best"] = "*" if name in found and math.isclose(found[name].objective, best, rel_tol=1e-6) else ""
-        rows.append(row)
-    return rows
+    results: dict[str, Result | str] = {name: attempt(problem, name) for name in HEURISTICS}
+    results["cpsat"] = attempt(problem, "cpsat", time_limit=limit)
+    single = mix_problem(mix, network, count, CutSet.SINGLE)
+    results[SINGLE_REFERENCE] = attempt(single, "mip", time_limit=limit)
+    return [result_row(result, problem.name, mix, solver=name, mix=mix, network=network)
+            for name, result in results.items()]  # fmt: skip
 
 
-def runs(mixes: Sequence[str], networks: Sequence[str], count: int, limit: float) -> pd.DataFrame:
-    """Every (mix, network, solver) row (progress on standard error)."""
-    rows = []
-    for mix in mixes:
-        for network in networks:
-            rows += run_case(mix, network, count, limit)
-            print(f"done {mix} {network}", file=sys.stderr, flush=True)
-    return pd.DataFrame(rows)
+def gap_columns(runs: pd.DataFrame) -> pd.DataFrame:
+    """The runs with both gaps, the speed ratio to ``local-only`` and ``best`` (``*``: the best known).
+
+    ``gap_pct`` is the harness's, against ``cpsat``'s proven optimum or its bound (the
+    single-cut optimum solves another problem, so it is no reference); ``gap_best_%`` is
+    against the least makespan any run found.
+    """
+    gapped = with_reference_gaps(runs, reference_runs=runs["solver"] != SINGLE_REFERENCE)
+    best = gapped.groupby("instance")["objective"].transform("min")
+    base = gapped["instance"].map(gapped[gapped["solver"] == "local-only"].set_index("instance")["runtime_s"])
+    refused = gapped["status"] == REFUSED
+    with_message = gapped["message"].fillna("").astype(bool) & ~refused
+    return pd.DataFrame({
+        "mix": gapped["mix"], "network": gapped["network"], "solver": gapped["solver"],
+        "status": gapped["status"].where(~with_message, gapped["status"] + " (" + gapped["message"] + ")")
+                                  .where(~refused, gapped["message"]),
+        "objective": gapped["objective"].round(1), "bound": gapped["bound"].round(1),
+        "gap_best_%": (100 * (gapped["objective"] - best) / best).round(2),
+        "gap_pct": gapped["gap_pct"].round(2), "reference_kind": gapped["reference_kind"],
+        "runtime_s": gapped["runtime_s"].round(3), "x_LO": (gapped["runtime_s"] / base).round(1),
+        "best": np.where(np.isclose(gapped["objective"], best, rtol=1e-6, atol=0), "*", ""),
+    })  # fmt: skip
 
 
 def gap_table(table: pd.DataFrame, column: str) -> pd.DataFrame:
-    """``column`` per (mix, network) × solver; a refusal shows its one-line error."""
+    """``column`` per (mix, network) × solver; a run without a value shows its status (or its refusal)."""
     cells = table.assign(cell=table[column].astype(object).where(table[column].notna(), table["status"]))
     wide = cells.pivot(index=["mix", "network"], columns="solver", values="cell")
     order = [name for name in (*HEURISTICS, SINGLE_REFERENCE, "cpsat") if name in wide.columns]
@@ -125,11 +109,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--limit", type=float, default=60.0, help="seconds for cpsat and for the single-cut mip"
     )
     options = parser.parse_args(argv)
-    table = runs(options.mixes, options.networks, options.count, options.limit)
-    print(table.to_markdown(index=False))
-    for column, against in (("gap_best_%", "the best known makespan"), ("gap_bound_%", "cpsat's bound")):
+    runs = run_rows(itertools.product(options.mixes, options.networks),
+                    partial(run_case, count=options.count, limit=options.limit))  # fmt: skip
+    table = gap_columns(runs)
+    print(markdown(table))
+    for column, against in (("gap_best_%", "the best known makespan"),
+                            ("gap_pct", "cpsat's proven optimum, else its bound")):  # fmt: skip
         print(f"\n{column}: gap in % to {against}\n")
-        print(gap_table(table, column).to_markdown(index=False))
+        print(markdown(gap_table(table, column)))
 
 
 if __name__ == "__main__":

@@ -14,23 +14,26 @@ does not grow with ``n``.
 
 Per row: both exact solvers' status and seconds, the optimum, and the makespans of
 ``local-only``, ``partition-only``, ``s1-binary`` and ``s1-johnson`` divided by the
-optimum. The speed baseline is ``local-only`` in the same process: it only builds
-the merged schedule of ``n`` jobs (the simulator's check is outside every
-``runtime_s``), so ``x LO`` says how many times the cost of merely writing the
-schedule down the exact solve takes. Target: every exact run proven optimal within
+optimum (the harness's reference, :func:`splitsched.bench.gaps.references`: the exact
+runs' proven optimum, else their best bound). The speed baseline is ``local-only`` in
+the same process: it only builds the merged schedule of ``n`` jobs (the simulator's
+check is outside every ``runtime_s``), so ``x LO`` says how many times the cost of
+merely writing the schedule down the exact solve takes. Target: every exact run proven optimal within
 ``--limit`` seconds; a run that misses it prints a ``MISSED`` line.
 """
 
 from __future__ import annotations
 
 import argparse
-import math
-import sys
+import itertools
 from collections.abc import Sequence
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
+from benchmarks.common import markdown, result_row, run_rows, runs_frame
+from splitsched.bench.gaps import references, with_gaps
 from splitsched.core.result import Status
 from splitsched.instances.jobs.problem import CutSet, JobKind, JobsProblem
 from splitsched.instances.layers.layer_graph import LayerGraph, Structure
@@ -59,14 +62,13 @@ def chain_cuts(graph: LayerGraph) -> CutSet:
     return CutSet.ANY if graph.structure is Structure.LINE else CutSet.SINGLE
 
 
-def short_error(error: Exception, width: int = 90) -> str:
-    """The error's first line, cut to ``width`` characters, for a table cell."""
-    text = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def run_case(model: str, network: str, n: int, limit: float) -> dict[str, object]:
-    """One row: exact solvers and heuristics on ``n`` copies of ``model`` over ``network``."""
+    """One row: exact solvers and heuristics on ``n`` copies of ``model`` over ``network``.
+
+    The optimum is the harness's reference (:mod:`splitsched.bench.gaps`) from the
+    exact runs: their proven optimum, else the best bound (then a ``MISSED`` line
+    follows); ``agree`` is false when the two proven optima conflict.
+    """
     graph = scenario_graph(model, network)
     cuts = chain_cuts(graph)
     problem = JobsProblem([JobKind(graph, n, cuts=cuts, name=model)], name=f"{model}-{network}-{n}")
@@ -74,8 +76,10 @@ def run_case(model: str, network: str, n: int, limit: float) -> dict[str, object
     heuristic = {name: solve(problem, name) for name in HEURISTICS}
     base_s = heuristic["local-only"].runtime_s
     exact = {name: solve(problem, name, time_limit=limit) for name in EXACT}
-    proven = [r.objective for r in exact.values() if r.status is Status.OPTIMAL]
-    optimum = min(proven) if proven else min(r.objective for r in exact.values() if r.objective is not None)
+    runs = runs_frame(result_row(result, problem.name, "") for result in [*exact.values(), *heuristic.values()])
+    refs = references(runs[runs["solver"].isin(EXACT)])
+    gapped = with_gaps(runs, refs).set_index("solver")
+    optimum = float(refs["reference"].iloc[0])
     row["optimum_ms"] = round(optimum)
     row["ms_per_job"] = round(optimum / n, 2)
     for name, result in exact.items():
@@ -83,22 +87,10 @@ def run_case(model: str, network: str, n: int, limit: float) -> dict[str, object
         row[f"{name}_s"] = round(result.runtime_s, 3)
         row[f"{name}_x_LO"] = round(result.runtime_s / base_s, 2)
     row["LO_s"] = round(base_s, 3)
-    row["agree"] = len(proven) < 2 or math.isclose(max(proven), min(proven), rel_tol=1e-6)
-    for name, result in heuristic.items():
-        row[f"{name}/opt"] = round(result.objective / optimum, 4)
+    row["agree"] = not refs["conflict"].iloc[0]
+    for name in HEURISTICS:
+        row[f"{name}/opt"] = round(1 + gapped.loc[name, "gap_pct"] / 100, 4)
     return row
-
-
-def runs(models: Sequence[str], networks: Sequence[str], sizes: Sequence[int], limit: float) -> pd.DataFrame:
-    """Every (model, network, size) row (progress on standard error)."""
-    warm_up(limit)
-    rows = []
-    for model in models:
-        for network in networks:
-            for n in sizes:
-                rows.append(run_case(model, network, n, limit))
-                print(f"done {model} {network} n={n}", file=sys.stderr, flush=True)
-    return pd.DataFrame(rows)
 
 
 def warm_up(limit: float) -> None:
@@ -155,10 +147,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--sizes", nargs="+", type=int, default=list(SIZES))
     parser.add_argument("--limit", type=float, default=10.0, help="seconds per exact run (also the target)")
     options = parser.parse_args(argv)
-    table = runs(options.models, options.networks, options.sizes, options.limit)
-    print(table.drop(columns="agree").to_markdown(index=False))
+    warm_up(options.limit)
+    table = run_rows(itertools.product(options.models, options.networks, options.sizes),
+                     partial(run_case, limit=options.limit),
+                     label=lambda model, network, n: f"{model} {network} n={n}")  # fmt: skip
+    print(markdown(table.drop(columns="agree")))
     print()
-    print(summary(table).to_markdown(index=False))
+    print(markdown(summary(table)))
     print()
     lines = missed(table, options.limit)
     print(

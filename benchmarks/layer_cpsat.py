@@ -8,19 +8,22 @@ multi-path, tree and random DAGs), with transmission times from the 3G, 4G and
 Wi-Fi presets, so that times are off any decimal grid (the floored-grid case of
 :mod:`splitsched.formulations.layers.cpsat`). The fixed placement is DSL's at
 that bandwidth, or the first half of the graph's topological order (several
-tensors cross). Each row also gives the best partition or schedule heuristic
-and its gap to ``cpsat``'s answer.
+tensors cross). Each row also gives ``cpsat``'s own gap (``gap_%``, objective over
+its bound), the best partition or schedule heuristic and its gap in % (the harness's
+``gap_pct``, :mod:`splitsched.bench.gaps`) to ``cpsat``'s proven optimum, else to its
+bound (``reference_kind`` says which; a gap against a bound overstates the truth).
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 from collections.abc import Callable, Sequence
+from functools import partial
 
 import pandas as pd
 
-from splitsched.core.errors import SolverError
-from splitsched.core.result import Status
+from benchmarks.common import attempt, proven, result_row, run_rows, show, with_reference_gaps
 from splitsched.heuristics.layers.partition import partition_placement
 from splitsched.instances.layers.generators import (
     NETWORK_PRESETS,
@@ -51,16 +54,36 @@ HEURISTICS = {
 }
 
 
-def runs(networks: Sequence[str], limit: float) -> pd.DataFrame:
-    """One row per (graph, network, problem)."""
+def run_case(network: str, name: str, limit: float) -> list[dict[str, object]]:
+    """``cpsat`` and every heuristic that accepts it on each problem of one graph, in the harness's layout."""
+    graph = GRAPHS[name](NETWORK_PRESETS[network])
     rows = []
-    for network in networks:
-        for name, make in GRAPHS.items():
-            graph = make(NETWORK_PRESETS[network])
-            for placement, problem in _problems(graph):
-                rows.append({"graph": name, "layers": len(graph), "network": network, "placement": placement,
-                             **_run(problem, limit)})  # fmt: skip
-    return pd.DataFrame(rows)
+    for placement, problem in _problems(graph):
+        label = f"{name} {network} {placement}"
+        extra = {"graph": name, "layers": len(graph), "network": network, "placement": placement}
+        kind = str(problem.problem)
+        rows.append(result_row(solve(problem, "cpsat", time_limit=limit), label, kind, **extra))
+        for heuristic in HEURISTICS[kind]:
+            result = attempt(problem, heuristic)
+            if not isinstance(result, str):  # a refusal, e.g. more device-side paths than max_paths
+                rows.append(result_row(result, label, kind, **extra))
+    return rows
+
+
+def cases(runs: pd.DataFrame) -> pd.DataFrame:
+    """One row per (graph, network, placement): ``cpsat``'s run, the best heuristic and its gap."""
+    gapped = with_reference_gaps(runs)
+    exact = gapped[gapped["solver"] == "cpsat"].set_index("instance")
+    heuristics = gapped[gapped["solver"] != "cpsat"]
+    best = heuristics.loc[heuristics.groupby("instance")["objective"].idxmin()].set_index("instance")
+    table = exact[["graph", "layers", "network", "placement", "problem", "status", "runtime_s", "objective",
+                   "bound"]].copy()  # fmt: skip
+    table["runtime_s"] = table["runtime_s"].round(3)
+    table["gap_%"] = (100 * (table["objective"] - table["bound"]) / table["objective"]).round(4)
+    table["best_heuristic"] = best["solver"]
+    table["heuristic_gap_pct"] = best["gap_pct"].round(3)
+    table["reference_kind"] = exact["reference_kind"]
+    return table.reset_index(drop=True)
 
 
 def _problems(graph: LayerGraph) -> list[tuple[str, LayerProblem]]:
@@ -73,43 +96,17 @@ def _problems(graph: LayerGraph) -> list[tuple[str, LayerProblem]]:
     ]
 
 
-def _run(problem: LayerProblem, limit: float) -> dict[str, object]:
-    exact = solve(problem, "cpsat", time_limit=limit)
-    best_name, best_value = _best_heuristic(problem)
-    return {
-        "problem": str(problem.problem),
-        "status": str(exact.status),
-        "seconds": round(exact.runtime_s, 3),
-        "objective": exact.objective,
-        "bound": exact.bound,
-        "gap_%": round(100 * (exact.objective - exact.bound) / exact.objective, 4) if exact.bound else None,
-        "best_heuristic": best_name,
-        "heuristic_gap_%": round(100 * (best_value - exact.objective) / exact.objective, 3),
-    }
-
-
-def _best_heuristic(problem: LayerProblem) -> tuple[str, float]:
-    found = {}
-    for name in HEURISTICS[str(problem.problem)]:
-        try:
-            found[name] = solve(problem, name).objective
-        except SolverError:  # e.g. more device-side paths than max_paths
-            continue
-    best = min(found, key=found.__getitem__)
-    return best, found[best]
-
-
 def summary(table: pd.DataFrame) -> pd.DataFrame:
     """Proven share and median seconds per (problem, network)."""
     return (
-        table.assign(proven=table["status"] == str(Status.OPTIMAL))
+        table.assign(proven=proven(table))
         .groupby(["problem", "network"])
         .agg(
             cases=("graph", "count"),
             proven=("proven", "sum"),
             proven_share=("proven", "mean"),
-            median_s=("seconds", "median"),
-            max_s=("seconds", "max"),
+            median_s=("runtime_s", "median"),
+            max_s=("runtime_s", "max"),
             max_gap_pct=("gap_%", "max"),
         )
         .reset_index()
@@ -122,11 +119,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--limit", type=float, default=60.0, help="seconds per cpsat run")
     parser.add_argument("--networks", nargs="+", default=["3g", "4g", "wifi"], choices=sorted(NETWORK_PRESETS))
     options = parser.parse_args(argv)
-    table = runs(options.networks, options.limit)
+    runs = run_rows(itertools.product(options.networks, GRAPHS), partial(run_case, limit=options.limit))
+    table = cases(runs)
     with pd.option_context("display.width", 220, "display.max_rows", 200):
-        print(table.to_string(index=False))
+        print(show(table))
         print()
-        print(summary(table).to_string(index=False))
+        print(show(summary(table)))
 
 
 if __name__ == "__main__":

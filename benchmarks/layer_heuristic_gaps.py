@@ -10,20 +10,32 @@ often close to local-only, so little is left to schedule) and the first half of
 the topological order on the device (several tensors cross); every schedule
 heuristic orders it. Joint problem: the partition
 baselines and the schedule heuristics with their default DSL placement. The
-reference is ``cpsat``'s optimum when proven, else its bound (the row says which;
-a gap against a bound overstates the truth). A heuristic that refuses a class
-(``s0-line`` off lines, ``s1-alg5`` off trees) is left out of that class.
+reference is ``cpsat``'s optimum when proven, else its bound, and the gaps are the
+harness's (:mod:`splitsched.bench.gaps`). The table is the harness's summary per
+(placement, class, solver): ``mean_gap_pct`` and ``max_gap_pct`` over the instances with
+a proven optimum (``cpsat``'s ``proven`` column counts them), ``vs_bound`` the others
+and ``max_gap_vs_bound_pct`` their largest gap against the bound, which overstates the
+truth. A heuristic that refuses a class (``s0-line`` off lines, ``s1-alg5`` off trees)
+is left out of that class.
 """
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Sequence
+from functools import partial
 
 import pandas as pd
 
-from splitsched.core.errors import SolverError
-from splitsched.core.result import Status
+from benchmarks.common import (
+    attempt,
+    gap_summary,
+    group_label,
+    result_row,
+    run_rows,
+    show,
+    with_reference_gaps,
+)
 from splitsched.heuristics.layers.partition import partition_placement
 from splitsched.instances.layers.generators import (
     NETWORK_PRESETS,
@@ -66,44 +78,16 @@ def problems(networks: Sequence[str], count: int) -> list[tuple[str, str, str, L
     return rows
 
 
-def reference(problem: LayerProblem, limit: float) -> tuple[float, str]:
-    """``cpsat``'s proven optimum (``"optimum"``) or, failing that, its bound (``"bound"``)."""
-    result = solve(problem, "cpsat", time_limit=limit)
-    if result.status is Status.OPTIMAL:
-        return result.objective, "optimum"
-    return result.bound, "bound"
-
-
-def gaps(networks: Sequence[str], count: int, limit: float) -> pd.DataFrame:
-    """One row per (instance, problem, heuristic)."""
-    rows = []
-    for kind, network, placement, problem in problems(networks, count):
-        value, source = reference(problem, limit)
-        for name in JOINT if problem.placement is None else SCHEDULERS:
-            try:
-                result = solve(problem, name, time_limit=limit)
-            except SolverError:
-                continue
-            rows.append({"placement": placement, "class": kind, "network": network,
-                         "instance": problem.name, "heuristic": name, "objective": result.objective,
-                         "reference": source, "gap_%": 100 * (result.objective - value) / value})  # fmt: skip
-    return pd.DataFrame(rows)
-
-
-def summary(runs: pd.DataFrame) -> pd.DataFrame:
-    """Mean and max gap per (placement, class, heuristic), over networks and seeds."""
-    return (
-        runs.assign(proven=runs["reference"] == "optimum")
-        .groupby(["placement", "class", "heuristic"])
-        .agg(
-            mean_gap_pct=("gap_%", "mean"),
-            max_gap_pct=("gap_%", "max"),
-            proven_refs=("proven", "sum"),
-            instances=("instance", "count"),
-        )
-        .round(2)
-        .reset_index()
-    )
+def run_case(kind: str, network: str, placement: str, problem: LayerProblem, limit: float) -> list[dict]:
+    """The reference run (``cpsat``) and every heuristic that accepts the instance, as harness rows."""
+    label = f"{problem.name} {network} {placement}"
+    group = group_label(placement, kind)
+    rows = [result_row(solve(problem, "cpsat", time_limit=limit), label, group)]
+    for name in JOINT if problem.placement is None else SCHEDULERS:
+        result = attempt(problem, name, time_limit=limit)
+        if not isinstance(result, str):  # a refusal: left out of the class
+            rows.append(result_row(result, label, group))
+    return rows
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -113,9 +97,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--limit", type=float, default=60.0, help="seconds for cpsat's reference run")
     parser.add_argument("--networks", nargs="+", default=sorted(NETWORK_PRESETS), choices=sorted(NETWORK_PRESETS))
     options = parser.parse_args(argv)
-    runs = gaps(options.networks, options.count, options.limit)
+    runs = run_rows(problems(options.networks, options.count), partial(run_case, limit=options.limit),
+                    label=lambda _, network, placement, problem: f"{problem.name} {network} {placement}")  # fmt: skip
     with pd.option_context("display.width", 200, "display.max_rows", 500):
-        print(summary(runs).to_string(index=False))
+        print(show(gap_summary(with_reference_gaps(runs), ["placement", "class"])))
 
 
 if __name__ == "__main__":

@@ -10,10 +10,11 @@ formulation of :mod:`splitsched.formulations.flowshop.mip` (``wagner``, ``wilson
 ``manne``; all with the NEH MIP start and the root bound), optionally ``cpsat``.
 Instances: Carlier's car1–car8 and generated three-stage instances (balanced and
 link-bottleneck families, sizes ``--sizes``, ``--seeds`` seeds each). It prints
-one row per run, then per model: instances proven, median seconds (unproven runs
-count as the time limit), mean gap at the end, and the speed ratio of each model
-to ``mip-positional`` (ratio of median times), and names the best model (most
-proven, then least median time).
+one row per run (the harness's columns: ``solver`` is the model, ``objective`` the
+re-simulated makespan, ``runtime_s`` the seconds of the solver call), then per model:
+instances proven, median seconds (unproven runs count as the time limit), mean gap at
+the end, and the speed ratio of each model to ``mip-positional`` (ratio of median
+times), and names the best model (most proven, then least median time).
 
 Results of the default run and of ``--sizes 20 30 --no-carlier --cpsat`` are in
 the docstring of :mod:`splitsched.formulations.flowshop.mip`. Three-stage instances with
@@ -46,11 +47,11 @@ gap is an upper estimate; ``order`` proves those n = 10 ones in under a second.)
 from __future__ import annotations
 
 import argparse
-import time
 from collections.abc import Callable, Sequence
 
 import pandas as pd
 
+from benchmarks.common import flowshop_row, log_run, runs_frame, show, speed_table, timed
 from splitsched.core.result import SolverOutput
 from splitsched.formulations.flowshop.bounds import lower_bound
 from splitsched.formulations.flowshop.cpsat import cpsat_solver
@@ -64,7 +65,6 @@ from splitsched.instances.flowshop.generators import (
     uniform,
 )
 from splitsched.instances.flowshop.problem import FlowShop
-from splitsched.instances.flowshop.simulate import simulate_flowshop
 from splitsched.instances.flowshop.taillard import read_taillard
 from splitsched.instances.shared_data import pfsp_dir
 
@@ -98,40 +98,22 @@ def instances(sizes: Sequence[int], seeds: int, carlier: bool) -> list[FlowShop]
 
 
 def run(instance: FlowShop, model: str, runner: Runner, time_limit: float) -> dict:
-    """One solve; one table row (makespan re-simulated, gap = (makespan - bound) / makespan)."""
-    started = time.perf_counter()
-    output = runner(instance, time_limit)
-    seconds = time.perf_counter() - started
-    makespan = (
-        None if output.solution is None else simulate_flowshop(instance, output.solution.permutation).makespan
-    )
-    gap = None if makespan is None or output.bound is None else (makespan - output.bound) / makespan
-    return {
-        "instance": instance.name,
-        "model": model,
-        "proven": output.status == "optimal",
-        "seconds": round(seconds, 3),
-        "makespan": makespan,
-        "bound": output.bound,
-        "gap": gap,
-    }
+    """One solve, timed around the solver call; one row in the harness's layout (makespan re-simulated)."""
+    output, seconds = timed(runner, instance, time_limit)
+    permutation = None if output.solution is None else output.solution.permutation
+    return flowshop_row(instance, model, str(output.status), permutation, output.bound, round(seconds, 3))
 
 
 def summary(table: pd.DataFrame, time_limit: float) -> pd.DataFrame:
-    """Per model: proven count, median seconds (unproven = limit), mean gap, ratio to the reference."""
-    charged = table.seconds.where(table.proven, time_limit)
-    grouped = table.assign(charged=charged).groupby("model", sort=False)
-    result = pd.DataFrame(
-        {
-            "proven": grouped.proven.sum(),
-            "runs": grouped.size(),
-            "median_s": grouped.charged.median().round(3),
-            "mean_gap_%": (grouped.gap.mean() * 100).round(2),
-        }
-    )
-    if REFERENCE in result.index:
-        result["speedup_vs_positional"] = (result.median_s[REFERENCE] / result.median_s).round(1)
-    return result
+    """Per model: proven count, median seconds (unproven = limit), mean gap, ratio to the reference.
+
+    The gap of a run is its own: ``(makespan - bound) / makespan`` at the end of the run.
+    """
+    result = speed_table(table, [], REFERENCE, time_limit).set_index("solver")
+    result["median_s"] = result["median_s"].round(3)
+    gaps = (table["objective"] - table["bound"]) / table["objective"]
+    result.insert(3, "mean_gap_%", (100 * gaps.groupby(table["solver"]).mean()).round(2))
+    return result.rename(columns={f"ratio_to_{REFERENCE}": "speedup_vs_positional"}).rename_axis("model")
 
 
 def best_model(summary_table: pd.DataFrame) -> str:
@@ -185,8 +167,8 @@ def main(argv: Sequence[str] | None = None) -> pd.DataFrame:
         return table
     table = _compare(options)
     overview = summary(table, options.time_limit)
-    print(table.to_string(index=False))
-    print(overview.to_string())
+    print(show(table.drop(columns=["key", "instance_group", "problem", "message"])))
+    print(show(overview.reset_index()))
     print(f"best: {best_model(overview)}")
     return table
 
@@ -198,8 +180,8 @@ def _compare(options: argparse.Namespace) -> pd.DataFrame:
     for instance in instances(options.sizes, options.seeds, not options.no_carlier):
         for name in names:
             rows.append(run(instance, name, chosen[name], options.time_limit))
-            print(rows[-1], flush=True)
-    return pd.DataFrame(rows)
+            log_run(rows[-1])
+    return runs_frame(rows)
 
 
 def _parser() -> argparse.ArgumentParser:

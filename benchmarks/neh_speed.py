@@ -27,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from benchmarks.common import show, timed
 from splitsched.heuristics.flowshop.neh import neh_order, neh_order_plain
 
 N_STAGES = 3
@@ -42,9 +43,8 @@ def best_time(function: Callable[[], object], repeats: int) -> tuple[float, obje
     """Smallest wall-clock time of ``repeats`` calls (seconds), and the last result."""
     best, result = float("inf"), None
     for _ in range(repeats):
-        started = time.perf_counter()
-        result = function()
-        best = min(best, time.perf_counter() - started)
+        result, seconds = timed(function)
+        best = min(best, seconds)
     return best, result
 
 
@@ -88,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> pd.DataFrame:
     )
     print(f"date: {time.strftime('%Y-%m-%d %H:%M')}; best of {arguments.repeats}; seed {SEED}")
     table = measure(arguments.sizes, arguments.repeats, arguments.plain_limit)
-    print(table.to_string(index=False, float_format=lambda value: f"{value:.4g}"))
+    print(show(table, float_format=lambda value: f"{value:.4g}"))
     _print_targets(table)
     return table
 

@@ -18,7 +18,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from splitsched.core.result import Status
+from benchmarks.common import log_run, result_row, runs_frame, show, speed_table
+from splitsched.bench.gaps import references
 from splitsched.instances.flowshop.generators import balanced
 from splitsched.instances.flowshop.problem import FlowShop
 from splitsched.registry import solve
@@ -33,37 +34,20 @@ def instances(sizes: Sequence[int], count: int) -> list[FlowShop]:
 
 
 def run(flowshops: Sequence[FlowShop], solvers: Sequence[str], limit: float) -> pd.DataFrame:
-    """One row per (instance, solver) with status, objective, bound and runtime."""
+    """One row per (instance, solver) in the harness's layout (``n`` first), progress on standard output."""
     rows = []
     for flowshop in flowshops:
         for solver in solvers:
             result = solve(flowshop, solver, time_limit=limit, seed=0)
-            rows.append({"n": flowshop.n_jobs, "instance": flowshop.name, "solver": solver,
-                         "status": str(result.status), "objective": result.objective, "bound": result.bound,
-                         "runtime_s": result.runtime_s})  # fmt: skip
-            print(f"  {flowshop.name:>24} {solver:>15} {result.status:>10} {result.runtime_s:8.3f} s", flush=True)
-    return pd.DataFrame(rows)
+            rows.append(result_row(result, flowshop.name, str(flowshop.n_jobs), n=flowshop.n_jobs))
+            log_run(rows[-1])
+    return runs_frame(rows)
 
 
 def disagreements(runs: pd.DataFrame) -> pd.DataFrame:
-    """Instances where two proven optima differ: each one is a bug."""
-    proven = runs[runs["status"] == Status.OPTIMAL.value]
-    spread = proven.groupby("instance")["objective"].agg(["min", "max"])
-    return spread[spread["min"] != spread["max"]]
-
-
-def summary(runs: pd.DataFrame, limit: float) -> pd.DataFrame:
-    """Proven count, median runtime and speed ratio to the baseline per (n, solver)."""
-    runs = runs.assign(
-        proven=runs["status"] == Status.OPTIMAL.value,
-        counted_s=runs["runtime_s"].where(runs["status"] == Status.OPTIMAL.value, limit),
-    )
-    table = runs.groupby(["n", "solver"]).agg(
-        instances=("instance", "count"), proven=("proven", "sum"), median_s=("counted_s", "median")
-    )
-    baseline = table.xs(BASELINE, level="solver")["median_s"]
-    table["ratio_to_" + BASELINE] = (baseline.reindex(table.index, level="n") / table["median_s"]).round(1)
-    return table.reset_index()
+    """Instances where two proven optima differ (the harness's reference conflicts): each one is a bug."""
+    refs = references(runs)
+    return refs.loc[refs["conflict"], ["instance", "detail"]]
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -79,9 +63,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     if options.csv:
         runs.to_csv(options.csv, index=False)
     with pd.option_context("display.width", 160):
-        print(summary(runs, options.limit).to_string(index=False))
+        print(show(speed_table(runs, ["n"], BASELINE, options.limit)))
     wrong = disagreements(runs)
-    print("proven optima agree on every instance" if wrong.empty else f"DISAGREEMENT between exact solvers:\n{wrong}")
+    print("proven optima agree on every instance" if wrong.empty
+          else f"DISAGREEMENT between exact solvers:\n{show(wrong)}")  # fmt: skip
 
 
 if __name__ == "__main__":

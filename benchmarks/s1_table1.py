@@ -32,15 +32,16 @@ Speed: ``JPS s`` and its ratio to ``local-only``'s seconds in the same process.
 from __future__ import annotations
 
 import argparse
-import sys
+import itertools
 from collections.abc import Sequence
+from functools import partial
 
 import pandas as pd
 
-from benchmarks.jobs_scale import scenario_graph, short_error
-from splitsched.core.errors import SplitschedError
+from benchmarks.common import attempt, markdown, run_rows
+from benchmarks.jobs_scale import scenario_graph
 from splitsched.core.result import Result
-from splitsched.heuristics.jobs.s1_jobs import DEFAULT_MAX_PATHS
+from splitsched.heuristics.jobs.s1_jps import DEFAULT_MAX_PATHS
 from splitsched.instances.jobs.problem import CutSet, JobKind, JobsProblem
 from splitsched.registry import solve
 
@@ -60,14 +61,6 @@ PAPER: dict[str, dict[str, tuple[float, float]]] = {
     "resnet18": {"3g": (0, 0.73), "4g": (1.46, 28.22), "wifi": (58.52, 58.52)},
 }
 """S1 Table 1, (PO, JPS) reduction against LO in %, per model and network."""
-
-
-def attempt(problem: JobsProblem, solver: str) -> Result | str:
-    """The checked result, or the solver's one-line refusal."""
-    try:
-        return solve(problem, solver)
-    except SplitschedError as error:
-        return short_error(error)
 
 
 def reduction(result: Result | str, local: float) -> float | str:
@@ -114,16 +107,6 @@ def run_case(model: str, network: str, count: int) -> dict[str, object]:
     return row
 
 
-def runs(models: Sequence[str], networks: Sequence[str], count: int) -> pd.DataFrame:
-    """Every (model, network) row (progress on standard error)."""
-    rows = []
-    for model in models:
-        for network in networks:
-            rows.append(run_case(model, network, count))
-            print(f"done {model} {network}", file=sys.stderr, flush=True)
-    return pd.DataFrame(rows)
-
-
 def side_by_side(table: pd.DataFrame) -> pd.DataFrame:
     """Table 1's shape: per model, ``ours (paper)`` for PO and JPS at each network."""
     wide = {}
@@ -141,10 +124,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--networks", nargs="+", default=list(NETWORKS), choices=NETWORKS)
     parser.add_argument("--count", type=int, default=100, help="repeated jobs (S1 §7.3: 100)")
     options = parser.parse_args(argv)
-    table = runs(options.models, options.networks, options.count)
-    print(table.to_markdown(index=False))
+    cases = itertools.product(options.models, options.networks)
+    table = run_rows(cases, partial(run_case, count=options.count))
+    print(markdown(table))
     print("\nLatency reduction against local-only, %: ours (S1 Table 1)\n")
-    print(side_by_side(table).to_markdown(index=False))
+    print(markdown(side_by_side(table)))
     print(f"\ns1-jps cuts every input-to-sink path; max_paths defaults to {DEFAULT_MAX_PATHS}.")
 
 

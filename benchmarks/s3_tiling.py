@@ -14,21 +14,28 @@ at every depth as candidates. Per case:
   bound when ``--limit`` runs out), and its tiling;
 - ``MW 2x2`` and ``BF 2x2``: both restricted to the ``2 x 2`` grid at every depth, S3's
   own comparison ("BF (2x2)" against "MW (2x2)", Fig. 4);
-- ``MW gap %`` = ``100 (MW / opt - 1)`` (against the bound when not proven),
-  ``2x2 gap %`` likewise against ``BF 2x2``, ``NFL/MW`` the speed-up S3 reports as
-  18.39x on average, ``NFL/opt`` the largest speed-up any schedule of these tilings gets;
+- ``MW gap %`` = ``100 (MW / opt - 1)`` (against the bound when not proven; the harness's
+  gap, :mod:`splitsched.bench.gaps`), ``2x2 gap %`` likewise against ``BF 2x2``,
+  ``NFL/MW`` the speed-up S3 reports as 18.39x on average, ``NFL/opt`` the largest
+  speed-up any schedule of these tilings gets;
 - seconds of each solver and ``NFL/opt s``, ``MW/opt s``: their runtime as a ratio of the
   exact solver's, measured in the same process.
+
+The main table is also the harness suite ``tiling``
+(``splitsched/bench/suites/tiling.toml``, run by ``splitsched bench tiling``); this
+script keeps the 2x2 comparison, the tilings chosen and the same-process speed ratios.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
+import itertools
 from collections.abc import Sequence
+from functools import partial
 
 import pandas as pd
 
+from benchmarks.common import result_row, run_rows, runs_frame, show, with_reference_gaps
 from splitsched.core.result import Result, Status
 from splitsched.instances.tiling.networks import load_tiled_network
 from splitsched.instances.tiling.problem import TilingProblem, candidate_tilings
@@ -46,10 +53,6 @@ def _tiling(result: Result) -> str:
     return f"{solution.grid[0]}x{solution.grid[1]} d{solution.depth}"
 
 
-def _gap(value: float, reference: float) -> float:
-    return round(100 * (value / reference - 1), 2)
-
-
 def run_case(model: str, rate: float, limit: float, max_grid: tuple[int, int]) -> dict[str, object]:
     """One row: NFL, MW and the exact optimum over tilings, and the 2x2 comparison."""
     network = load_tiled_network(model)
@@ -62,7 +65,10 @@ def run_case(model: str, rate: float, limit: float, max_grid: tuple[int, int]) -
     exact = solve(problem, "cpsat", time_limit=limit, seed=0)
     mw_square = solve(small, "s3-mw")
     bf_square = solve(small, "s3-bf", max_candidates=10**8)
-    reference = exact.objective if exact.status is Status.OPTIMAL else exact.bound
+    label, square_label = f"{model} at {rate:g} MB/s", f"{model} at {rate:g} MB/s, 2x2"
+    rows = [result_row(result, label, "tiling") for result in (nfl, mw, exact)]
+    rows += [result_row(result, square_label, "tiling-2x2") for result in (mw_square, bf_square)]
+    gap = with_reference_gaps(runs_frame(rows)).set_index(["instance", "solver"])["gap_pct"].round(2)
     return {
         "model": model,
         "MB/s": rate,
@@ -73,12 +79,12 @@ def run_case(model: str, rate: float, limit: float, max_grid: tuple[int, int]) -
         "opt ms": round(exact.objective, 2),
         "opt status": str(exact.status),
         "opt tiling": _tiling(exact),
-        "MW gap %": _gap(mw.objective, reference),
+        "MW gap %": gap[label, "s3-mw"],
         "NFL/MW": round(nfl.objective / mw.objective, 3),
         "NFL/opt": round(nfl.objective / exact.objective, 3),
         "MW 2x2 ms": round(mw_square.objective, 2),
         "BF 2x2 ms": round(bf_square.objective, 2),
-        "2x2 gap %": _gap(mw_square.objective, bf_square.objective),
+        "2x2 gap %": gap[square_label, "s3-mw"],
         "NFL s": round(nfl.runtime_s, 4),
         "MW s": round(mw.runtime_s, 3),
         "opt s": round(exact.runtime_s, 2),
@@ -88,18 +94,6 @@ def run_case(model: str, rate: float, limit: float, max_grid: tuple[int, int]) -
     }
 
 
-def runs(
-    models: Sequence[str], rates: Sequence[float], limit: float, max_grid: tuple[int, int]
-) -> pd.DataFrame:
-    """Every (model, rate) row (progress on standard error)."""
-    rows = []
-    for model in models:
-        for rate in rates:
-            print(f"{model} at {rate:g} MB/s ...", file=sys.stderr, flush=True)
-            rows.append(run_case(model, rate, limit, max_grid))
-    return pd.DataFrame(rows)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", nargs="+", default=list(MODELS), choices=MODELS)
@@ -107,9 +101,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--limit", type=float, default=300.0, help="seconds for the exact solver per case")
     parser.add_argument("--max-grid", nargs=2, type=int, default=[4, 4], metavar=("A", "B"))
     args = parser.parse_args(argv)
-    table = runs(args.models, args.rates, args.limit, tuple(args.max_grid))
+    table = run_rows(itertools.product(args.models, args.rates),
+                     partial(run_case, limit=args.limit, max_grid=tuple(args.max_grid)),
+                     label=lambda model, rate: f"{model} at {rate:g} MB/s")  # fmt: skip
     with pd.option_context("display.width", 250, "display.max_columns", None):
-        print(table.to_string(index=False))
+        print(show(table))
     proven = table["opt status"].eq(str(Status.OPTIMAL))
     print(
         f"\nMW gap to the optimum: mean {table['MW gap %'].mean():.2f} %, max {table['MW gap %'].max():.2f} %; "
