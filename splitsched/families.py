@@ -46,8 +46,8 @@ def families() -> tuple[Family, ...]:
     """Every known family: the built-in ones, those of ``SPLITSCHED_FAMILIES``, then registered ones."""
     if not _loaded:
         plugins = [entry.strip() for entry in os.environ.get(PLUGIN_VARIABLE, "").split(",") if entry.strip()]
-        for target in (*BUILTIN_FAMILIES, *plugins):
-            _loaded.append(_load_family(target))
+        # All or nothing: a plug-in that fails to load leaves no half-filled list behind.
+        _loaded.extend([_load_family(target) for target in (*BUILTIN_FAMILIES, *plugins)])
     return (*_loaded, *_registered)
 
 
@@ -59,8 +59,9 @@ def builtin_families() -> tuple[Family, ...]:
 def _load_family(target: str) -> Family:
     try:
         family = load_target(target)
-    except (ImportError, AttributeError, ValueError) as error:
-        raise SplitschedError(f"{PLUGIN_VARIABLE}: cannot load family {target!r}: {error}") from None
+    except Exception as error:  # noqa: BLE001 - any failure of a plug-in is the user's input, reported in one line
+        reason = f"{type(error).__name__}: {error}" if not isinstance(error, ImportError) else str(error)
+        raise SplitschedError(f"{PLUGIN_VARIABLE}: cannot load family {target!r}: {reason}") from None
     if not isinstance(family, Family):
         raise SplitschedError(f"{PLUGIN_VARIABLE}: {target!r} is a {type(family).__name__}, not a Family")
     return family

@@ -77,6 +77,20 @@ def test_a_fresh_process_finds_the_family_through_the_environment(tmp_path: Path
     assert "objective  11 ms" in done.stdout  # 1, 2, 4: 1 + 3 + 7
 
 
+@pytest.mark.parametrize(
+    ("plugin", "reason"),
+    [("nope.mod:FAMILY", "No module named 'nope'"), ("tests.toy.family:PROBLEM", "is a str, not a Family")],
+)
+def test_a_bad_plugin_gets_one_line_and_exit_2(plugin: str, reason: str) -> None:
+    env = {**os.environ, "SPLITSCHED_FAMILIES": plugin, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "splitsched", "solvers"], capture_output=True, text=True, env=env, cwd=ROOT, check=False
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith("splitsched: error: SPLITSCHED_FAMILIES: ") and repr(plugin) in done.stderr
+    assert reason in done.stderr and done.stderr.count("\n") == 1
+
+
 def test_a_one_instance_suite_runs_in_the_harness(tmp_path: Path) -> None:
     suite = parse_suite(
         'name = "toy"\nversion = "1"\n[[instances]]\nsource = "toy"\nn = 6\nseed = 2\n'

@@ -150,8 +150,8 @@ def _cmd_gantt(args: argparse.Namespace) -> int:
     timeline_of = family.timeline
     if timeline_of is None:
         raise SplitschedError(
-            f"{args.instance}: gantt draws schedules, and a {family.title.lower()} instance is not solved by one; "
-            "use `splitsched solve`"
+            f"{args.instance}: gantt draws schedules, and a {family.name} instance ({family.title.lower()}) "
+            "is not solved by one; use `splitsched solve`"
         )
     refusal = family.chart_refusal(instance)
     if refusal:
@@ -208,8 +208,9 @@ def _number(value: float | None, unit: str = "") -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit code."""
-    args = build_parser().parse_args(argv)
     try:
+        # Building the parser lists generator kinds, which loads the families (plug-ins too).
+        args = build_parser().parse_args(argv)
         return args.handler(args)
     except SplitschedError as error:
         print(f"splitsched: error: {error}", file=sys.stderr)
