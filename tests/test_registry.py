@@ -20,11 +20,8 @@ from splitsched import (
     solvers,
 )
 from splitsched.core.family import SolverEntry
-from splitsched.instances.examples import (
-    example_flowshop,
-    example_joint_problem,
-    example_layer_problem,
-)
+from splitsched.instances.flowshop.examples import example_flowshop
+from splitsched.instances.layers.examples import example_joint_problem, example_layer_problem
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from splitsched.cli.main import main
 from splitsched.core.problem import Problem
 from splitsched.families import write_instance
-from splitsched.instances.examples import example_joint_problem, example_layer_problem
+from splitsched.instances.layers.examples import example_joint_problem, example_layer_problem
 from splitsched.instances.layers.generators import inception_like, resnet_like
 from splitsched.instances.layers.layer_graph import LayerGraph
 from splitsched.instances.layers.placement import Placement

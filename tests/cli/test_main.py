@@ -11,7 +11,8 @@ import pytest
 
 from splitsched.cli.main import main
 from splitsched.families import write_instance
-from splitsched.instances.examples import example_flowshop, example_layer_problem
+from splitsched.instances.flowshop.examples import example_flowshop
+from splitsched.instances.layers.examples import example_layer_problem
 
 RESULT_KEYS = {"problem", "solver", "status", "objective", "bound", "runtime_s", "solution"}
 

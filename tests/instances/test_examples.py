@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from splitsched import Problem, Structure, solve
-from splitsched.instances.examples import (
-    example_flowshop,
+from splitsched.instances.flowshop.examples import example_flowshop
+from splitsched.instances.layers.examples import (
     example_graph,
     example_joint_problem,
     example_layer_problem,

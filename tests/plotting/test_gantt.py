@@ -9,7 +9,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 from splitsched import evaluate, solve
-from splitsched.instances.examples import example_flowshop, example_layer_problem
+from splitsched.instances.flowshop.examples import example_flowshop
+from splitsched.instances.layers.examples import example_layer_problem
 from splitsched.plotting import plot_gantt
 
 

@@ -12,11 +12,11 @@ from splitsched.core.family import Expansion, Family, InstanceSource, SolverEntr
 from splitsched.core.problem import Problem
 from splitsched.core.result import Result
 from splitsched.instances.devices.devices_json import FORMAT, devices_from_dict, format_devices, write_devices
+from splitsched.instances.devices.examples import example_devices_problem
 from splitsched.instances.devices.generators import generate_devices
 from splitsched.instances.devices.problem import DevicesProblem
 from splitsched.instances.devices.simulate import deadline_violation, simulate_devices
 from splitsched.instances.devices.solution import PartitionSolution
-from splitsched.instances.examples import example_devices_problem
 from splitsched.instances.profiles.models import model_names
 
 if TYPE_CHECKING:

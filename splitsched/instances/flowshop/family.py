@@ -14,8 +14,8 @@ from splitsched.core.family import Expansion, Family, GeneratorSpec, InstanceSou
 from splitsched.core.problem import Problem
 from splitsched.core.result import Result
 from splitsched.core.timeline import Timeline
-from splitsched.instances.examples import example_flowshop
 from splitsched.instances.flowshop import generators as flowshops
+from splitsched.instances.flowshop.examples import example_flowshop
 from splitsched.instances.flowshop.problem import FlowShop
 from splitsched.instances.flowshop.simulate import simulate_flowshop
 from splitsched.instances.flowshop.solution import FlowShopSolution

@@ -12,8 +12,8 @@ from splitsched.core.family import Expansion, Family, InstanceSource, SolverEntr
 from splitsched.core.problem import Problem
 from splitsched.core.result import Result
 from splitsched.core.timeline import Timeline
-from splitsched.instances.examples import example_jobs_problem
 from splitsched.instances.jobs.cuts import Cut, cut_counts
+from splitsched.instances.jobs.examples import example_jobs_problem
 from splitsched.instances.jobs.jobs_json import FORMAT, format_jobs, jobs_from_dict, write_jobs
 from splitsched.instances.jobs.problem import SOURCE, JobKind, JobsProblem
 from splitsched.instances.jobs.timeline import MAX_GANTT_JOBS, job_level_timeline

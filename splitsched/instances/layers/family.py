@@ -15,8 +15,8 @@ from splitsched.core.family import Expansion, Family, GeneratorSpec, InstanceSou
 from splitsched.core.problem import Problem
 from splitsched.core.result import Result
 from splitsched.core.timeline import Timeline
-from splitsched.instances.examples import example_joint_problem, example_layer_problem
 from splitsched.instances.layers import generators as layers
+from splitsched.instances.layers.examples import example_joint_problem, example_layer_problem
 from splitsched.instances.layers.layers_json import (
     KNOWN_FORMATS,
     format_layers,

@@ -12,8 +12,8 @@ from splitsched.core.family import Expansion, Family, InstanceSource, SolverEntr
 from splitsched.core.problem import Problem
 from splitsched.core.result import Result
 from splitsched.core.timeline import Timeline
-from splitsched.instances.examples import example_tiling_problem
 from splitsched.instances.layers.simulate import simulate_layers
+from splitsched.instances.tiling.examples import example_tiling_problem
 from splitsched.instances.tiling.networks import tiled_network_names
 from splitsched.instances.tiling.problem import TilingProblem
 from splitsched.instances.tiling.scenario import named_time_model, shipped_tiling_problem

@@ -251,7 +251,7 @@ def test_warm_up_compiles_the_search_kernel() -> None:
     code = (
         "from splitsched.formulations.flowshop import bnb_kernels\n"
         "from splitsched.formulations.flowshop.bnb import bnb_warm_up\n"
-        "from splitsched.instances.examples import example_flowshop\n"
+        "from splitsched.instances.flowshop.examples import example_flowshop\n"
         "bnb_warm_up(example_flowshop())\n"
         "print(len(bnb_kernels.search.signatures))\n"
     )

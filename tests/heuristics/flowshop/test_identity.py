@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from splitsched import Schedule, solve
-from splitsched.instances.examples import example_flowshop, example_layer_problem
+from splitsched.instances.flowshop.examples import example_flowshop
+from splitsched.instances.layers.examples import example_layer_problem
 
 
 def test_flowshop_identity_is_file_order() -> None:

@@ -24,7 +24,7 @@ from splitsched.heuristics.layers.partition import (
     remote_only_solver,
     resolve_placement,
 )
-from splitsched.instances.examples import (
+from splitsched.instances.layers.examples import (
     example_graph,
     example_joint_problem,
     example_layer_problem,

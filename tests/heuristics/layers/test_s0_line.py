@@ -6,7 +6,7 @@ import pytest
 
 from splitsched.core.errors import SolverError
 from splitsched.heuristics.layers.s0_line import consumer_order_schedule, s0_line_solver
-from splitsched.instances.examples import example_layer_problem
+from splitsched.instances.layers.examples import example_layer_problem
 from splitsched.instances.layers.layer_graph import Layer, LayerGraph
 from splitsched.instances.layers.placement import Placement
 from splitsched.instances.layers.problem import LayerProblem

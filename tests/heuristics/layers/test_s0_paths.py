@@ -18,8 +18,8 @@ from splitsched.heuristics.layers.path_sequencing import device_paths, paths_flo
 from splitsched.heuristics.layers.s0_paths import s0_paths_ej_solver, s0_paths_neh_solver
 from splitsched.heuristics.layers.s0_paths_exact import s0_paths_exact_solver
 from splitsched.heuristics.layers.s2_pathwise import s2_pathwise_solver
-from splitsched.instances.examples import example_layer_problem
 from splitsched.instances.flowshop.simulate import simulate_flowshop
+from splitsched.instances.layers.examples import example_layer_problem
 from splitsched.instances.layers.placement import Placement
 from splitsched.instances.layers.problem import LayerProblem
 from tests.heuristics.layers.test_path_sequencing import _fan
