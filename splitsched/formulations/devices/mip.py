@@ -52,9 +52,10 @@ from typing import Any
 
 import pulp
 
+from splitsched.core.deadline import Deadline
 from splitsched.core.errors import SolverError
 from splitsched.core.result import SolverOutput, Status
-from splitsched.formulations.backends.cbc import MipModel, run_cbc
+from splitsched.formulations.backends.cbc import MipModel, MipRun, run_cbc
 from splitsched.formulations.devices.assignment import assignment_applies, assignment_costs, simple_bound
 from splitsched.formulations.devices.option_table import OptionTable, deadline_excess, reduced_table
 from splitsched.formulations.devices.output import devices_output, infeasible_output
@@ -180,6 +181,15 @@ def _bs_rows(problem, mip, table, rows, u, y, above, thresholds, deltas) -> dict
     return bs
 
 
+def _start_spoiled(instance: DevicesProblem, run: MipRun, read: Any) -> bool:
+    """Whether CBC claims optimal with an objective its own partition does not have."""
+    if run.status is not Status.OPTIMAL or not run.has_solution or run.objective is None:
+        return False
+    delays = simulate_devices(instance, read()).total_us
+    exact = sum(delays) if instance.objective is Objective.TOTAL else max(delays)
+    return not math.isclose(run.objective, exact, rel_tol=RELATIVE_TOLERANCE, abs_tol=0.5)
+
+
 def _edf_rows(mip, table: OptionTable, z, largest) -> None:
     """``M >= u o_u + sum_{a_ip >= u, s_ip > 0} s_ip z_ip`` with ``o_u >= z_ip`` (see ``devices_cpsat``)."""
     cuts = sorted({a for row_a, row_s in zip(table.ready, table.service) for a, s in zip(row_a, row_s) if s > 0})
@@ -225,7 +235,15 @@ def devices_mip_solver(instance: DevicesProblem, *, time_limit: float | None = N
             start = None
         built, read = _general_mip(instance, table, start)
         metadata["encoding"] = "levels"
-    run = run_cbc(built, time_limit=time_limit, seed=seed)
+    clock = Deadline(time_limit)
+    run = run_cbc(built, time_limit=clock.remaining(), seed=seed)
+    if start is not None and _start_spoiled(instance, run, read):
+        # CBC 2.10 can report a completed MIP start's objective from continuous values it never
+        # re-optimised ("Solution of 50000 already found", objective 60000): seen on two devices,
+        # RR, largest delay. The start is only a hint: solve again without it.
+        built, read = _general_mip(instance, table, None)
+        run = run_cbc(built, time_limit=clock.remaining(), seed=seed)
+        metadata["mip_start"] = "dropped: CBC's objective disagreed with its own solution"
     metadata["cbc_status"] = str(run.status)
     if run.status is Status.INFEASIBLE and start is None:
         return infeasible_output(run.log, metadata)

@@ -71,3 +71,19 @@ def test_variance_is_refused_pointing_to_cpsat():
 def test_timed_model_is_refused_naming_the_alternative(policy, alternative):
     with pytest.raises(SolverError, match=f"timed model .*use {alternative}"):
         solve_mip(two_devices(50.0, policy, "timed"))
+
+
+def test_a_spoiled_mip_start_is_dropped_not_claimed() -> None:
+    # Found by hypothesis in CI: with the warm start (4, 1) CBC 2.10 reported "optimal 60000 µs"
+    # for a partition whose largest delay is 50000 µs. The answer must be the true optimum.
+    from splitsched import solve
+    from splitsched.instances.devices.problem import Device, DevicesProblem, StageProfile
+
+    problem = DevicesProblem(
+        (Device("d0", "p0", capacity_flops=1e8, rate_bps=1e6), Device("d1", "p1", capacity_flops=1e8, rate_bps=1e6)),
+        (StageProfile("p0", (1e6, 1e6, 1e6, 2e6), (1000.0,) * 4), StageProfile("p1", (0.0,), (1000.0,))),
+        bs_capacity_flops=1e8, quantum_ms=1.0, policy="rr", objective="max",
+    )  # fmt: skip
+    result = solve(problem, "mip")
+    assert result.status == "optimal"
+    assert result.objective == solve(problem, "brute-force").objective == 50.0
