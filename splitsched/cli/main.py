@@ -14,6 +14,7 @@ import pandas as pd
 from splitsched.cli.bench import add_bench_command
 from splitsched.cli.instances import add_instance_commands
 from splitsched.cli.reduce import add_reduce_command
+from splitsched.cli.sweep import add_sweep_command
 from splitsched.core.errors import SplitschedError
 from splitsched.core.family import Instance
 from splitsched.core.result import Result, Status
@@ -42,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_instance_commands(commands)
     add_bench_command(commands)
     add_reduce_command(commands)
+    add_sweep_command(commands)
     return parser
 
 

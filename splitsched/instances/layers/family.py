@@ -6,11 +6,15 @@ chooses the placement too).
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import math
+import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
-from splitsched.core.errors import ScheduleError
+from splitsched.core.errors import ScheduleError, SplitschedError
 from splitsched.core.family import Expansion, Family, GeneratorSpec, InstanceSource, SolverEntry, SuiteTable
 from splitsched.core.problem import Problem
 from splitsched.core.result import Result
@@ -23,6 +27,7 @@ from splitsched.instances.layers.layers_json import (
     layers_from_dict,
     write_layers,
 )
+from splitsched.instances.layers.link import LinearLink
 from splitsched.instances.layers.placement import Placement
 from splitsched.instances.layers.problem import LayerProblem
 from splitsched.instances.layers.schedule import Schedule
@@ -34,10 +39,13 @@ from splitsched.instances.profiles.presets import (
     DEVICES,
     NETWORKS,
     SERVERS,
+    NetworkPreset,
     device_preset,
     network_preset,
     server_preset,
 )
+from splitsched.instances.profiles.profile import Profile
+from splitsched.instances.profiles.profile_json import read_profile
 from splitsched.instances.profiles.scenario import build_scenario
 
 _HEURISTICS = "splitsched.heuristics.layers"
@@ -87,9 +95,63 @@ def layer_solution_from_dict(graph: Any, data: Mapping[str, Any]) -> LayerSoluti
     return LayerSolution(Placement.from_mapping(graph, data["placement"]), Schedule(**data["schedule"]))
 
 
-def scenario_problem(model: str, device: str, network: str, server: str = "gpu") -> LayerProblem:
-    """A shipped model on device, server and network presets: the joint problem."""
-    return build_scenario(load_model(model), device_preset(device), server_preset(server), network_preset(network))
+def scenario_problem(
+    model: str,
+    device: str,
+    network: str,
+    server: str = "gpu",
+    bandwidth_bps: float | None = None,
+    latency_ms: float | None = None,
+    profile_sha256: str | None = None,
+) -> LayerProblem:
+    """A shipped model (or a ``splitsched/profile-v1`` file) on device, server and network presets: the joint problem.
+
+    Parameters
+    ----------
+    model
+        A shipped model name, else the path of a ``splitsched/profile-v1`` file.
+    device, network, server
+        Preset names.
+    bandwidth_bps, latency_ms
+        Replace the network preset's uplink bandwidth (bit/s) or per-message latency (ms); the
+        problem's network is then named ``<network>@<Mbit/s>Mbps`` (and ``+<latency>ms``).
+    profile_sha256
+        With a profile file: the SHA-256 of its bytes, checked, so that a changed file changes the run's key.
+
+    Raises
+    ------
+    SplitschedError
+        On an unknown model or preset, an unreadable profile file, a file whose hash differs
+        from ``profile_sha256``, or a non-positive bandwidth.
+    """
+    preset = network_preset(network)
+    if bandwidth_bps is not None or latency_ms is not None:
+        link = preset.link
+        link = LinearLink(
+            link.bandwidth_bps if bandwidth_bps is None else bandwidth_bps,
+            link.latency_ms if latency_ms is None else latency_ms,
+        )
+        name = preset.name + (f"@{link.bandwidth_bps / 1e6:g}Mbps" if bandwidth_bps is not None else "")
+        name += f"+{link.latency_ms:g}ms" if latency_ms is not None else ""
+        preset = NetworkPreset(name, f"{preset.description}, link set to {link}", link, preset.source)
+    profile = _scenario_profile(model, profile_sha256)
+    return build_scenario(profile, device_preset(device), server_preset(server), preset)
+
+
+def _scenario_profile(model: str, sha256: str | None = None) -> Profile:
+    """The shipped model ``model``, else the ``splitsched/profile-v1`` file at that path (checked against ``sha256``)."""
+    if model in model_names() or not os.path.isfile(model):
+        if sha256 is not None:
+            raise SplitschedError(f"profile_sha256 is for profile files, and {model!r} is not one")
+        return load_model(model)  # the error lists the shipped models
+    if sha256 is not None:
+        try:
+            actual = hashlib.sha256(Path(model).read_bytes()).hexdigest()
+        except OSError as error:
+            raise SplitschedError(f"{model}: cannot read: {error.strerror or error}") from None
+        if actual != sha256:
+            raise SplitschedError(f"{model}: the file changed (SHA-256 {actual[:12]}..., expected {sha256[:12]}...)")
+    return read_profile(model)
 
 
 def _preset_names(reader: SuiteTable, table: Mapping[str, Any], where: str, one: str, many: str,
@@ -110,17 +172,39 @@ def hardware(reader: SuiteTable, table: Mapping[str, Any], where: str) -> tuple[
 def _expand_scenarios(reader: SuiteTable, table: Mapping[str, Any], where: str) -> Expansion:
     models = _preset_names(reader, table, where, "model", "models", model_names(), "model")
     devices, networks, server = hardware(reader, table, where)
-    for model, device, network in itertools.product(models, devices, networks):
+    # Optional link overrides: their keys enter the params only when the table sets them.
+    bandwidths: list[Any] = [None]
+    if "bandwidth_bps" in table or "bandwidths_bps" in table:
+        bandwidths = reader.one_or_many(table, "bandwidth_bps", "bandwidths_bps", where)
+        for value in bandwidths:
+            if not _positive_number(value):
+                raise reader.error(f"{where}.bandwidths_bps", f"must be positive numbers of bit/s, got {value!r}")
+    latency = table.get("latency_ms")
+    if latency is not None and not (_positive_number(latency) or latency == 0):
+        raise reader.error(f"{where}.latency_ms", f"must be a number of ms >= 0, got {latency!r}")
+    for model, device, network, bandwidth in itertools.product(models, devices, networks, bandwidths):
         params = {"model": model, "device": device, "server": server, "network": network}
-        yield params, f"{model}@{device}+{server}/{network}", f"dnn-{network}"
+        label = f"{model}@{device}+{server}/{network}"
+        if bandwidth is not None:
+            params["bandwidth_bps"] = bandwidth
+            label += f"@{bandwidth / 1e6:g}Mbps"
+        if latency is not None:
+            params["latency_ms"] = latency
+            label += f"+{latency:g}ms"
+        yield params, label, f"dnn-{network}"
+
+
+def _positive_number(value: Any) -> bool:
+    return not isinstance(value, bool) and isinstance(value, int | float) and 0 < value < math.inf
 
 
 SCENARIO_SOURCE = InstanceSource(
     scenario_problem,
-    ("model", "models", "device", "devices", "network", "networks", "server"),
+    ("model", "models", "device", "devices", "network", "networks", "server", "bandwidth_bps", "bandwidths_bps",
+     "latency_ms"),
     _expand_scenarios,
     lambda _params: (Problem.LAYER_JOINT, None),
-)
+)  # fmt: skip
 """A shipped model on preset hardware: the joint problem."""
 
 
@@ -194,6 +278,7 @@ FAMILY = Family(
     problems=_BOTH,
     describe=_describe,
     objective=_objective,
+    objective_unit=lambda _instance: "ms",
     write=write_layers,
     format_text=format_layers,
     solution_from_dict=_solution_from_dict,
