@@ -273,10 +273,12 @@ def _solver_arguments(
 
 
 def _checked_result(instance: Instance, solver: str, output: SolverOutput, runtime: float) -> Result:
+    unit = family_of(instance).objective_unit(instance)
+
     def result(status: Status, objective: float | None, message: str = "") -> Result:
         return Result(
             instance.problem, solver, status, objective, output.bound, runtime,
-            output.solution, message, output.log, output.metadata,
+            output.solution, message, output.log, output.metadata, unit,
         )  # fmt: skip
 
     if output.solution is None:

@@ -96,6 +96,14 @@ class RunSummary:
     crashed: int = 0
     seconds: float = 0.0
 
+    def __str__(self) -> str:
+        """One sentence: ``206 runs: 206 done, 0 skipped, 0 killed, 0 crashed in 59 s``."""
+        total = self.done + self.skipped
+        return (
+            f"{total} run{'s' * (total != 1)}: {self.done} done, {self.skipped} skipped, {self.killed} killed, "
+            f"{self.crashed} crashed in {self.seconds:.0f} s"
+        )
+
 
 # ----------------------------------------------------------------------------- the worker side
 

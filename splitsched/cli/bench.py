@@ -71,9 +71,10 @@ def _run(args: argparse.Namespace) -> int:
                 runs, store, workers=args.workers, resume=args.resume, retry_crashed=args.retry_crashed,
                 progress=not args.quiet,
             )  # fmt: skip
-        print(f"{suite.name} v{suite.version}: {summary} -> {db}")
+        ending = f"store {db}"
         if not args.no_report:
-            print(f"wrote {_report(store, args.report_dir or default_report_dir(db))}")
+            ending += f", report at {_report(store, args.report_dir or default_report_dir(db))}"
+        print(f"{suite.name} v{suite.version}: {summary}; {ending}")
     return 0
 
 

@@ -90,6 +90,9 @@ class Result:
         The solver's own log.
     metadata
         The solver's own facts.
+    unit
+        The objective's unit (``"ms"``, ``"ms²"``), set by :func:`~splitsched.registry.solve`
+        from the instance's family; ``""`` when unknown.
     """
 
     problem: str
@@ -102,6 +105,21 @@ class Result:
     message: str = ""
     log: str = ""
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    unit: str = ""
+
+    def __str__(self) -> str:
+        """A short block for ``print(result)``: solver and status, objective and bound with units, gap, runtime."""
+        unit = f" {self.unit}" if self.unit else ""
+        gap = self.gap
+        lines = [
+            f"solver     {self.solver} ({self.problem})",
+            f"status     {self.status}" + (f": {self.message}" if self.message else ""),
+            f"objective  {_shown(self.objective, unit)}",
+            f"bound      {_shown(self.bound, unit)}",
+            f"gap        {'-' if gap is None else f'{100 * gap:.2f} %'}",
+            f"runtime    {self.runtime_s:.3f} s",
+        ]
+        return "\n".join(lines)
 
     @property
     def gap(self) -> float | None:
@@ -126,6 +144,10 @@ class Result:
             "message": self.message,
             "metadata": dict(self.metadata),
         }
+
+
+def _shown(value: float | None, unit: str) -> str:
+    return "-" if value is None else f"{value:g}{unit}"
 
 
 def _json_number(value: float | None) -> float | int | None:

@@ -257,3 +257,12 @@ def test_sigkill_of_the_driver_loses_nothing_and_resume_completes(tmp_path: Path
     objectives = after_resume.set_index("key")["objective"]
     assert objectives.sort_index().equals(uninterrupted.set_index("key")["objective"].sort_index())
     assert set(after_resume["status"]) == {"feasible"}
+
+
+def test_the_summary_is_one_sentence() -> None:
+    from splitsched.bench.runner import RunSummary
+
+    assert str(RunSummary(done=3, skipped=203, killed=1, crashed=0, seconds=58.9)) == (
+        "206 runs: 3 done, 203 skipped, 1 killed, 0 crashed in 59 s"
+    )
+    assert str(RunSummary(done=1)) == "1 run: 1 done, 0 skipped, 0 killed, 0 crashed in 0 s"

@@ -46,11 +46,11 @@ def test_bench_runs_resumes_and_reports(tmp_path: Path, capsys: pytest.CaptureFi
     db = tmp_path / "mine.sqlite"
     assert main(["bench", str(suite), "--out", str(db), "--quiet", "--workers", "1"]) == 0
     out = capsys.readouterr().out
-    assert "done=5" in out and "report.html" in out  # bnb, neh, cpsat on the flow shop; cpsat, dsl on the graph
+    assert "5 runs: 5 done, 0 skipped" in out and "report.html" in out  # bnb, neh, cpsat; cpsat, dsl
     with sqlite3.connect(db) as connection:
         assert connection.execute("SELECT COUNT(*), COUNT(DISTINCT key) FROM runs").fetchone() == (5, 5)
     assert main(["bench", str(suite), "--out", str(db), "--quiet", "--no-report"]) == 0
-    assert "done=0, skipped=5" in capsys.readouterr().out
+    assert "5 runs: 0 done, 5 skipped" in capsys.readouterr().out
     report = tmp_path / "report"
     assert main(["bench", "report", str(db), "-o", str(report)]) == 0
     assert (report / "report.html").exists() and (report / "summary.md").exists()
@@ -87,7 +87,7 @@ def test_bench_on_a_dask_scheduler(tmp_path: Path, capsys: pytest.CaptureFixture
     ) as cluster:  # fmt: skip
         arguments = ["bench", str(suite), "--out", str(db), "--dask", cluster.scheduler_address, "--quiet"]
         assert main([*arguments, "--no-report"]) == 0
-    assert "done=5" in capsys.readouterr().out
+    assert "5 done" in capsys.readouterr().out
     with sqlite3.connect(db) as connection:
         assert connection.execute("SELECT COUNT(DISTINCT key), SUM(crashed) FROM runs").fetchone() == (5, 0)
 

@@ -146,3 +146,17 @@ def test_flowshop_solution_stores_ints():
 def test_flowshop_solution_refuses_non_integers(permutation):
     with pytest.raises(ScheduleError):
         FlowShopSolution(permutation)
+
+
+def test_print_gives_a_short_block_with_units() -> None:
+    from splitsched import solve
+    from splitsched.instances.devices.examples import example_devices_problem
+    from splitsched.instances.flowshop.examples import example_flowshop
+
+    text = str(solve(example_devices_problem(), "s4-greedy"))
+    lines = text.splitlines()
+    assert [line.split()[0] for line in lines] == ["solver", "status", "objective", "bound", "gap", "runtime"]
+    assert lines[2].endswith(" ms") and lines[3] == "bound      -" and lines[4] == "gap        -"
+    assert "None" not in text and "Result(" not in text
+    exact = str(solve(example_flowshop(), "bnb"))
+    assert "gap        0.00 %" in exact and "status     optimal" in exact

@@ -168,6 +168,7 @@ FAMILY = Family(
     problems=(Problem.JOBS,),
     describe=_describe,
     objective=_objective,
+    objective_unit=lambda _instance: "ms",
     write=write_jobs,
     format_text=format_jobs,
     solution_from_dict=_solution_from_dict,
