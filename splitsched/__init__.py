@@ -88,6 +88,7 @@ __all__ = [
     "family_of",
     "get_solver",
     "objective_value",
+    "plot_result",
     "read_instance",
     "register_family",
     "simulate_flowshop",
@@ -96,3 +97,12 @@ __all__ = [
     "solvers",
     "write_instance",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # plot_result needs matplotlib: imported on first use, so `import splitsched` stays light.
+    if name == "plot_result":
+        from splitsched.figures import plot_result
+
+        return plot_result
+    raise AttributeError(f"module 'splitsched' has no attribute {name!r}")

@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 import pandas as pd
 
@@ -144,8 +144,9 @@ def _cmd_gantt(args: argparse.Namespace) -> int:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
-    from splitsched.plotting.gantt import plot_gantt
+    from splitsched.figures import plot_result
 
     instance = read_instance(args.instance)
     family = family_of(instance)
@@ -163,9 +164,7 @@ def _cmd_gantt(args: argparse.Namespace) -> int:
         print(format_result(instance, result))
         return EXIT_INTERNAL if result.status is Status.ERROR else EXIT_BAD_INPUT
     timeline = timeline_of(instance, result.solution)
-    title = f"{instance.name or 'instance'}: {result.solver} ({result.status}), makespan {timeline.makespan:g}"
-    figure, ax = plt.subplots()
-    plot_gantt(timeline, ax=ax, title=title)
+    figure = cast(Figure, plot_result(instance, result).figure)  # a new figure, sized by its lanes
     try:
         figure.savefig(args.output, dpi=120, bbox_inches="tight")
     except (OSError, ValueError) as error:

@@ -18,12 +18,23 @@ class TimedOperation:
         What runs: a layer name, a tensor's producer, or ``job j``.
     start, finish
         Times in the instance's unit (ms for layer graphs).
+    group
+        What the operation belongs to, for colours that stay the same across lanes: the
+        job (flow shop, many jobs), the tile path (tiling), the module of a layer graph
+        (:func:`~splitsched.instances.layers.simulate.layer_groups`); ``""`` for none,
+        when the label stands for itself.
     """
 
     resource: str
     label: str
     start: float
     finish: float
+    group: str = ""
+
+    @property
+    def key(self) -> str:
+        """The group, or the label when there is none: operations with one key share a colour."""
+        return self.group or self.label
 
 
 @dataclass(frozen=True)
@@ -38,11 +49,14 @@ class Timeline:
         Every operation, grouped by resource in processing order.
     makespan
         Latest finish time (0 when nothing runs).
+    unit
+        The unit of the times (``"ms"``; ``""`` for a flow shop, whose times have none).
     """
 
     resources: tuple[str, ...]
     operations: tuple[TimedOperation, ...]
     makespan: float
+    unit: str = "ms"
     _by_key: dict[tuple[str, str], TimedOperation] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

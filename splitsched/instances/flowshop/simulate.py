@@ -34,15 +34,20 @@ class FlowShopTimes:
     makespan: float
 
     def to_timeline(self) -> Timeline:
-        """The schedule as lanes ``stage 1`` … ``stage m``."""
+        """The schedule as lanes ``stage 1`` … ``stage m``, one operation ``job j`` (its group too) per stage.
+
+        Flow-shop times have no unit (Taillard's are integers), so the timeline's unit is ``""``.
+        """
         n_stages = self.completion.shape[1]
         resources = tuple(f"stage {k + 1}" for k in range(n_stages))
         operations = tuple(
-            TimedOperation(resources[k], f"job {job}", float(self.start[job, k]), float(self.completion[job, k]))
+            TimedOperation(
+                resources[k], f"job {job}", float(self.start[job, k]), float(self.completion[job, k]), f"job {job}"
+            )
             for k in range(n_stages)
             for job in self.permutation
         )
-        return Timeline(resources, operations, self.makespan)
+        return Timeline(resources, operations, self.makespan, unit="")
 
 
 def simulate_flowshop(flowshop: FlowShop, permutation: Sequence[int]) -> FlowShopTimes:

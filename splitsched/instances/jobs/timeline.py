@@ -14,6 +14,7 @@ def job_level_timeline(problem: JobsProblem, timeline: Timeline) -> Timeline:
 
     Consecutive operations of one job on one resource, back to back, become one bar;
     zero-time operations (the source layer, server layers with two stages) are dropped.
+    Each operation's group is its job, so a job keeps its colour on every lane.
 
     Parameters
     ----------
@@ -30,7 +31,7 @@ def job_level_timeline(problem: JobsProblem, timeline: Timeline) -> Timeline:
         job = job_of[op.label]
         last = operations[-1] if operations else None
         if last is not None and (last.resource, last.label, last.finish) == (op.resource, job, op.start):
-            operations[-1] = TimedOperation(op.resource, job, last.start, op.finish)
+            operations[-1] = TimedOperation(op.resource, job, last.start, op.finish, job)
         else:
-            operations.append(TimedOperation(op.resource, job, op.start, op.finish))
-    return Timeline(timeline.resources, tuple(operations), timeline.makespan)
+            operations.append(TimedOperation(op.resource, job, op.start, op.finish, job))
+    return Timeline(timeline.resources, tuple(operations), timeline.makespan, timeline.unit)

@@ -7,10 +7,13 @@ S0's completion-time recursion, eq. (1), with queueing on each resource.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Sequence
 
 from splitsched.core.errors import ScheduleError
 from splitsched.core.timeline import TimedOperation, Timeline
+from splitsched.instances.layers.layer_graph import LayerGraph
 from splitsched.instances.layers.placement import Placement
 from splitsched.instances.layers.schedule import Resource, Schedule
 
@@ -31,7 +34,8 @@ def simulate_layers(placement: Placement, schedule: Schedule) -> Timeline:
     -------
     Timeline
         Lanes ``device``, ``link``, ``server``; labels are layer names (a link
-        operation carries the name of the layer whose output it sends).
+        operation carries the name of the layer whose output it sends); groups are
+        the layers' modules (:func:`layer_groups`; a link operation: its producer's).
 
     Raises
     ------
@@ -43,9 +47,89 @@ def simulate_layers(placement: Placement, schedule: Schedule) -> Timeline:
     device = run_device(placement, schedule.device)
     link = run_link(placement, device, schedule.link)
     server = run_server(placement, link, schedule.server)
-    operations = tuple(device.values()) + tuple(link.values()) + tuple(server.values())
+    groups = layer_groups(placement.graph)
+    operations = tuple(
+        TimedOperation(op.resource, op.label, op.start, op.finish, groups[op.label])
+        for lane in (device, link, server)
+        for op in lane.values()
+    )
     makespan = max((op.finish for op in operations), default=0.0)
     return Timeline(LAYER_RESOURCES, operations, makespan)
+
+
+_NAME_SEPARATOR = re.compile(r"[_/.\-]")
+
+
+def layer_groups(graph: LayerGraph) -> dict[str, str]:
+    """The module of every layer: what a Gantt chart colours alike.
+
+    A *bottleneck* is a layer that every path from the input to an output passes
+    through (in a chain, every layer). Between two consecutive bottlenecks lie the
+    parallel branches of a module (an inception module, a residual block); those
+    layers and the bottleneck that merges them (the concatenation, the addition) form
+    one group. A bottleneck that merges nothing is its own group, named by itself.
+
+    A module is named by the longest prefix of name tokens (split at ``_ / . -``) that
+    more than half of its layers share (``inception3a``, ``mixed_5b``,
+    ``features_3_conv``), else by its merging layer (``cat_4``).
+
+    Parameters
+    ----------
+    graph
+        The layer graph.
+
+    Returns
+    -------
+    dict
+        Layer name to group name, for every layer.
+    """
+    order = graph.topological_order
+    position = {name: i for i, name in enumerate(order)}
+    # In any topological order, a layer is a bottleneck iff no edge jumps over its position
+    # (edges from the outputs to one virtual sink after the end included).
+    jumps = [0] * (len(order) + 1)
+    edges = [(source, layer.name) for layer in graph.layers for source in layer.inputs]
+    for first, last in [(position[a], position[b]) for a, b in edges] + [
+        (position[sink], len(order)) for sink in graph.sinks
+    ]:
+        if last > first + 1:
+            jumps[first + 1] += 1
+            jumps[last] -= 1
+    groups: dict[str, str] = {}
+    open_edges = 0
+    branches: list[str] = []
+    for i, name in enumerate(order):
+        open_edges += jumps[i]
+        if open_edges > 0:
+            branches.append(name)
+            continue
+        module = [*branches, name]
+        group = _module_name(module) if branches else name
+        groups.update(dict.fromkeys(module, group))
+        branches = []
+    if branches:  # parallel outputs, merged by no layer
+        groups.update(dict.fromkeys(branches, _module_name(branches)))
+    return groups
+
+
+def _module_name(module: list[str]) -> str:
+    """The longest token prefix more than half of ``module``'s names share, else its last (merging) layer."""
+    tokens = [_NAME_SEPARATOR.split(name) for name in module]
+    sharing = list(range(len(module)))
+    depth = 0
+    while True:
+        counts = Counter(tokens[i][depth] for i in sharing if len(tokens[i]) > depth)
+        if not counts:
+            break
+        token, count = counts.most_common(1)[0]
+        if 2 * count <= len(module):
+            break
+        sharing = [i for i in sharing if len(tokens[i]) > depth and tokens[i][depth] == token]
+        depth += 1
+    # Every separator is one character: the prefix of ``depth`` tokens ends after their lengths and depth - 1 of them.
+    first = tokens[sharing[0]]
+    prefix = module[sharing[0]][: sum(len(token) for token in first[:depth]) + depth - 1]
+    return prefix.rstrip("_/.-") or module[-1]
 
 
 def check_schedule(placement: Placement, schedule: Schedule) -> None:

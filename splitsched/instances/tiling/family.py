@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from splitsched.core.errors import InstanceError, ScheduleError
@@ -65,8 +66,13 @@ def tiling_chain(problem: TilingProblem, solution: TilingSolution) -> TiledChain
 
 
 def _timeline(instance: TilingProblem, solution: TilingSolution) -> Timeline:
+    """The simulated tiled chain; an operation's group is its tile path (``t0.1`` of ``t0.1/conv1``)."""
     layer_solution = tiling_chain(instance, solution).layer_solution(solution.order, solution.offload)
-    return simulate_layers(layer_solution.placement, layer_solution.schedule)
+    timeline = simulate_layers(layer_solution.placement, layer_solution.schedule)
+    operations = tuple(
+        replace(op, group=op.label.partition("/")[0] if "/" in op.label else op.label) for op in timeline.operations
+    )
+    return replace(timeline, operations=operations)
 
 
 def _objective(instance: TilingProblem, solution: TilingSolution) -> float:
@@ -158,6 +164,7 @@ FAMILY = Family(
     problems=(Problem.TILING,),
     describe=_describe,
     objective=_objective,
+    objective_unit=lambda _instance: "ms",
     write=write_tiling,
     format_text=format_tiling,
     solution_from_dict=_solution_from_dict,
