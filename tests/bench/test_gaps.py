@@ -7,7 +7,16 @@ import math
 import pandas as pd
 import pytest
 
-from splitsched.bench.gaps import references, summary, with_gaps
+from splitsched.bench.gaps import (
+    SOLVER_SUMMARY_COLUMNS,
+    failed,
+    gap_basis,
+    reaches_best,
+    references,
+    solver_summary,
+    summary,
+    with_gaps,
+)
 
 
 def _runs(rows: list[tuple]) -> pd.DataFrame:
@@ -68,3 +77,68 @@ def test_no_reference_means_no_gap() -> None:
     refs = references(runs)
     assert refs.loc[0, "reference_kind"] == "none"
     assert math.isnan(with_gaps(runs, refs).loc[0, "gap_pct"])
+
+
+def test_solver_summary_puts_exact_solvers_first_then_sorts_by_gap() -> None:
+    runs = _runs([
+        ("a", "g", "bnb", "optimal", 100.0, 100.0, 1.0),
+        ("a", "g", "neh", "feasible", 104.0, None, 0.1),
+        ("a", "g", "cds", "feasible", 102.0, None, 0.1),
+        ("a", "g", "mip", "time_limit", 101.0, 90.0, 60.0),
+        ("a", "g", "cpsat", "error", None, None, None),
+    ])  # fmt: skip
+    table = solver_summary(with_gaps(runs, references(runs)), exact={"bnb", "mip", "cpsat"})
+    assert list(table.columns) == list(SOLVER_SUMMARY_COLUMNS)
+    assert list(table["solver"]) == ["bnb", "mip", "cpsat", "cds", "neh"]  # cpsat has no gap: last of the exact
+    cpsat = table[table["solver"] == "cpsat"].iloc[0]
+    assert (cpsat["runs"], cpsat["solved"], cpsat["failed"]) == (1, 0, 1)
+    neh = table[table["solver"] == "neh"].iloc[0]
+    assert neh["mean_gap_pct"] == pytest.approx(4.0) and neh["vs_bound"] == 0
+
+
+def test_solver_summary_gives_gaps_vs_bound_apart_so_heuristics_stay_comparable() -> None:
+    runs = _runs([
+        ("b", "g", "cpsat", "time_limit", 108.0, 100.0, 60.0),
+        ("b", "g", "neh", "feasible", 112.0, None, 0.1),
+        ("b", "g", "cds", "feasible", 105.0, None, 0.1),
+        ("c", "g", "cpsat", "optimal", 50.0, 50.0, 1.0),
+        ("c", "g", "neh", "feasible", 51.0, None, 0.1),
+    ])  # fmt: skip
+    gapped = with_gaps(runs, references(runs))
+    assert gap_basis(gapped).tolist() == ["bound", "bound", "bound", "optimum", "optimum"]
+    table = solver_summary(gapped, exact={"cpsat"}).set_index("solver")
+    assert table.loc["neh", "mean_gap_pct"] == pytest.approx(2.0)  # only the instance with an optimum
+    assert table.loc["neh", "mean_gap_vs_bound_pct"] == pytest.approx(12.0)
+    assert table.loc["cds", "mean_gap_vs_bound_pct"] == pytest.approx(5.0) and math.isnan(table.loc["cds", "mean_gap_pct"])
+    assert table.loc["cpsat", "vs_bound"] == 1
+
+
+def test_failed_runs_are_errors_crashes_and_runs_without_a_solution() -> None:
+    runs = _runs([
+        ("a", "g", "x", "error", None, None, 0.1),
+        ("a", "g", "y", "time_limit", None, 90.0, 60.0),
+        ("a", "g", "z", "time_limit", 101.0, 90.0, 60.0),
+        ("a", "g", "w", "feasible", 101.0, None, 0.1),
+    ])  # fmt: skip
+    assert failed(runs).tolist() == [True, True, False, False]
+    crashed = runs.assign(crashed=[False, False, False, True])
+    assert failed(crashed).tolist() == [True, True, False, True]
+
+
+def test_reaching_the_best_known_value() -> None:
+    runs = _runs([
+        ("a", "g", "bnb", "optimal", 100.0, 100.0, 1.0),
+        ("a", "g", "neh", "feasible", 100.00001, None, 0.1),
+        ("a", "g", "cds", "feasible", 103.0, None, 0.1),
+        ("b", "g", "cpsat", "time_limit", 108.0, 90.0, 60.0),
+        ("b", "g", "neh", "feasible", 108.0, None, 0.1),
+        ("b", "g", "cds", "time_limit", None, None, 60.0),
+    ])  # fmt: skip
+    gapped = with_gaps(runs, references(runs))
+    assert reaches_best(gapped).tolist() == [True, True, False, True, True, False]
+
+
+def test_a_zero_reference_gives_no_gap() -> None:
+    runs = _runs([("v", "g", "cpsat", "time_limit", 12.0, 0.0, 60.0), ("w", "g", "cpsat", "optimal", 0.0, 0.0, 1.0)])
+    gapped = with_gaps(runs, references(runs))
+    assert math.isnan(gapped.loc[0, "gap_pct"]) and gapped.loc[1, "gap_pct"] == 0.0
