@@ -178,13 +178,25 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from splitsched.demo import run_demo
 
     table = run_demo(time_limit=args.time_limit)
-    with pd.option_context("display.width", 200, "display.max_colwidth", 60):
-        print(table.drop(columns=["note"]).to_string(index=False))
+    print(_demo_text(table))
+    skipped = table[table["status"] == "skipped"]
+    for row in skipped.itertuples():
+        print(f"skipped: {row.solver} on {row.instance}: {row.note}")
     print(
         "\nobjective = the simulated makespan (ms), or for many devices S4's objective (ms, ms² for the variance);"
-        " gap_% = distance to the best proven optimum."
+        " gap_% = distance to the best proven optimum; – = no value."
     )
     return EXIT_OK
+
+
+def _demo_text(table: pd.DataFrame) -> str:
+    """The demo's table as plain text: numbers formatted per column, "–" where there is none."""
+    shown = table.drop(columns=["note"]).astype(object)
+    formats = {"objective": "{:.6g}", "bound": "{:.6g}", "gap_%": "{:.2f}", "runtime_s": "{:.4f}"}
+    for column, pattern in formats.items():
+        shown[column] = [("–" if pd.isna(value) else pattern.format(value)) for value in table[column]]
+    with pd.option_context("display.width", 200, "display.max_colwidth", 60):
+        return shown.to_string(index=False)
 
 
 def format_result(instance: Instance, result: Result) -> str:

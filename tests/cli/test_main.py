@@ -116,6 +116,14 @@ def test_demo_prints_comparison() -> None:
     assert "brute-force" in done.stdout and "identity" in done.stdout and "example-dag" in done.stdout
 
 
+def test_demo_prints_no_nan_none_or_repr() -> None:
+    done = run_cli("demo", "--time-limit", "5")
+    assert done.returncode == 0, done.stderr
+    for text in ("nan", "NaN", "None", "{'", "Result("):
+        assert text not in done.stdout, text
+    assert "skipped: johnson on example-3x6: johnson needs exactly 2 stages, got 3" in done.stdout
+
+
 @pytest.mark.parametrize(
     "solver", ["bnb", "cpsat", "mip", "mip-positional", "brute-force", "ej", "cds", "neh", "ig", "random", "identity"]
 )
