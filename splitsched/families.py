@@ -157,7 +157,8 @@ def read_instance(path: str | os.PathLike[str]) -> Any:
     Parameters
     ----------
     path
-        A JSON file whose ``format`` tag names a family's format (``splitsched/layers-v1``,
+        A bundled instance's name (``taillard:ta001`` … ``taillard:ta120``), a
+        JSON file whose ``format`` tag names a family's format (``splitsched/layers-v1``,
         ``splitsched/jobs-v1``, ``splitsched/devices-v1``, ``splitsched/tiling-v1``, ...), or
         a text file in the one text format a family reads (Taillard's, for flow shops).
 
@@ -173,8 +174,11 @@ def read_instance(path: str | os.PathLike[str]) -> Any:
         If the file cannot be read, is invalid in its format, or is JSON without a
         known ``format`` tag (the message lists the known ones).
     """
-    text = read_text(path)
     source = os.fspath(path)
+    for family in families():
+        if family.bundled is not None and (instance := family.bundled(source)) is not None:
+            return instance
+    text = read_text(path)
     if text.lstrip().startswith("{"):
         return _parse_json_instance(text, source)
     readers = [family for family in families() if family.read_text is not None]

@@ -124,3 +124,13 @@ def test_write_instance_rejects_other_objects(tmp_path: Path) -> None:
     with pytest.raises(TypeError, match="expected a FlowShop, LayerProblem, JobsProblem, DevicesProblem or TilingProblem, got dict"):
         write_instance({"layers": []}, tmp_path / "x.json")
     assert not (tmp_path / "x.json").exists()
+
+
+def test_a_bundled_name_reads_like_a_file(tmp_path: Path) -> None:
+    from splitsched.instances.flowshop.bundled import bundled_flowshop
+
+    assert read_instance("taillard:ta001") == bundled_flowshop("ta001")
+    with pytest.raises(InstanceError, match=r"^taillard:ta999: no bundled instance 'ta999'"):
+        read_instance("taillard:ta999")
+    with pytest.raises(InstanceError, match="no such file"):
+        read_instance(tmp_path / "taillard-ta001.txt")  # not a bundled name: a file name

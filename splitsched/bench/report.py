@@ -73,6 +73,7 @@ from splitsched.bench.tables import (
 from splitsched.core.errors import SplitschedError
 from splitsched.core.family import Family
 from splitsched.families import families, family_of, family_of_problem, solution_from_dict
+from splitsched.instances.flowshop.bundled import published_bounds
 from splitsched.instances.shared_data import pfsp_dir
 from splitsched.plotting.benchmark import (
     gap_distribution,
@@ -101,15 +102,21 @@ OTHER = "other"
 
 
 def published_optima() -> dict[str, tuple[float, bool]]:
-    """Taillard's published values from the shared data's ``bounds.csv``: optimum or lower bound."""
+    """Published values, optimum or lower bound: the bundled Taillard table, and the shared data's
+    ``bounds.csv`` for the other sets (Carlier, Reeves, VFR) when it is there."""
+    bundled = {
+        name: (float(bounds.upper), True) if bounds.optimal else (float(bounds.lower), False)
+        for name, bounds in published_bounds().items()
+    }
     try:
         table = pd.read_csv(pfsp_dir() / "bounds.csv")
     except (SplitschedError, OSError):
-        return {}
-    return {
+        return bundled
+    shared = {
         row.name: (float(row.UB), True) if str(row.optimal).lower() == "true" else (float(row.LB), False)
         for row in table.itertuples()
     }
+    return {**shared, **bundled}
 
 
 # --- instances: family, unit, size -----------------------------------------------------------------------

@@ -218,6 +218,10 @@ class Family:
     read_text
         ``read_text(text, source, stem)`` for a family with a non-JSON text format
         (Taillard's); at most one family may have one.
+    bundled
+        ``bundled(spec)`` returns the instance a bundled name such as ``taillard:ta001``
+        names, ``None`` when ``spec`` is not one of the family's names (it may raise an
+        :class:`~splitsched.core.errors.InstanceError` for a bad name with its prefix).
     solution_from_dict
         The inverse of ``solution.to_dict()`` for an instance (stores, reports).
     summarize
@@ -259,6 +263,7 @@ class Family:
     json_formats: tuple[str, ...] = ()
     from_json: Callable[[Mapping[str, Any], str], Any] | None = None
     read_text: Callable[[str, str, str], Any] | None = None
+    bundled: Callable[[str], Any] | None = None
     summarize: Callable[[Any, Result], list[str]] = lambda _instance, _result: []
     timeline: Callable[[Any, Any], Timeline] | None = None
     chart_refusal: Callable[[Any], str] = lambda _instance: ""

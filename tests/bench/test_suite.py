@@ -18,13 +18,10 @@ from splitsched.bench.suite import (
 )
 from splitsched.core.errors import InstanceError, SplitschedError
 from splitsched.core.problem import Problem
-from splitsched.instances.flowshop.family import taillard_sizes
 
 EXPECTED_RUNS = {"quick": 206, "taillard": 600, "p2": 480, "layers": 731, "dnn": 780, "jobs": 390, "devices": 146,
                  "tiling": 31}
 """Run counts of the built-in suites: a change here means a new suite version."""
-
-needs_shared_data = pytest.mark.skipif(not taillard_sizes(), reason="shared PFSP data not found")
 
 
 def suite_text(instances: str, solvers: str = '[[solvers]]\nname = "neh"\n', top: str = "") -> str:
@@ -53,7 +50,6 @@ def test_builtin_suites_are_listed() -> None:
     assert DEFAULT_SUITE in builtin_suites()
 
 
-@needs_shared_data
 @pytest.mark.parametrize("name", sorted(EXPECTED_RUNS))
 def test_builtin_suite_expands(name: str) -> None:
     suite = load_suite(name)
@@ -65,7 +61,6 @@ def test_builtin_suite_expands(name: str) -> None:
     assert runs == suite.runs()  # stable order
 
 
-@needs_shared_data
 def test_quick_mixes_every_kind_of_instance() -> None:
     suite = load_suite("quick")
     sources = {recipe.source for recipe in suite.instances}
@@ -74,7 +69,6 @@ def test_quick_mixes_every_kind_of_instance() -> None:
     assert {"taillard-20x5", "link-bottleneck", "randwire", "dnn-3g", "dnn-4g", "dnn-wifi"} <= groups
 
 
-@needs_shared_data
 def test_taillard_suite_has_all_120_files_with_their_sizes() -> None:
     suite = load_suite("taillard")
     assert [recipe.label for recipe in suite.instances] == [f"ta{i:03d}" for i in range(1, 121)]
@@ -109,7 +103,6 @@ def test_scenario_labels_and_groups() -> None:
     assert [recipe.group for recipe in suite.instances] == ["dnn-3g", "dnn-4g", "dnn-3g", "dnn-4g"]
 
 
-@needs_shared_data
 def test_taillard_labels_groups_and_override() -> None:
     text = suite_text(
         '[[instances]]\nsource = "taillard"\nnames = ["ta001", "ta011"]\n'
@@ -317,7 +310,6 @@ def test_errors_name_file_and_key_on_one_line(text: str, message: str) -> None:
     assert isinstance(caught.value, InstanceError)
 
 
-@needs_shared_data
 def test_unknown_taillard_name() -> None:
     with pytest.raises(
         SuiteError, match=r"^my\.toml: instances\[0\]\.names\[1\]: no shared PFSP file 'ta999'"

@@ -15,6 +15,12 @@ from splitsched.core.problem import Problem
 from splitsched.core.result import Result
 from splitsched.core.timeline import Timeline
 from splitsched.instances.flowshop import generators as flowshops
+from splitsched.instances.flowshop.bundled import (
+    bundled_flowshop,
+    bundled_pattern,
+    bundled_sizes,
+    resolve_bundled,
+)
 from splitsched.instances.flowshop.examples import example_flowshop
 from splitsched.instances.flowshop.problem import FlowShop
 from splitsched.instances.flowshop.simulate import simulate_flowshop
@@ -67,20 +73,36 @@ def _tiny(instance: FlowShop) -> FlowShop:
 
 
 def _taillard(name: str) -> FlowShop:
-    """A shared PFSP benchmark file by name (``ta001``)."""
-    return read_taillard(pfsp_dir() / f"{name}.txt")
+    """A PFSP benchmark instance by name: ``ta001``..``ta120`` bundled, others (``car1``) from the shared data."""
+    if name in bundled_sizes():
+        return bundled_flowshop(name)
+    return read_taillard(pfsp_dir() / _shared_files().get(name, f"{name}.txt"))
+
+
+@cache
+def _shared_bounds() -> tuple[dict[str, str], ...]:
+    """The rows of the shared ``bounds.csv`` (none without shared data)."""
+    try:
+        bounds = pfsp_dir() / "bounds.csv"
+    except SplitschedError:
+        return ()
+    with bounds.open(newline="", encoding="utf-8") as handle:
+        return tuple(csv.DictReader(handle))
+
+
+@cache
+def _shared_files() -> Mapping[str, str]:
+    """``name -> file`` of the shared PFSP files, relative to ``pfsp/`` (``vrf_small/VFR10_5_1.txt``)."""
+    return MappingProxyType({row["name"]: row["file"] for row in _shared_bounds()})
 
 
 @cache
 def taillard_sizes() -> Mapping[str, tuple[int, int]]:
-    """``name -> (n, m)`` of the shared PFSP files, from ``bounds.csv`` (empty without shared data)."""
-    try:
-        bounds = pfsp_dir() / "bounds.csv"
-    except SplitschedError:
-        return MappingProxyType({})
-    with bounds.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    return MappingProxyType({row["name"]: (int(row["n"]), int(row["m"])) for row in rows})
+    """``name -> (n, m)``: the bundled ta001–ta120, then the shared data's other PFSP files when present."""
+    sizes = dict(bundled_sizes())
+    for row in _shared_bounds():
+        sizes.setdefault(row["name"], (int(row["n"]), int(row["m"])))
+    return MappingProxyType(sizes)
 
 
 def _expand_taillard(reader: SuiteTable, table: Mapping[str, Any], where: str) -> Expansion:
@@ -89,10 +111,11 @@ def _expand_taillard(reader: SuiteTable, table: Mapping[str, Any], where: str) -
         key = f"{where}.names[{index}]" if "names" in table else f"{where}.name"
         if not isinstance(name, str) or not re.fullmatch(r"[\w.-]+", name):
             raise reader.error(key, f"must be a file name without extension such as 'ta001', got {name!r}")
-        if sizes and name not in sizes:
-            raise reader.error(key, f"no shared PFSP file {name!r} (bounds.csv lists ta001..ta120 and others)")
-        size = sizes.get(name)
-        yield {"name": name}, name, f"taillard-{size[0]}x{size[1]}" if size else "taillard"
+        if name not in sizes:
+            known = f"bundled: {bundled_pattern()}; car1, reC01, ... from the shared data's bounds.csv"
+            raise reader.error(key, f"no shared PFSP file {name!r} ({known})")
+        n_jobs, n_stages = sizes[name]
+        yield {"name": name}, name, f"taillard-{n_jobs}x{n_stages}"
 
 
 def _taillard_problem(params: Mapping[str, Any]) -> tuple[str, int | None]:
@@ -101,7 +124,8 @@ def _taillard_problem(params: Mapping[str, Any]) -> tuple[str, int | None]:
 
 
 TAILLARD_SOURCE = InstanceSource(_taillard, ("name", "names"), _expand_taillard, _taillard_problem)
-"""Shared PFSP benchmark files by name: ``{"name": "ta001"}`` (needs the shared data)."""
+"""PFSP benchmark instances by name: ``{"name": "ta001"}``; ta001–ta120 are bundled, other
+names (``car1``, ``reC01``, ``VFR10_5_1``) need the shared data."""
 
 
 def _generators() -> tuple[GeneratorSpec, ...]:
@@ -173,6 +197,7 @@ FAMILY = Family(
     format_text=format_taillard,
     solution_from_dict=_solution_from_dict,
     read_text=parse_taillard,
+    bundled=resolve_bundled,
     summarize=_summarize,
     timeline=_timeline,
     tiny=_tiny,

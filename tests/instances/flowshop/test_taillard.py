@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from splitsched.core.errors import InstanceError
+from splitsched.instances.flowshop.bundled import bundled_flowshop
 from splitsched.instances.flowshop.problem import FlowShop
 from splitsched.instances.flowshop.taillard import (
     format_taillard,
@@ -60,10 +61,9 @@ def test_ta001_is_read_job_major(pfsp_dir: Path) -> None:
 
 
 @pytest.mark.parametrize(("name", "n_jobs", "n_stages"), TAILLARD_SHAPES, ids=[s[0] for s in TAILLARD_SHAPES])
-def test_every_taillard_file_has_its_class_shape(
-    pfsp_dir: Path, name: str, n_jobs: int, n_stages: int
-) -> None:
-    flowshop = read_taillard(pfsp_dir / f"{name}.txt")
+def test_every_taillard_instance_has_its_class_shape(name: str, n_jobs: int, n_stages: int) -> None:
+    # the bundled instance: equal to the shared file (tests/instances/flowshop/test_bundled.py)
+    flowshop = bundled_flowshop(name)
     assert flowshop.name == name
     assert flowshop.processing_times.shape == (n_jobs, n_stages)
     # Taillard's generator draws integers in 1..99
