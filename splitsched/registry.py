@@ -10,10 +10,16 @@ re-simulates its solution and turns it into a checked
 
 from __future__ import annotations
 
+import ast
 import functools
+import importlib.machinery
 import inspect
+import io
 import math
+import re
+import sys
 import time
+import tokenize
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -97,12 +103,12 @@ class SolverSpec:
 
     @functools.cached_property
     def options(self) -> tuple[str, ...]:
-        """The solver-specific keyword options of its functions (``time_limit`` and ``seed`` aside)."""
-        names = {
-            parameter
-            for function in self.implementations.values()
-            for parameter in list(inspect.signature(function).parameters)[1:]
-        }
+        """The solver-specific keyword options of its functions (``time_limit`` and ``seed`` aside).
+
+        Read without importing the solvers where possible (:func:`declared_parameters`), so that
+        listing them (``splitsched solvers``) loads no solver library.
+        """
+        names = {parameter for entry in self.entries.values() for parameter in _parameters(entry)[1:]}
         return tuple(sorted(names - {"time_limit", "seed"}))
 
     def implementation(self, problem: str) -> SolverFunction:
@@ -117,6 +123,116 @@ class SolverSpec:
             handled = ", ".join(self.problems)
             raise SolverError(f"solver {self.name!r} does not solve {problem} instances (it solves: {handled})")
         return self.entries[problem].load()
+
+
+def _parameters(entry: SolverEntry) -> tuple[str, ...]:
+    """The parameter names of the entry's function, in signature order."""
+    if isinstance(entry.target, str) and entry.module not in sys.modules:
+        declared = declared_parameters(entry.target)
+        if declared is not None:
+            return declared
+    return tuple(inspect.signature(entry.load()).parameters)
+
+
+def declared_parameters(target: str) -> tuple[str, ...] | None:
+    """The parameter names of the function ``"module:function"`` names, in order, without importing its module.
+
+    Read from the one top-level ``def function(...)`` of the module's source, parsed alone
+    (parsing whole modules would cost about 0.1 s for the shipped solvers). ``None`` when the
+    module is no findable source file, or has no such ``def``, or several, or one with
+    decorators: then import it and ask :func:`inspect.signature`.
+    """
+    module, _, name = target.partition(":")
+    found = _module_definitions(module)
+    if found is None or len(found[1].get(name, ())) != 1:
+        return None
+    header = _def_header(found[0], found[1][name][0])
+    if header is None:
+        return None
+    try:
+        function = ast.parse(header + " ...").body[0]
+    except SyntaxError:
+        return None
+    if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+        return None
+    arguments = function.args
+    names = [argument.arg for argument in (*arguments.posonlyargs, *arguments.args)]
+    names += [arguments.vararg.arg] if arguments.vararg else []
+    names += [argument.arg for argument in arguments.kwonlyargs]
+    names += [arguments.kwarg.arg] if arguments.kwarg else []
+    return tuple(names)
+
+
+_TOP_LEVEL_DEF = re.compile(r"^(?:async[ \t]+)?def[ \t]+(\w+)[ \t]*\(", re.MULTILINE)
+
+
+@functools.cache
+def _module_definitions(module: str) -> tuple[str, dict[str, list[int]]] | None:
+    """The source of ``module`` and where each top-level ``def`` starts in it, by name (nothing imported).
+
+    ``None`` if ``module`` is not a source file that can be found without importing its packages.
+    """
+    spec = _find_spec(module)
+    loader = spec.loader if spec is not None else None
+    if not isinstance(loader, importlib.machinery.SourceFileLoader):
+        return None
+    try:
+        source = loader.get_source(module)
+    except (ImportError, OSError, UnicodeDecodeError):
+        return None
+    if source is None:
+        return None
+    starts: dict[str, list[int]] = {}
+    for match in _TOP_LEVEL_DEF.finditer(source):
+        starts.setdefault(match[1], []).append(match.start())
+    return source, starts
+
+
+def _find_spec(module: str) -> importlib.machinery.ModuleSpec | None:
+    """Where ``module`` is, found without importing its parent packages (unlike ``importlib.util.find_spec``)."""
+    parent = module.rpartition(".")[0]
+    if not parent:
+        path = None
+    elif parent in sys.modules:
+        path = getattr(sys.modules[parent], "__path__", None)
+    else:
+        parent_spec = _find_spec(parent)
+        path = parent_spec.submodule_search_locations if parent_spec is not None else None
+    if parent and path is None:
+        return None
+    return importlib.machinery.PathFinder.find_spec(module, path)
+
+
+def _def_header(source: str, start: int) -> str | None:
+    """The ``def name(...) -> ...:`` at ``start`` in ``source``; ``None`` if decorated."""
+    # Any decorators are right above: walk up to a blank line or the previous top-level statement.
+    end = start - 1
+    while end > 0:
+        begin = source.rfind("\n", 0, end) + 1
+        line = source[begin:end]
+        if line.startswith("@"):
+            return None
+        if not line.strip() or not (line[0].isspace() or line[0] in ")]}"):
+            break
+        end = begin - 1
+    depth = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(source[start:]).readline):
+            if token.type != tokenize.OP:
+                continue
+            if token.string in "([{":
+                depth += 1
+            elif token.string in ")]}":
+                depth -= 1
+            elif token.string == ":" and depth == 0:
+                row, column = token.end
+                end = start
+                for _ in range(row - 1):
+                    end = source.index("\n", end) + 1
+                return source[start : end + column]
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    return None
 
 
 _table: dict[str, SolverSpec] = {}

@@ -13,9 +13,10 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 COLUMNS: tuple[str, ...] = (
     "key", "suite", "suite_version", "instance", "instance_group", "source", "params", "problem",
@@ -118,6 +119,8 @@ class Store:
 
     def frame(self) -> pd.DataFrame:
         """Every row, oldest first, JSON columns decoded to Python values."""
+        import pandas as pd
+
         frame = pd.read_sql_query("SELECT * FROM runs ORDER BY finished_at, key", self._connection)
         for column in JSON_COLUMNS:
             # A column of NULLs only comes back as NaN floats, hence the type test.

@@ -17,10 +17,9 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from splitsched import registry
 from splitsched.bench.runner import RunSummary, run_suite
@@ -32,6 +31,9 @@ from splitsched.core.result import Status
 from splitsched.instances.profiles.models import model_names
 from splitsched.instances.profiles.presets import DEFAULT_SERVER, device_preset, network_preset, server_preset
 from splitsched.instances.profiles.profile_json import read_profile
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DEFAULT_BANDWIDTHS = "1:100:20"
 """Uplink bandwidths unless told otherwise: 20 log-spaced points from 1 to 100 Mbit/s."""
@@ -304,6 +306,8 @@ def sweep_table(frame: pd.DataFrame, runs: Sequence[Run]) -> pd.DataFrame:
     input aside; ``device_set`` is the set of their names. Missing values are ``NA``
     (blank cells in the CSV).
     """
+    import pandas as pd
+
     order = {run.key: i for i, run in enumerate(runs)}
     bandwidths = {run.key: float(f"{run.instance.params['bandwidth_bps'] / 1e6:.9g}") for run in runs}
     exact = set(exact_solvers(list(dict.fromkeys(run.solver for run in runs))))

@@ -6,15 +6,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-from typing import Any
-
-import pandas as pd
 
 from splitsched.core.errors import SplitschedError
 from splitsched.core.family import Instance
 from splitsched.core.files import write_text
 from splitsched.families import GENERATORS, family_of, generate, write_instance
-from splitsched.instances.devices.generators import generate_devices
 from splitsched.instances.jobs.jobs_json import format_jobs, model_jobs_to_dict
 from splitsched.instances.layers.layers_csv import read_layers_csv
 from splitsched.instances.profiles.models import load_model, model_names
@@ -34,17 +30,20 @@ from splitsched.instances.profiles.scenario import build_scenario
 EXIT_OK = 0
 
 
-def add_instance_commands(commands: Any) -> None:
-    """Register the instance-making sub-commands on ``commands``."""
-    parser = commands.add_parser("models", help="list the shipped DNN profiles")
+def declare_models(parser: argparse.ArgumentParser) -> None:
+    """Declare ``models``'s arguments and handler on ``parser``."""
     parser.add_argument("--json", action="store_true", help="print a JSON list")
     parser.set_defaults(handler=_cmd_models)
 
-    parser = commands.add_parser("presets", help="list the device, server and network presets")
+
+def declare_presets(parser: argparse.ArgumentParser) -> None:
+    """Declare ``presets``'s arguments and handler on ``parser``."""
     parser.add_argument("--json", action="store_true", help="print a JSON list")
     parser.set_defaults(handler=_cmd_presets)
 
-    parser = commands.add_parser("scenario", help="a shipped model (or profile file) on a device, server and network")
+
+def declare_scenario(parser: argparse.ArgumentParser) -> None:
+    """Declare ``scenario``'s arguments and handler on ``parser``."""
     parser.add_argument("model", help="shipped model name (see `splitsched models`) or a splitsched/profile-v1 file")
     parser.add_argument("--device", required=True, help="device preset (see `splitsched presets`)")
     parser.add_argument("--server", default=DEFAULT_SERVER, help=f"server preset (default {DEFAULT_SERVER})")
@@ -52,7 +51,9 @@ def add_instance_commands(commands: Any) -> None:
     parser.add_argument("-o", "--output", metavar="FILE", help="write the splitsched/layers-v1 file here (default: stdout)")
     parser.set_defaults(handler=_cmd_scenario)
 
-    parser = commands.add_parser("jobs", help="jobs of shipped models on one device: a splitsched/jobs-v1 file")
+
+def declare_jobs(parser: argparse.ArgumentParser) -> None:
+    """Declare ``jobs``'s arguments and handler on ``parser``."""
     parser.add_argument(
         "models", nargs="+", metavar="MODEL[:COUNT]", help="shipped model and its number of jobs (default 1)"
     )
@@ -71,9 +72,9 @@ def add_instance_commands(commands: Any) -> None:
     )
     parser.set_defaults(handler=_cmd_jobs)
 
-    parser = commands.add_parser(
-        "devices", help="S4's many devices sharing one base station, seeded: a splitsched/devices-v1 file"
-    )
+
+def declare_devices(parser: argparse.ArgumentParser) -> None:
+    """Declare ``devices``'s arguments and handler on ``parser``."""
     parser.add_argument("--n", type=int, required=True, help="number of devices (S4: 10-50)")
     parser.add_argument("--seed", type=int, default=0, help="random seed; default 0")
     parser.add_argument(
@@ -100,16 +101,18 @@ def add_instance_commands(commands: Any) -> None:
     )
     parser.set_defaults(handler=_cmd_devices)
 
-    _add_tiling_command(commands)
 
-    parser = commands.add_parser("generate", help="a seeded synthetic instance (flow shop or layer graph)")
+def declare_generate(parser: argparse.ArgumentParser) -> None:
+    """Declare ``generate``'s arguments and handler on ``parser``."""
     parser.add_argument("kind", help=f"one of: {', '.join(GENERATORS)}")
     parser.add_argument("--n", type=int, required=True, help="jobs (flow shops) or layers/paths/modules (graphs)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (Taillard: the time seed); default 0")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the instance here (default: stdout)")
     parser.set_defaults(handler=_cmd_generate)
 
-    parser = commands.add_parser("import-csv", help="your own per-layer measurements (CSV) as a layer problem")
+
+def declare_import_csv(parser: argparse.ArgumentParser) -> None:
+    """Declare ``import-csv``'s arguments and handler on ``parser``."""
     parser.add_argument("csv", help="CSV with columns name,inputs,device_ms,server_ms,out_bytes (inputs split by ';')")
     parser.add_argument("--network", required=True, help="network preset that turns out_bytes into send times")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the splitsched/layers-v1 file here (default: stdout)")
@@ -121,6 +124,8 @@ def _cmd_models(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows))
     else:
+        import pandas as pd
+
         columns = ["name", "layers", "gflops", "measured", "description"]
         table = pd.DataFrame(rows, columns=[*columns, "source"])[columns]
         table["measured"] = table["measured"].map(", ".join)
@@ -154,6 +159,8 @@ def _cmd_presets(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows))
     else:
+        import pandas as pd
+
         with pd.option_context("display.width", 200, "display.max_colwidth", 100):
             print(pd.DataFrame(rows)[["kind", "name", "description"]].to_string(index=False))
     return EXIT_OK
@@ -193,6 +200,8 @@ def _model_count(text: str) -> tuple[str, int]:
 
 
 def _cmd_devices(args: argparse.Namespace) -> int:
+    from splitsched.instances.devices.generators import generate_devices  # builds S4's AlexNet when loaded
+
     problem = generate_devices(
         args.n, args.seed, profile=args.profile, ratio=args.ratio, policy=args.policy, delay_model=args.model,
         objective=args.objective, deadline_factor=args.deadline_factor, name=args.name,
@@ -201,10 +210,8 @@ def _cmd_devices(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _add_tiling_command(commands: Any) -> None:
-    parser = commands.add_parser(
-        "tiling", help="S3's fused-layer tiling of a shipped network: a splitsched/tiling-v1 file"
-    )
+def declare_tiling(parser: argparse.ArgumentParser) -> None:
+    """Declare ``tiling``'s arguments and handler on ``parser``."""
     parser.add_argument("model", help="alexnet, squeezenet or tiny-yolov2")
     parser.add_argument("--time-model", default=None, help="time-model preset (default s3-table1)")
     parser.add_argument("--device", default=None, help="device preset instead of a time model (FLOP rate)")

@@ -7,22 +7,74 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn, cast
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
-import pandas as pd
-
-from splitsched.cli.bench import add_bench_command
-from splitsched.cli.instances import add_instance_commands
-from splitsched.cli.reduce import add_reduce_command
-from splitsched.cli.sweep import add_sweep_command
 from splitsched.core.errors import SplitschedError
-from splitsched.core.family import Instance
+from splitsched.core.family import Instance, load_target
 from splitsched.core.result import Result, Status
 from splitsched.families import family_of, read_instance
 from splitsched.instances.jobs.timeline import MAX_GANTT_JOBS
 from splitsched.registry import solve, solvers
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+# Start-up time: only the command being run is declared in full (its module imported), and no module
+# of the CLI imports a heavy library (pandas, matplotlib, numba, ortools, pulp, the harness) at module
+# level: each command imports what it needs when it runs, so that `splitsched --help` and
+# `splitsched solvers` take a fraction of a second. tests/cli/test_startup.py checks which libraries
+# they load; benchmarks/startup.py measures them against another revision.
+
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    "solve": ("splitsched.cli.main:_declare_solve", "solve one instance with one solver"),
+    "solvers": ("splitsched.cli.main:_declare_solvers", "list the registered solvers"),
+    "gantt": (
+        "splitsched.cli.main:_declare_gantt",
+        "solve, then draw the schedule as a Gantt chart "
+        f"(jobs files: one bar per job, at most {MAX_GANTT_JOBS} jobs)",
+    ),
+    "demo": ("splitsched.cli.main:_declare_demo", "solve the built-in examples with every solver and compare"),
+    "models": ("splitsched.cli.instances:declare_models", "list the shipped DNN profiles"),
+    "presets": ("splitsched.cli.instances:declare_presets", "list the device, server and network presets"),
+    "scenario": (
+        "splitsched.cli.instances:declare_scenario",
+        "a shipped model (or profile file) on a device, server and network",
+    ),
+    "jobs": ("splitsched.cli.instances:declare_jobs", "jobs of shipped models on one device: a splitsched/jobs-v1 file"),
+    "devices": (
+        "splitsched.cli.instances:declare_devices",
+        "S4's many devices sharing one base station, seeded: a splitsched/devices-v1 file",
+    ),
+    "tiling": (
+        "splitsched.cli.instances:declare_tiling",
+        "S3's fused-layer tiling of a shipped network: a splitsched/tiling-v1 file",
+    ),
+    "generate": (
+        "splitsched.cli.instances:declare_generate",
+        "a seeded synthetic instance (flow shop or layer graph)",
+    ),
+    "import-csv": (
+        "splitsched.cli.instances:declare_import_csv",
+        "your own per-layer measurements (CSV) as a layer problem",
+    ),
+    "bench": (
+        "splitsched.cli.bench:declare_bench",
+        "run a benchmark suite (default: quick) and write its report; `bench report [DB]` reports only",
+    ),
+    "reduce": (
+        "splitsched.cli.reduce:declare_reduce",
+        "flow shop (2 or 3 stages) -> layer graph with its placement (S0 Fig. 9), "
+        "or multi-path layer graph cut once per path -> flow shop",
+    ),
+    "sweep": (
+        "splitsched.cli.sweep:declare_sweep",
+        "latency vs uplink bandwidth per solver for one DNN: a CSV, a figure and where the best placement changes",
+    ),
+}
+"""The sub-commands in the order ``--help`` lists them: the ``"module:function"`` that declares one's
+description, arguments and handler on its (sub-)parser, and its one-line help."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -32,26 +84,39 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message} (see --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The ``splitsched`` argument parser with all sub-commands."""
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The ``splitsched`` argument parser: every sub-command, each declared in full.
+
+    With ``argv``, only the sub-command it names is declared in full (the others are listed, with
+    their help), which is all parsing ``argv`` needs: the other commands' modules stay unimported.
+    """
     parser = _Parser(prog="splitsched", description=__doc__.split(".")[0] + ": split DNN inference scheduling.")
+    parser.add_argument("--version", action="version", version=f"splitsched {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    _add_solve(commands)
-    _add_solvers(commands)
-    _add_gantt(commands)
-    _add_demo(commands)
-    add_instance_commands(commands)
-    add_bench_command(commands)
-    add_reduce_command(commands)
-    add_sweep_command(commands)
+    # The top-level parser has no option taking a value: its first other argument is the command.
+    chosen = None if argv is None else next((arg for arg in argv if not arg.startswith("-")), "")
+    for name, (declare, help_text) in COMMANDS.items():
+        command = commands.add_parser(name, help=help_text)
+        if chosen is None or chosen == name:
+            load_target(declare)(command)
     return parser
+
+
+def _version() -> str:
+    """The installed distribution's version, or the package's own when run from a checkout."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("splitsched")
+    except PackageNotFoundError:
+        return "0.1.0 (not installed)"
 
 
 def _add_solver_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "instance",
         help="instance file: Taillard text (flow shop) or a splitsched/*-v1 JSON file "
-        "(layers, jobs, devices, tiling; docs/formats.md)",
+        "(layers, jobs, devices, tiling; docs/formats.md), or a bundled name such as taillard:ta001",
     )
     parser.add_argument("--solver", required=True, help="registered solver name (see `splitsched solvers`)")
     parser.add_argument("--time-limit", type=float, default=None, metavar="S", help="seconds for the solver")
@@ -62,32 +127,24 @@ def _add_solver_arguments(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
-def _add_solve(commands: Any) -> None:
-    parser = commands.add_parser("solve", help="solve one instance with one solver")
+def _declare_solve(parser: argparse.ArgumentParser) -> None:
     _add_solver_arguments(parser)
     parser.add_argument("--json", action="store_true", help="print exactly one JSON object on stdout")
     parser.set_defaults(handler=_cmd_solve)
 
 
-def _add_solvers(commands: Any) -> None:
-    parser = commands.add_parser("solvers", help="list the registered solvers")
+def _declare_solvers(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print a JSON list")
     parser.set_defaults(handler=_cmd_solvers)
 
 
-def _add_gantt(commands: Any) -> None:
-    parser = commands.add_parser(
-        "gantt",
-        help="solve, then draw the schedule as a Gantt chart "
-        f"(jobs files: one bar per job, at most {MAX_GANTT_JOBS} jobs)",
-    )
+def _declare_gantt(parser: argparse.ArgumentParser) -> None:
     _add_solver_arguments(parser)
     parser.add_argument("-o", "--output", required=True, metavar="FILE.png", help="image file to write")
     parser.set_defaults(handler=_cmd_gantt)
 
 
-def _add_demo(commands: Any) -> None:
-    parser = commands.add_parser("demo", help="solve the built-in examples with every solver and compare")
+def _declare_demo(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--time-limit", type=float, default=10.0, metavar="S", help="seconds per solver run")
     parser.set_defaults(handler=_cmd_demo)
 
@@ -123,7 +180,8 @@ def _cmd_solve(args: argparse.Namespace) -> int:
 
 
 def _cmd_solvers(args: argparse.Namespace) -> int:
-    rows = [
+    # Options come from the solver functions' signatures, read from their source files: no solver is imported.
+    rows: list[dict[str, Any]] = [
         {"name": spec.name, "kind": "exact" if spec.exact else "heuristic",
          "problems": [str(p) for p in spec.problems], "options": list(spec.options),
          "modules": list(spec.modules), "description": spec.description}
@@ -132,11 +190,21 @@ def _cmd_solvers(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows))
     else:
-        table = pd.DataFrame(rows)
-        for column in ("problems", "options", "modules"):
-            table[column] = table[column].map(", ".join)
-        print(table.to_string(index=False))
+        joined = ("problems", "options", "modules")
+        print(text_table([{key: ", ".join(value) if key in joined else value for key, value in row.items()}
+                          for row in rows]))  # fmt: skip
     return EXIT_OK
+
+
+def text_table(rows: Sequence[dict[str, Any]]) -> str:
+    """Rows of text as pandas' ``DataFrame(rows).to_string(index=False)`` prints them, without pandas.
+
+    Every cell and header right-aligned to its column's width, columns one space apart.
+    """
+    columns = list(dict.fromkeys(column for row in rows for column in row))
+    cells = [[str(row.get(column, "")) for column in columns] for row in rows]
+    widths = [max([len(column), *(len(line[i]) for line in cells)]) for i, column in enumerate(columns)]
+    return "\n".join(" ".join(cell.rjust(width) for cell, width in zip(line, widths)) for line in [columns, *cells])
 
 
 def _cmd_gantt(args: argparse.Namespace) -> int:
@@ -191,6 +259,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def _demo_text(table: pd.DataFrame) -> str:
     """The demo's table as plain text: numbers formatted per column, "–" where there is none."""
+    import pandas as pd
+
     shown = table.drop(columns=["note"]).astype(object)
     formats = {"objective": "{:.6g}", "bound": "{:.6g}", "gap_%": "{:.2f}", "runtime_s": "{:.4f}"}
     for column, pattern in formats.items():
@@ -221,9 +291,9 @@ def _number(value: float | None, unit: str = "") -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit code."""
+    arguments = sys.argv[1:] if argv is None else list(argv)
     try:
-        # Building the parser lists generator kinds, which loads the families (plug-ins too).
-        args = build_parser().parse_args(argv)
+        args = build_parser(arguments).parse_args(arguments)
         return args.handler(args)
     except SplitschedError as error:
         print(f"splitsched: error: {error}", file=sys.stderr)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any, cast
+from typing import cast
 
 from splitsched.core.errors import InstanceError, SplitschedError
 from splitsched.families import family_of, read_instance
@@ -11,20 +11,14 @@ from splitsched.instances.flowshop.problem import FlowShop
 from splitsched.instances.flowshop.taillard import write_taillard
 from splitsched.instances.layers.layers_json import write_layers
 from splitsched.instances.layers.problem import LayerProblem
-from splitsched.reductions import flowshop_to_layers, layers_to_flowshop
 
 EXIT_OK = 0
 
 _TARGETS = ("layers", "flowshop")
 
 
-def add_reduce_command(commands: Any) -> None:
-    """Register ``reduce`` on the sub-command collection ``commands``."""
-    parser = commands.add_parser(
-        "reduce",
-        help="flow shop (2 or 3 stages) -> layer graph with its placement (S0 Fig. 9), "
-        "or multi-path layer graph cut once per path -> flow shop",
-    )
+def declare_reduce(parser: argparse.ArgumentParser) -> None:
+    """Declare ``reduce``'s arguments and handler on ``parser``."""
     parser.add_argument(
         "instance", help="Taillard text (to layers) or splitsched/layers-v1 with a placement (to flowshop)"
     )
@@ -52,6 +46,9 @@ def _cmd_reduce(args: argparse.Namespace) -> int:
 
 
 def _reduce(instance: object, args: argparse.Namespace) -> str:
+    # The reductions import solver code (numba kernels): only when the command runs.
+    from splitsched.reductions import flowshop_to_layers, layers_to_flowshop
+
     if args.to == "layers":
         if _family(instance) != "flowshop":
             raise SplitschedError(

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from splitsched.bench.sweep import (
     BASE_NETWORK,
@@ -22,6 +20,9 @@ from splitsched.bench.sweep import (
 )
 from splitsched.core.errors import SplitschedError
 from splitsched.instances.profiles.presets import DEFAULT_SERVER
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _DESCRIPTION = """\
 Solve the joint problem (which layers run on the device, and the schedule) of one DNN
@@ -54,15 +55,11 @@ example:
       --latency-ms 20 --solvers cpsat,neurosurgeon -o out"""
 
 
-def add_sweep_command(commands: Any) -> None:
-    """Register ``sweep`` on ``commands``."""
-    parser = commands.add_parser(
-        "sweep",
-        help="latency vs uplink bandwidth per solver for one DNN: a CSV, a figure and where the best placement changes",
-        description=_DESCRIPTION,
-        epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+def declare_sweep(parser: argparse.ArgumentParser) -> None:
+    """Declare ``sweep``'s description, arguments and handler on ``parser``."""
+    parser.description = _DESCRIPTION
+    parser.epilog = _EPILOG
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("model", help="shipped model name (see `splitsched models`) or a splitsched/profile-v1 file")
     parser.add_argument("--device", required=True, help="device preset (see `splitsched presets`)")
     parser.add_argument("--server", default=DEFAULT_SERVER, help=f"server preset (default {DEFAULT_SERVER})")
@@ -123,6 +120,8 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
 def latency_table(table: pd.DataFrame, solvers: list[str]) -> str:
     """Latency (ms) per bandwidth and solver, ``-`` where a run found no solution, ``*`` where not proven optimal."""
+    import pandas as pd
+
     shown = table.assign(
         cell=[
             "-" if pd.isna(latency) else f"{latency:.1f}" + ("*" if status != "optimal" and exact else "")
@@ -173,4 +172,4 @@ def closing_sentence(outcome: SweepOutcome) -> str:
     return f"Wrote {wrote}; {where}."
 
 
-__all__ = ["add_sweep_command", "closing_sentence", "latency_table", "notes"]
+__all__ = ["closing_sentence", "declare_sweep", "latency_table", "notes"]

@@ -138,3 +138,8 @@ def test_every_flowshop_solver_works_from_the_cli(
     assert payload["objective"] >= 26  # the proven optimum of the example
     if payload["status"] == "optimal":
         assert payload["objective"] == payload["bound"] == 26
+
+
+def test_version() -> None:
+    done = run_cli("--version")
+    assert done.returncode == 0 and done.stdout.startswith("splitsched 0.1.0")

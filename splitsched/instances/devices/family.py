@@ -13,7 +13,6 @@ from splitsched.core.problem import Problem
 from splitsched.core.result import Result
 from splitsched.instances.devices.devices_json import FORMAT, devices_from_dict, format_devices, write_devices
 from splitsched.instances.devices.examples import example_devices_problem
-from splitsched.instances.devices.generators import generate_devices
 from splitsched.instances.devices.problem import DevicesProblem
 from splitsched.instances.devices.simulate import deadline_violation, simulate_devices
 from splitsched.instances.devices.solution import PartitionSolution
@@ -96,6 +95,9 @@ def _solution_from_dict(_instance: DevicesProblem, data: Mapping[str, Any]) -> P
 
 def devices_recipe(n: int, seed: int, **options: Any) -> DevicesProblem:
     """S4's generator (the harness's ``devices`` source): ``n`` devices, ``ratio``, ``policy``, ``objective``..."""
+    # Imported here: the generators module builds S4's AlexNet profile (and imports networkx) when loaded.
+    from splitsched.instances.devices.generators import generate_devices
+
     return generate_devices(n, seed, **options)
 
 

@@ -20,8 +20,6 @@ from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-import networkx as nx
-
 from splitsched.core.checks import check_name
 from splitsched.core.errors import InstanceError, ScheduleError
 from splitsched.core.problem import Problem
@@ -252,5 +250,7 @@ def is_single_cut(placement: Placement) -> bool:
         return True
     if len(crossing) > 1:
         return False
+    import networkx as nx  # here, not at the top: the CLI starts without it
+
     needed = nx.ancestors(placement.graph.digraph, crossing[0]) | {crossing[0]}
     return needed == set(placement.device_layers)

@@ -55,14 +55,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import networkx as nx
 import numpy as np
 
 from splitsched.core.errors import InstanceError
 from splitsched.instances.layers.layer_graph import Layer, LayerGraph
 from splitsched.instances.layers.link import LinearLink
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 NETWORK_PRESETS: dict[str, LinearLink] = {
     "3g": LinearLink(1.1e6),
@@ -607,6 +609,8 @@ def randwire_dag(
 
 
 def _small_world(n_nodes: int, k: int, p: float, seed: int) -> nx.Graph:
+    import networkx as nx
+
     try:
         return nx.connected_watts_strogatz_graph(n_nodes, k, p, tries=100, seed=seed)
     except nx.NetworkXError as error:

@@ -7,12 +7,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from splitsched.core.checks import check_name, check_time, names_tuple
 from splitsched.core.errors import InstanceError, SizeLimitError
 from splitsched.instances.layers.link import LinearLink
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 DEFAULT_MAX_PATHS = 10_000
 """Default cap on the number of source-to-sink paths :meth:`LayerGraph.paths` lists."""
@@ -134,6 +136,8 @@ class LayerGraph:
                 seen.add(source)
 
     def _check_acyclic(self) -> None:
+        import networkx as nx  # here, not at the top: the CLI starts without it
+
         try:
             cycle = nx.find_cycle(self.digraph)
         except nx.NetworkXNoCycle:
@@ -173,6 +177,8 @@ class LayerGraph:
     @cached_property
     def digraph(self) -> nx.DiGraph:
         """A frozen networkx view of the graph (nodes are layer names)."""
+        import networkx as nx
+
         graph = nx.DiGraph()
         graph.add_nodes_from(layer.name for layer in self.layers)
         graph.add_edges_from((source, layer.name) for layer in self.layers for source in layer.inputs)
@@ -225,6 +231,8 @@ class LayerGraph:
     @cached_property
     def topological_order(self) -> tuple[str, ...]:
         """A topological order; among ready layers the earliest in reference order goes first."""
+        import networkx as nx
+
         return tuple(nx.lexicographical_topological_sort(self.digraph, key=self.index))
 
     @cached_property

@@ -34,8 +34,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from splitsched.core.checks import check_name, check_time
 from splitsched.core.errors import InstanceError
@@ -43,6 +42,9 @@ from splitsched.core.files import read_text
 from splitsched.instances.layers.layer_graph import Layer, LayerGraph
 from splitsched.instances.layers.link import LinearLink
 from splitsched.instances.layers.problem import LayerProblem
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 LAYERS_COLUMNS: tuple[str, ...] = ("name", "inputs", "device_ms", "server_ms", "out_bytes")
 """The columns of a layers CSV, all required."""
@@ -135,6 +137,8 @@ def read_csv_table(
 def _parse_csv(text: str, source: str) -> pd.DataFrame:
     # Everything as text, no header: this module does its own typing so that each bad
     # cell is reported with its line and column, and the header is checked like a row.
+    import pandas as pd
+
     try:
         return pd.read_csv(
             io.StringIO(text), header=None, dtype=str, keep_default_na=False, skip_blank_lines=False
@@ -151,6 +155,8 @@ def _parse_csv(text: str, source: str) -> pd.DataFrame:
 
 def _line_numbers(raw: pd.DataFrame) -> pd.Series:
     """The line where each raw row starts: one per row, plus the newlines inside quoted cells."""
+    import pandas as pd
+
     newlines = raw.fillna("").astype(str).apply(lambda column: column.str.count("\n")).sum(axis=1)
     return 1 + pd.Series(range(len(raw)), index=raw.index) + newlines.cumsum().shift(fill_value=0)
 
@@ -215,12 +221,16 @@ def csv_number(table: CsvTable, line: int, column: str, *, integer: bool = False
 
 def csv_numbers(table: CsvTable, column: str, *, integer: bool = False) -> pd.Series:
     """A whole column through :func:`csv_number`, indexed by line (``int64`` or ``float64``)."""
+    import pandas as pd
+
     values = [csv_number(table, line, column, integer=integer) for line in table.rows.index]
     return pd.Series(values, index=table.rows.index, dtype="int64" if integer else "float64", name=column)
 
 
 def csv_texts(table: CsvTable, column: str) -> pd.Series:
     """A whole column through :func:`csv_text` (no empty cells), indexed by line."""
+    import pandas as pd
+
     return pd.Series([csv_text(table, line, column) for line in table.rows.index], index=table.rows.index)
 
 
