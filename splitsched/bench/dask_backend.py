@@ -1,51 +1,95 @@
 """Run a suite on a Dask distributed cluster (optional extra ``dask``).
 
-Each run becomes one Dask task, which starts a one-shot process on its worker
-(the same pebble pool as the local backend), so the hard wall-clock limit and the
-memory cap hold on the cluster too. Results come back to the driver, which alone
-writes the store (:func:`splitsched.bench.runner.record_outcomes`), as they finish.
+Each run becomes one Dask task. On its worker the task hands the run to a
+long-lived helper process (:class:`splitsched.bench.child.RunProcess`, started with
+:mod:`subprocess`, so daemonic workers such as a default ``LocalCluster``'s or
+``dask worker``'s may start it), which forks a fresh process per run with the
+hard wall-clock limit and the memory cap, as the local pool does. A worker keeps
+one helper per thread for the whole suite, so a run costs a fork, not a Python
+start. Results come back to the driver, which alone writes the store
+(:func:`splitsched.bench.runner.record_outcomes`), as they finish.
 
-Dask workers are daemonic processes by default and may not start children; start
-them with ``distributed.worker.daemon: False`` (``DASK_DISTRIBUTED__WORKER__DAEMON=False``),
-or every run is recorded as crashed with a message saying so.
+Before anything is run, :func:`check_cluster` refuses a scheduler that cannot be
+reached, has no workers, or whose workers cannot start a helper; during a suite,
+a run that could not be started on its worker (an environment problem, not a
+result) is never stored: the suite stops with a :class:`SplitschedError` saying why.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
+import uuid
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from pebble import ProcessPool
 from tqdm import tqdm
 
-from splitsched.bench.runner import (
-    Failure,
-    Outcome,
-    RunSummary,
-    _init_worker,
-    _isolated_execute,
-    _outcome,
-    _prewarm,
-    _runs_to_do,
-    record_outcomes,
-)
+from splitsched.bench.child import STARTUP_TIMEOUT_S, HelperError, RunProcessPool
+from splitsched.bench.runner import Outcome, RunSummary, _runs_to_do, record_outcomes
 from splitsched.bench.runs import Run
 from splitsched.bench.store import Store
 from splitsched.core.errors import SplitschedError
 
+CONNECT_TIMEOUT_S = 10.0
+"""Seconds to reach the scheduler."""
 
-def isolated_outcome(run: Run, grace: float, memory_mb: int | None) -> Outcome:
-    """On a Dask worker: run ``run`` in a fresh process with its hard limit; its row or a :class:`Failure`."""
-    limit = run.time_limit + grace
-    pool = ProcessPool(max_workers=1, max_tasks=1, initializer=_init_worker, initargs=(memory_mb,))
+_HELPERS = RunProcessPool()
+"""This Dask worker's idle helpers (one per worker thread that has run something)."""
+
+
+@dataclass(frozen=True)
+class Unrunnable:
+    """A run a Dask worker could not start (no helper process): the reason, and which worker."""
+
+    reason: str
+    worker: str = "?"
+
+
+def isolated_outcome(run: Run, grace: float, memory_mb: int | None, owner: str = "") -> Outcome | Unrunnable:
+    """On a Dask worker: run ``run`` in a fresh process with its hard limit; its row, a Failure, or :class:`Unrunnable`.
+
+    ``owner`` names the suite (see :func:`close_helpers`).
+    """
     try:
-        return _outcome(pool.schedule(_isolated_execute, args=(run,), timeout=limit), limit)
-    except AssertionError as error:  # multiprocessing refuses children of daemonic processes
-        return Failure("crashed", f"cannot start a run process on the Dask worker ({error}); "
-                                  "start workers with DASK_DISTRIBUTED__WORKER__DAEMON=False")  # fmt: skip
-    finally:
-        pool.stop()
-        pool.join()
+        return _HELPERS.outcome(run, run.time_limit + grace, memory_mb, owner)
+    except HelperError as error:
+        return Unrunnable(str(error), _worker_address())
+
+
+def close_helpers(owner: str | None = None) -> int:
+    """On a Dask worker: end its idle helper processes and kill those running a run of ``owner``; how many."""
+    return _HELPERS.close(owner)
+
+
+def probe_helper() -> str | None:
+    """On a Dask worker: start a helper (kept for the suite's first run); ``None``, or why it cannot start."""
+    try:
+        _HELPERS.check()
+    except HelperError as error:
+        return str(error)
+    return None
+
+
+def check_cluster(address: object, *, timeout: float = CONNECT_TIMEOUT_S) -> None:
+    """Refuse, in one line, a Dask cluster that cannot run a suite; call it before creating the store.
+
+    Parameters
+    ----------
+    address
+        A scheduler address (``tcp://host:8786``) or a cluster object (``LocalCluster``).
+    timeout
+        Seconds to reach the scheduler.
+
+    Raises
+    ------
+    SplitschedError
+        If ``distributed`` is not installed, the scheduler cannot be reached, it has
+        no workers, or a worker cannot start the process that runs the runs.
+    """
+    with _connect(address, timeout) as client:
+        _check_workers(client, address)
 
 
 def run_suite_dask(
@@ -69,41 +113,118 @@ def run_suite_dask(
     Raises
     ------
     SplitschedError
-        If ``distributed`` is not installed or the scheduler cannot be reached.
+        If ``distributed`` is not installed, the scheduler cannot be reached or has
+        no workers, or a worker cannot start a run (then the runs finished so far
+        are stored, and none for the runs that could not start).
     """
-    try:
-        from distributed import Client
-    except ImportError as error:
-        raise SplitschedError(f"--dask needs Dask ({error}); install it with: pip install 'splitsched[dask]'") from None
     started = time.monotonic()
     todo = _runs_to_do(runs, store, resume=resume, retry_crashed=retry_crashed)
     summary = RunSummary(skipped=len(runs) - len(todo))
     if todo:
-        # Workers in this process (a threaded LocalCluster) then fork their run processes with the
-        # numba code already loaded; remote workers load it from numba's on-disk cache.
-        _prewarm(todo)
-        try:
-            client = Client(address, timeout="10s")
-        except (OSError, TimeoutError) as error:
-            raise SplitschedError(f"cannot reach the Dask scheduler at {address}: {error}") from None
-        with client, tqdm(total=len(todo), unit="run", disable=not progress, desc="bench (dask)") as bar:
-            outcomes = _dask_outcomes(client, todo, grace, memory_mb)
-            record_outcomes(outcomes, store, replace=not resume, summary=summary, bar=bar)
+        owner = uuid.uuid4().hex  # this call's runs, which an interrupt stops on the workers
+        with _connect(address, CONNECT_TIMEOUT_S) as client:
+            _check_workers(client, address)
+            futures = {
+                client.submit(
+                    isolated_outcome,
+                    run,
+                    grace,
+                    memory_mb,
+                    owner,
+                    key=f"splitsched-run-{run.key[:16]}-{owner[:8]}",  # unique: another suite may run it too
+                    pure=False,
+                ): run
+                for run in todo
+            }
+            try:
+                with tqdm(total=len(todo), unit="run", disable=not progress, desc="bench (dask)") as bar:
+                    outcomes = _dask_outcomes(client, futures, address)
+                    record_outcomes(outcomes, store, replace=not resume, summary=summary, bar=bar)
+            finally:
+                # On an error or an interrupt, stop this suite's runs on the workers at once.
+                with contextlib.suppress(Exception):
+                    client.cancel(list(futures))
+                with contextlib.suppress(Exception):  # best effort: helpers also end with their worker
+                    client.run(close_helpers, owner)
     summary.seconds = time.monotonic() - started
     return summary
 
 
-def _dask_outcomes(client: object, runs: Sequence[Run], grace: float, memory_mb: int | None) -> Iterator[tuple[Run, Outcome]]:
+def _connect(address: object, timeout: float) -> Any:
+    try:
+        from distributed import Client
+    except ImportError as error:
+        raise SplitschedError(
+            f"--dask needs Dask ({error}); install it with: pip install 'splitsched[dask]'"
+        ) from None
+    try:
+        return Client(address, timeout=f"{timeout}s", set_as_default=False)
+    except (OSError, TimeoutError) as error:
+        raise SplitschedError(
+            f"cannot reach the Dask scheduler at {_name(address)}: {_one_line(error)}"
+        ) from None
+
+
+def _check_workers(client: Any, address: object) -> None:
+    """Refuse a cluster without workers, or with a worker that cannot start a helper (one is left idle on each)."""
+    workers = list(client.scheduler_info()["workers"])
+    if not workers:
+        raise SplitschedError(
+            f"the Dask scheduler at {_name(address)} has no workers; start some with: dask worker {_name(address)}"
+        )
+    probes = [client.submit(probe_helper, workers=[worker], pure=False) for worker in workers]
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S + CONNECT_TIMEOUT_S  # a worker may leave meanwhile
+    try:
+        reasons = [probe.result(timeout=max(deadline - time.monotonic(), 0.1)) for probe in probes]
+    except Exception as error:  # noqa: BLE001 - e.g. splitsched does not import on a worker
+        client.cancel(probes)
+        raise SplitschedError(
+            f"the Dask cluster at {_name(address)} cannot run benchmark runs: {_one_line(error, type(error).__name__)}"
+        ) from None
+    problems = [(worker, reason) for worker, reason in zip(workers, reasons) if reason is not None]
+    if problems:
+        others = f" (and {len(problems) - 1} other workers)" if len(problems) > 1 else ""
+        raise SplitschedError(
+            f"Dask worker {problems[0][0]}{others} cannot run benchmark runs: {problems[0][1]}"
+        )
+
+
+def _dask_outcomes(client: Any, futures: dict[Any, Run], address: object) -> Iterator[tuple[Run, Outcome]]:
+    """``(run, outcome)`` as the tasks finish (popped from ``futures``); stop at the first run that could not start."""
     from distributed import as_completed
 
-    futures = {
-        client.submit(isolated_outcome, run, grace, memory_mb, key=f"splitsched-run-{run.key}", pure=False): run  # type: ignore[attr-defined]
-        for run in runs
-    }
-    for future in as_completed(futures):
+    for future in as_completed(list(futures), loop=client.loop):
         run = futures.pop(future)
         try:
             outcome = future.result()
-        except Exception as error:  # noqa: BLE001 - the task itself failed on the cluster
-            outcome = Failure("crashed", f"Dask task failed: {type(error).__name__}: {error}")
+        except Exception as error:  # noqa: BLE001 - the task itself failed on the cluster: the run never ran
+            outcome = Unrunnable(f"Dask task failed: {_one_line(error, type(error).__name__)}")
+        if isinstance(outcome, Unrunnable):
+            where = (
+                f"Dask worker {outcome.worker}"
+                if outcome.worker != "?"
+                else f"the Dask cluster at {_name(address)}"
+            )
+            raise SplitschedError(f"{where} cannot run benchmark runs: {outcome.reason}")
         yield run, outcome
+
+
+def _worker_address() -> str:
+    try:
+        from distributed import get_worker
+
+        return str(get_worker().address)
+    except (ImportError, ValueError):
+        return "?"
+
+
+def _name(address: object) -> str:
+    return str(getattr(address, "scheduler_address", address))
+
+
+def _one_line(error: BaseException, prefix: str | None = None) -> str:
+    text = " ".join(str(error).split()) or type(error).__name__
+    return f"{prefix}: {text}" if prefix else text
+
+
+__all__ = ["Unrunnable", "check_cluster", "close_helpers", "isolated_outcome", "run_suite_dask"]

@@ -27,11 +27,7 @@ from concurrent.futures import Future, TimeoutError, as_completed
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
-
-import pebble.common
-from pebble import ProcessExpired, ProcessPool
-from tqdm import tqdm
+from typing import TYPE_CHECKING, Any, Literal
 
 import splitsched
 from splitsched import registry
@@ -39,6 +35,10 @@ from splitsched.bench.runs import Run
 from splitsched.bench.store import Store
 from splitsched.core.errors import SplitschedError
 from splitsched.core.result import Status
+
+if TYPE_CHECKING:
+    from pebble import ProcessPool
+    from tqdm import tqdm
 
 PEBBLE_POLL_S = 0.01
 """How often pebble checks its workers during :func:`run_suite`, seconds (see :func:`_pebble_polling`)."""
@@ -321,6 +321,9 @@ def run_suite(
     todo = _runs_to_do(runs, store, resume=resume, retry_crashed=retry_crashed)
     summary = RunSummary(skipped=len(runs) - len(todo))
     if todo:
+        from pebble import ProcessPool
+        from tqdm import tqdm
+
         provenance()  # computed once here, so forked workers inherit it instead of each running git
         _prewarm(todo)
         with (
@@ -350,6 +353,8 @@ def _pebble_polling(seconds: float) -> Iterator[None]:
     time dominated the per-run overhead (about 130 ms per run and slot; about
     50 ms at 10 ms polling). ``CONSTS`` is pebble's internal; without it nothing changes.
     """
+    import pebble.common
+
     constants = getattr(pebble.common, "CONSTS", None)
     previous = getattr(constants, "sleep_unit", None)
     if constants is None or previous is None:
@@ -407,6 +412,8 @@ def _pool_outcomes(pool: ProcessPool, runs: Sequence[Run], grace: float) -> Iter
 
 def _outcome(future: Future, limit: float) -> Outcome:
     """The worker's row (its ``wall_s`` widened to the whole process), or the :class:`Failure`."""
+    from pebble import ProcessExpired
+
     try:
         row, process_started = future.result()
     except TimeoutError:

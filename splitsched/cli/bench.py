@@ -5,26 +5,22 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from splitsched.bench.runner import run_suite
-from splitsched.bench.store import Store
-from splitsched.bench.suite import load_suite
 from splitsched.core.errors import SplitschedError
+
+if TYPE_CHECKING:
+    from splitsched.bench.store import Store
+
+# The harness (pebble, tqdm, pandas, the suites) is imported when the command runs, not with the CLI.
 
 DEFAULT_DIR = Path("splitsched-bench")
 """Where ``splitsched bench`` puts its store and report unless told otherwise."""
 
 
-def add_bench_command(commands: Any) -> None:
-    """Register ``bench`` on ``commands``."""
-    parser = commands.add_parser(
-        "bench",
-        help="run a benchmark suite (default: quick) and write its report; `bench report [DB]` reports only",
-        description="splitsched bench [SUITE|FILE] runs a suite; splitsched bench report [DB] writes a report.",
-    )
+def declare_bench(parser: argparse.ArgumentParser) -> None:
+    """Declare ``bench``'s description, arguments and handler on ``parser``."""
+    parser.description = "splitsched bench [SUITE|FILE] runs a suite; splitsched bench report [DB] writes a report."
     parser.add_argument("target", nargs="?", default="quick", help="built-in suite name, a suite TOML file, or 'report'")
     parser.add_argument("db", nargs="?", help="with 'report': the store to report (default: the quick suite's)")
     parser.add_argument("--out", metavar="DB", help=f"SQLite store (default: {DEFAULT_DIR}/<suite>.sqlite)")
@@ -42,6 +38,8 @@ def add_bench_command(commands: Any) -> None:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
+    from splitsched.bench.store import Store
+
     if args.workers < 1:
         raise SplitschedError(f"--workers must be at least 1, got {args.workers}")
     if args.target == "report":
@@ -49,14 +47,24 @@ def _cmd_bench(args: argparse.Namespace) -> int:
         if not db.exists():
             raise SplitschedError(f"{db}: no such store (run `splitsched bench` first)")
         with Store(db) as store:
+            if len(store) == 0:
+                raise SplitschedError(f"{db}: the store has no runs to report (run `splitsched bench` first)")
             print(f"wrote {_report(store, args.report_dir or default_report_dir(db))}")
         return 0
     return _run(args)
 
 
 def _run(args: argparse.Namespace) -> int:
+    from splitsched.bench.runner import run_suite
+    from splitsched.bench.store import Store
+    from splitsched.bench.suite import load_suite
+
     suite = load_suite(args.target)
     db = Path(args.out) if args.out else DEFAULT_DIR / f"{suite.name}.sqlite"
+    if args.dask:
+        from splitsched.bench.dask_backend import check_cluster
+
+        check_cluster(args.dask)  # one line, before any store exists: unreachable, no workers, cannot run
     db.parent.mkdir(parents=True, exist_ok=True)
     runs = suite.runs()
     with Store(db) as store:
@@ -85,6 +93,8 @@ def default_report_dir(db: Path) -> Path:
 
 def _report(store: Store, out_dir: str | Path) -> Path:
     """Write the report; say loudly on stderr when exact solvers disagree (its references.csv says which)."""
+    import pandas as pd
+
     from splitsched.bench.report import write_report  # matplotlib: only when a report is written
 
     page = write_report(store.frame(), out_dir)

@@ -109,3 +109,22 @@ def test_default_report_dir_never_collides_with_the_store(tmp_path):
 
     assert default_report_dir(tmp_path / "runs.sqlite") == tmp_path / "runs"
     assert default_report_dir(tmp_path / "runs") == tmp_path / "runs-report"
+
+
+def test_an_unreachable_dask_scheduler_is_refused_before_any_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "never.sqlite"
+    assert main(["bench", "quick", "--out", str(db), "--dask", "tcp://127.0.0.1:1", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("splitsched: error: ") and err.count("\n") == 1
+    assert not db.exists()
+
+
+def test_reporting_an_empty_store_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from splitsched.bench.store import Store
+
+    db = tmp_path / "empty.sqlite"
+    Store(db).close()
+    assert main(["bench", "report", str(db)]) == 2
+    assert "the store has no runs to report" in capsys.readouterr().err
