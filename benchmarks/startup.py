@@ -102,10 +102,16 @@ def checkout(path: Path, pycache: Path | None) -> Checkout:
     return Checkout(path, env)
 
 
+_IMPORT_MAIN = (
+    "exec('try:\\n from splitsched.cli.main import main\\nexcept ImportError:\\n from splitsched.cli import main')"
+)
+"""The CLI's entry point in either layout: ``cli/main.py`` (now) or ``cli.py`` (before issue 16)."""
+
+
 def check_import_path(tree: Checkout, cwd: Path) -> None:
     """Fail unless a child imports ``splitsched`` from ``tree`` (not from the installed copy)."""
     found = subprocess.run(
-        [sys.executable, "-c", "import importlib; print(importlib.import_module('splitsched.cli.main').__file__)"],
+        [sys.executable, "-c", "import importlib; print(importlib.import_module('splitsched').__file__)"],
         env=tree.env, cwd=cwd, capture_output=True, text=True, check=True,
     ).stdout.strip()  # fmt: skip
     if not Path(found).resolve().is_relative_to(tree.path.resolve()):
@@ -116,7 +122,7 @@ def run_once(tree: Checkout, argv: Sequence[str], cwd: Path) -> float:
     """Wall-clock seconds of one CLI process (its output discarded; a failure stops the benchmark)."""
     code = (
         f"import sys; sys.argv = {['splitsched', *argv]!r}; "
-        "from splitsched.cli.main import main; sys.exit(main())"
+        f"{_IMPORT_MAIN}; sys.exit(main())"
     )
     started = time.perf_counter()
     completed = subprocess.run([sys.executable, "-c", code], env=tree.env, cwd=cwd, capture_output=True, text=True)
