@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 import math
+import sys
 import unicodedata
 from collections.abc import Iterable
 from numbers import Real
 from typing import cast
 
 from splitsched.core.errors import InstanceError
+
+
+def check_total_time(total: float, field: str, limit: float = sys.float_info.max) -> None:
+    """Refuse an instance whose times, each valid, overflow together (their sum is above ``limit``).
+
+    Every objective the evaluator computes is a sum of some of the instance's times, so a
+    finite total keeps every objective finite. A family whose evaluator works in integers
+    passes its own ``limit`` (many devices: microseconds in 64 bits).
+
+    Raises
+    ------
+    InstanceError
+        Naming ``field`` and the sum.
+    """
+    if not total <= limit:
+        raise InstanceError(
+            field, f"the times sum to {total:g}, above {limit:g}: they overflow together; use a coarser unit"
+        )
 
 
 def check_time(value: object, field: str) -> float:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from splitsched.core.checks import check_name, check_time
+from splitsched.core.checks import check_name, check_time, check_total_time
 from splitsched.core.errors import InstanceError
 from splitsched.core.problem import Problem
 
@@ -155,6 +155,10 @@ class Device:
             check_time(self.distance_m, "distance_m")
 
 
+MAX_TOTAL_MS = 2.0**62 / US_PER_MS
+"""Largest sum of every option's times (ms): delays are integer µs, and sums of them must fit 64 bits."""
+
+
 @dataclass(frozen=True)
 class DevicesProblem:
     """Choose every device's partition point (S4's problem).
@@ -229,6 +233,16 @@ class DevicesProblem:
         if self.policy is Policy.FCFS and self.delay_model is DelayModel.S4:
             raise InstanceError("policy", "fcfs needs the timed model (S4's eq. 2 has no arrival times)")
         self._check_names()
+        self._check_delays()
+
+    def _check_delays(self) -> None:
+        """Refuse rates and sizes that are valid alone but give delays no integer µs can hold."""
+        total_ms = 0.0
+        for i in range(self.n_devices):
+            with np.errstate(over="ignore", invalid="ignore"):
+                times = self._device_times_ms(i)
+            total_ms += float(times.sum()) if np.isfinite(times).all() else math.inf
+            check_total_time(total_ms, f"devices[{i}]", MAX_TOTAL_MS)
 
     def _check_names(self) -> None:
         if not self.devices:
@@ -284,6 +298,11 @@ class DevicesProblem:
         return tuple(self._device_times(i) for i in range(self.n_devices))
 
     def _device_times(self, i: int) -> npt.NDArray[np.int64]:
+        times = np.rint(self._device_times_ms(i) * US_PER_MS).astype(np.int64)
+        times.setflags(write=False)
+        return times
+
+    def _device_times_ms(self, i: int) -> npt.NDArray[np.float64]:
         device, profile = self.devices[i], self.profile_of(i)
         local_flops = np.concatenate([[0.0], np.cumsum(profile.stage_flops)])
         compute_ms = 1000.0 * local_flops / device.capacity_flops
@@ -291,9 +310,7 @@ class DevicesProblem:
         local_ms = np.where(local_flops > 0, np.maximum(compute_ms, shared_ms), 0.0)
         tx_ms = 1000.0 * np.append(np.asarray(profile.cut_bits), 0.0) / device.rate_bps
         service_ms = 1000.0 * (local_flops[-1] - local_flops) / self.bs_capacity_flops
-        times = np.rint(np.column_stack([local_ms, tx_ms, service_ms]) * US_PER_MS).astype(np.int64)
-        times.setflags(write=False)
-        return times
+        return np.column_stack([local_ms, tx_ms, service_ms])
 
     def __repr__(self) -> str:
         return (

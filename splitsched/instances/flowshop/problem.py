@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from splitsched.core.checks import check_time
+from splitsched.core.checks import check_time, check_total_time
 from splitsched.core.errors import InstanceError
 from splitsched.core.problem import Problem
 from splitsched.core.solution import job_indices
@@ -112,4 +112,6 @@ def _validated_times(values: npt.ArrayLike) -> npt.NDArray[np.float64]:
     if bad.any():
         job, stage = (int(i) for i in np.argwhere(bad)[0])
         check_time(float(times[job, stage]), f"processing_times[{job}, {stage}]")
+    with np.errstate(over="ignore"):
+        check_total_time(float(times.sum()), "processing_times")
     return times

@@ -65,7 +65,10 @@ def parse_taillard(text: str, source: str | None = None, name: str = "") -> Flow
         rows = _parse_rows(lines, n_jobs, n_stages)
     except InstanceError as error:
         raise (error.with_source(source) if source else error) from None
-    return FlowShop(np.array(rows, dtype=np.float64).T, name)
+    try:
+        return FlowShop(np.array(rows, dtype=np.float64).T, name)
+    except InstanceError as error:  # valid numbers that are invalid together (their sum overflows)
+        raise (error if error.source or source is None else error.with_source(source)) from None
 
 
 def read_taillard(path: str | os.PathLike[str]) -> FlowShop:

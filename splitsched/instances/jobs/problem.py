@@ -20,7 +20,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from splitsched.core.checks import check_name
+from splitsched.core.checks import check_name, check_total_time
 from splitsched.core.errors import InstanceError, ScheduleError
 from splitsched.core.problem import Problem
 from splitsched.instances.layers.layer_graph import Layer, LayerGraph
@@ -45,6 +45,9 @@ class CutSet(StrEnum):
     ANY = "any"
     SINGLE = "single"
 
+
+MAX_JOBS = 1_000_000
+"""Most jobs one instance may hold: the merged graph has a copy of every job's layers."""
 
 @dataclass(frozen=True)
 class JobKind:
@@ -132,6 +135,14 @@ class JobsProblem:
                 raise InstanceError(f"jobs[{i}].name", f"two kinds are named {name!r}; give them distinct names")
         if self.stages not in (2, 3) or isinstance(self.stages, bool):
             raise InstanceError("stages", f"must be 2 or 3, got {self.stages!r}")
+        total_jobs = sum(kind.count for kind in self.kinds)
+        if total_jobs > MAX_JOBS:
+            raise InstanceError("jobs", f"{total_jobs} jobs in all, above {MAX_JOBS}")
+        check_total_time(
+            sum(kind.count * sum(layer.device_time + layer.server_time + layer.tx_time for layer in kind.graph.layers)
+                for kind in self.kinds),
+            "jobs",
+        )  # fmt: skip
 
     @property
     def problem(self) -> Problem:

@@ -9,7 +9,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from splitsched.core.checks import check_name, check_time, names_tuple
+from splitsched.core.checks import check_name, check_time, check_total_time, names_tuple
 from splitsched.core.errors import InstanceError, SizeLimitError
 from splitsched.instances.layers.link import LinearLink
 
@@ -120,6 +120,9 @@ class LayerGraph:
         self._check_acyclic()
         self._check_input_layer()
         self._check_link()
+        check_total_time(
+            sum(layer.device_time + layer.server_time + layer.tx_time for layer in self.layers), "layers"
+        )
 
     # -- validation -----------------------------------------------------------
     def _check_inputs(self) -> None:

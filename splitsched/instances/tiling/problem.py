@@ -127,6 +127,9 @@ class TilingProblem:
         object.__setattr__(
             self, "name", self.name or f"{self.network.name}@{self.time_model.name or 'custom'}"
         )
+        # Times valid alone may overflow together (a rate of 1e-300 B/s): the whole untiled
+        # network's layer graph checks its sum at the door (tilings add at most their overlap).
+        self.untiled_chain().to_layer_graph()
 
     def __hash__(self) -> int:
         return hash((self.network, self.time_model, self.tilings, self.name))

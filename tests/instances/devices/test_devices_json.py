@@ -187,3 +187,19 @@ def test_without_a_source_the_message_has_no_file() -> None:
 def test_unknown_tag_lists_devices_v1(write_file, expect_error) -> None:
     path = write_file("x.json", json.dumps({"format": "splitsched/devices-v2"}))
     expect_error(read_instance, path, "format", "splitsched/devices-v1, ")
+
+
+def test_rates_that_give_delays_no_integer_can_hold_are_refused(tmp_path) -> None:
+    import pytest
+
+    from splitsched.core.errors import InstanceError
+    from splitsched.instances.devices.devices_json import read_devices
+
+    path = tmp_path / "dev.json"
+    path.write_text(
+        '{"format": "splitsched/devices-v1", "bs_capacity_flops": 1e-300, "profiles": [{"name": "p", '
+        '"stage_flops": [1e300, 1e300], "cut_bits": [1e300, 1e300]}], "devices": [{"name": "d0", '
+        '"profile": "p", "capacity_flops": 1e-300, "rate_bps": 1e-300}]}'
+    )
+    with pytest.raises(InstanceError, match=r"dev\.json: devices\[0\]: the times sum to inf"):
+        read_devices(path)

@@ -159,3 +159,15 @@ def test_relabelled_rows_follow_the_order(case):
         assert np.array_equal(relabelled.processing_times[i], flowshop.processing_times[job])
     inverse = np.argsort(order)
     assert relabelled.relabelled(inverse) == flowshop
+
+
+def test_times_that_overflow_together_are_refused_with_the_file_named(tmp_path) -> None:
+    import pytest
+
+    from splitsched.core.errors import InstanceError
+    from splitsched.instances.flowshop.taillard import read_taillard
+
+    path = tmp_path / "big.txt"
+    path.write_text("2 3\n1e308 1e308\n1e308 1e308\n1e308 1e308\n")
+    with pytest.raises(InstanceError, match=r"big\.txt: processing_times: the times sum to inf, above 1\.79769e\+308"):
+        read_taillard(path)

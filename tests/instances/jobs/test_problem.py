@@ -104,3 +104,17 @@ def test_single_cuts_are_the_closed_prefixes_that_send_one_tensor():
     assert is_single_cut(Placement.from_device_layers(graph, ["in", "a"]))
     assert is_single_cut(Placement.local_only(graph))
     assert not is_single_cut(Placement.from_device_layers(graph, ["in", "a", "b"]))
+
+
+def test_a_huge_count_is_refused_before_anything_is_built() -> None:
+    import pytest
+
+    from splitsched.core.errors import InstanceError
+    from splitsched.instances.jobs.problem import JobKind, JobsProblem
+    from splitsched.instances.layers.layer_graph import Layer, LayerGraph
+
+    graph = LayerGraph([Layer("input", (), 0, 0, tx_time=1), Layer("a", ("input",), 1, 0, tx_time=1)])
+    with pytest.raises(InstanceError, match="jobs: 1000000000 jobs in all, above 1000000"):
+        JobsProblem((JobKind(graph, 10**9, name="k"),))
+    with pytest.raises(InstanceError, match="jobs: the times sum to"):
+        JobsProblem((JobKind(LayerGraph([Layer("input", (), 0, 0, tx_time=1e307)]), 100, name="k"),))

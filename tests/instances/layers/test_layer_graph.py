@@ -345,3 +345,14 @@ def test_paths_are_every_input_to_sink_path_once(graph):
         )
     }
     assert set(paths) == expected
+
+
+def test_times_that_overflow_together_are_refused() -> None:
+    import pytest
+
+    from splitsched.core.errors import InstanceError
+    from splitsched.instances.layers.layer_graph import Layer, LayerGraph
+
+    with pytest.raises(InstanceError, match="layers: the times sum to inf"):
+        LayerGraph([Layer("input", (), 0, 0, tx_time=1e308), Layer("a", ("input",), 1e308, 1, tx_time=1)])
+    LayerGraph([Layer("input", (), 0, 0, tx_time=5e14), Layer("a", ("input",), 4e14, 1, tx_time=1)])  # fits

@@ -172,3 +172,16 @@ def test_without_a_source_the_message_has_no_file() -> None:
 
 def test_malformed_json_is_one_line(write_file, expect_error) -> None:
     expect_error(read_tiling, write_file("t.json", '{"format": '), "line 1, column 12", "invalid JSON")
+
+
+def test_a_rate_that_makes_the_times_overflow_is_refused_at_the_door(tmp_path) -> None:
+    import pytest
+
+    from splitsched.core.errors import InstanceError
+    from splitsched.instances.tiling.tiling_json import read_tiling
+
+    path = tmp_path / "t.json"
+    path.write_text('{"format": "splitsched/tiling-v1", "network": "alexnet", "time_model": {"preset": "s3-table1", '
+                    '"uplink_bps": 1e-300}}')  # fmt: skip
+    with pytest.raises(InstanceError, match=r"t\.json: .*(the times sum to|is not finite)"):
+        read_tiling(path)
