@@ -35,8 +35,7 @@ def _expand_file(reader: SuiteTable, table: Mapping[str, Any], where: str) -> Ex
         raise reader.error(f"{where}.path", f"must be a non-empty string, got {value!r}")
     path = Path(value)
     # The worker may run elsewhere: resolve against the suite file, not the worker's folder.
-    folder = getattr(reader, "folder", Path.cwd())
-    resolved = path if path.is_absolute() else (folder / path).resolve()
+    resolved = path if path.is_absolute() else (reader.folder / path).resolve()
     if not resolved.is_file():
         raise reader.error(f"{where}.path", f"no such file {str(path)!r}")
     yield {"path": str(resolved)}, path.stem, "file"

@@ -282,7 +282,9 @@ def format_result(instance: Instance, result: Result) -> str:
         f"bound      {_number(result.bound, unit)}",
         f"runtime    {result.runtime_s:.3f} s",
     ]
-    return "\n".join(lines + family.summarize(instance, result))
+    solution = result.solution
+    details = family.summarize(instance, solution) if isinstance(solution, family.solution_type) else []
+    return "\n".join(lines + details)
 
 
 def _number(value: float | None, unit: str = "") -> str:

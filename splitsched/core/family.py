@@ -17,12 +17,13 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from splitsched.core.result import Result, SolverOutput
+    from splitsched.core.result import SolverOutput
     from splitsched.core.timeline import Timeline
 
 
@@ -110,6 +111,9 @@ class SolverEntry:
 
 class SuiteTable(Protocol):
     """What an instance source's expander may ask of the suite parser (its checks name the file and key)."""
+
+    folder: Path
+    """The suite file's folder: relative paths in the suite start there."""
 
     def error(self, key: str | None, problem: str) -> Exception:
         """A one-line suite error about ``key``."""
@@ -225,7 +229,8 @@ class Family:
     solution_from_dict
         The inverse of ``solution.to_dict()`` for an instance (stores, reports).
     summarize
-        Lines describing a result's solution for the CLI (lane orders, cuts, ...).
+        Lines describing a solution of the family for the CLI (lane orders, cuts, ...); the
+        CLI calls it only with a solution of ``solution_type``.
     timeline
         The timed operations of a solution for Gantt charts, or ``None`` when the
         family's solutions are not schedules; it may raise
@@ -264,7 +269,7 @@ class Family:
     from_json: Callable[[Mapping[str, Any], str], Any] | None = None
     read_text: Callable[[str, str, str], Any] | None = None
     bundled: Callable[[str], Any] | None = None
-    summarize: Callable[[Any, Result], list[str]] = lambda _instance, _result: []
+    summarize: Callable[[Any, Any], list[str]] = lambda _instance, _solution: []
     timeline: Callable[[Any, Any], Timeline] | None = None
     chart_refusal: Callable[[Any], str] = lambda _instance: ""
     plot: Callable[[Any, Any, Axes, str], Axes] | None = None

@@ -23,7 +23,7 @@ import numpy as np
 
 from splitsched.core.errors import InstanceError, ScheduleError
 from splitsched.core.family import Expansion, Family, GeneratorSpec, InstanceSource, SolverEntry, SuiteTable
-from splitsched.core.result import Result, SolverOutput, Status
+from splitsched.core.result import SolverOutput, Status
 from splitsched.core.solution import job_indices
 
 FORMAT = "toy/single-machine-v1"
@@ -107,9 +107,8 @@ def _expand(reader: SuiteTable, table: Mapping[str, Any], where: str) -> Expansi
         yield {"n": n, "seed": reader.integer(seed, f"{where}.seeds", 0)}, f"toy-{n}-s{seed}", "toy"
 
 
-def _summarize(_instance: SingleMachine, result: Result) -> list[str]:
-    solution = result.solution
-    return ["order      " + " ".join(map(str, solution.order))] if isinstance(solution, Sequence1) else []
+def _summarize(_instance: SingleMachine, solution: Sequence1) -> list[str]:
+    return ["order      " + " ".join(map(str, solution.order))]
 
 
 FAMILY = Family(

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 from splitsched.core.errors import ScheduleError
 from splitsched.core.family import Expansion, Family, InstanceSource, SolverEntry, SuiteTable
 from splitsched.core.problem import Problem
-from splitsched.core.result import Result
 from splitsched.instances.devices.devices_json import FORMAT, devices_from_dict, format_devices, write_devices
 from splitsched.instances.devices.examples import example_devices_problem
 from splitsched.instances.devices.problem import DevicesProblem
@@ -51,11 +50,8 @@ def _objective(instance: DevicesProblem, solution: PartitionSolution) -> float:
     return delays.value(instance.objective)
 
 
-def _summarize(problem: DevicesProblem, result: Result) -> list[str]:
+def _summarize(problem: DevicesProblem, solution: PartitionSolution) -> list[str]:
     """The partition points, the spread of the delays and who offloads."""
-    solution = result.solution
-    if not isinstance(solution, PartitionSolution):
-        return []
     delays = simulate_devices(problem, solution.partition)
     ms = delays.delays_ms
     points = solution.partition

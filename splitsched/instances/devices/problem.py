@@ -238,9 +238,7 @@ class DevicesProblem:
     def _check_delays(self) -> None:
         """Refuse rates and sizes that are valid alone but give delays no integer µs can hold."""
         total_ms = 0.0
-        for i in range(self.n_devices):
-            with np.errstate(over="ignore", invalid="ignore"):
-                times = self._device_times_ms(i)
+        for i, times in enumerate(self._option_times_ms):
             total_ms += float(times.sum()) if np.isfinite(times).all() else math.inf
             check_total_time(total_ms, f"devices[{i}]", MAX_TOTAL_MS)
 
@@ -295,12 +293,19 @@ class DevicesProblem:
         and 0 at ``p = 0``. Transmission: ``A(p) / W`` (0 at ``p = S``). Service:
         ``(F - F^L(p)) / C^R``.
         """
-        return tuple(self._device_times(i) for i in range(self.n_devices))
+        return tuple(self._to_us(times) for times in self._option_times_ms)
 
-    def _device_times(self, i: int) -> npt.NDArray[np.int64]:
-        times = np.rint(self._device_times_ms(i) * US_PER_MS).astype(np.int64)
+    @staticmethod
+    def _to_us(times_ms: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
+        times = np.rint(times_ms * US_PER_MS).astype(np.int64)
         times.setflags(write=False)
         return times
+
+    @cached_property
+    def _option_times_ms(self) -> tuple[npt.NDArray[np.float64], ...]:
+        """:attr:`option_times` in float ms, computed once: checked at the door, then rounded."""
+        with np.errstate(over="ignore", invalid="ignore"):  # overflows are refused by _check_delays
+            return tuple(self._device_times_ms(i) for i in range(self.n_devices))
 
     def _device_times_ms(self, i: int) -> npt.NDArray[np.float64]:
         device, profile = self.devices[i], self.profile_of(i)

@@ -12,7 +12,6 @@ from typing import Any
 from splitsched.core.errors import SplitschedError
 from splitsched.core.family import Expansion, Family, GeneratorSpec, InstanceSource, SolverEntry, SuiteTable
 from splitsched.core.problem import Problem
-from splitsched.core.result import Result
 from splitsched.core.timeline import Timeline
 from splitsched.instances.flowshop import generators as flowshops
 from splitsched.instances.flowshop.bundled import (
@@ -48,10 +47,7 @@ def _describe(instance: FlowShop) -> str:
     return f"flow shop, {instance.n_jobs} jobs x {instance.n_stages} stages"
 
 
-def _summarize(_instance: FlowShop, result: Result) -> list[str]:
-    solution = result.solution
-    if not isinstance(solution, FlowShopSolution):
-        return []
+def _summarize(_instance: FlowShop, solution: FlowShopSolution) -> list[str]:
     return ["permutation " + " ".join(map(str, solution.permutation))]
 
 

@@ -10,7 +10,6 @@ from typing import Any
 from splitsched.core.errors import ScheduleError
 from splitsched.core.family import Expansion, Family, InstanceSource, SolverEntry, SuiteTable
 from splitsched.core.problem import Problem
-from splitsched.core.result import Result
 from splitsched.core.timeline import Timeline
 from splitsched.instances.jobs.cuts import Cut, cut_counts
 from splitsched.instances.jobs.examples import example_jobs_problem
@@ -34,11 +33,8 @@ def _describe(instance: JobsProblem) -> str:
     return f"{instance.problem}, {instance.n_jobs} jobs ({kinds}), {instance.stages} stages"
 
 
-def _summarize(problem: JobsProblem, result: Result) -> list[str]:
+def _summarize(problem: JobsProblem, solution: LayerSolution) -> list[str]:
     """Each lane's job order (the first few jobs) and how many jobs of each kind take each cut."""
-    solution = result.solution
-    if not isinstance(solution, LayerSolution):
-        return []
     job_of = problem.job_of_layer
     lanes = solution.schedule.as_dict()
     lines = []

@@ -17,7 +17,6 @@ from typing import Any
 from splitsched.core.errors import ScheduleError, SplitschedError
 from splitsched.core.family import Expansion, Family, GeneratorSpec, InstanceSource, SolverEntry, SuiteTable
 from splitsched.core.problem import Problem
-from splitsched.core.result import Result
 from splitsched.core.timeline import Timeline
 from splitsched.instances.layers import generators as layers
 from splitsched.instances.layers.examples import example_joint_problem, example_layer_problem
@@ -58,10 +57,7 @@ def _describe(instance: LayerProblem) -> str:
     return f"{instance.problem}, {len(instance.graph)} layers, {instance.graph.structure}"
 
 
-def _summarize(_instance: LayerProblem, result: Result) -> list[str]:
-    solution = result.solution
-    if not isinstance(solution, LayerSolution):
-        return []
+def _summarize(_instance: LayerProblem, solution: LayerSolution) -> list[str]:
     return schedule_lines(solution.schedule)
 
 

@@ -11,7 +11,6 @@ from typing import Any
 from splitsched.core.errors import InstanceError, ScheduleError
 from splitsched.core.family import Expansion, Family, InstanceSource, SolverEntry, SuiteTable
 from splitsched.core.problem import Problem
-from splitsched.core.result import Result
 from splitsched.core.timeline import Timeline
 from splitsched.instances.layers.simulate import simulate_layers
 from splitsched.instances.tiling.examples import example_tiling_problem
@@ -31,11 +30,8 @@ def _describe(instance: TilingProblem) -> str:
     return f"tiling, {instance.network.name}, {len(instance.tilings)} candidate tilings"
 
 
-def _summarize(_instance: TilingProblem, result: Result) -> list[str]:
+def _summarize(_instance: TilingProblem, solution: TilingSolution) -> list[str]:
     """The tiling, the path order and each path's offload point (S3)."""
-    solution = result.solution
-    if not isinstance(solution, TilingSolution):
-        return []
     rows, cols = solution.grid
     paths = [f"t{p // cols}.{p % cols}" for p in solution.order]
     count = f"{rows * cols} path{'s' * (rows * cols > 1)}"
