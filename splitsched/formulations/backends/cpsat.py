@@ -13,12 +13,14 @@ stays with the model.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
 from splitsched.core.deadline import Deadline
 from splitsched.core.errors import SolverError
+from splitsched.core.progress import ProgressSink, progress_sink
 from splitsched.core.result import Status
 
 CPSAT_STATUS: dict[str, Status] = {
@@ -114,7 +116,9 @@ def run_cpsat(
     num_workers
         Parallel workers (CP-SAT's ``num_workers``).
     log
-        Capture CP-SAT's search log in :attr:`CpSatRun.log` (nothing is printed).
+        Capture CP-SAT's search log in :attr:`CpSatRun.log`. The log is also captured,
+        and streamed line by line, when a progress sink listens
+        (:func:`splitsched.core.progress.streaming`, the CLI's ``--verbose``).
     """
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = num_workers
@@ -124,12 +128,25 @@ def run_cpsat(
     if seed is not None:
         solver.parameters.random_seed = seed
     lines: list[str] = []
-    if log:
+    sink = progress_sink()
+    if log or sink is not None:
         solver.parameters.log_search_progress = True
         solver.parameters.log_to_stdout = False
-        solver.log_callback = lines.append
+        solver.log_callback = _log_to(lines, sink)
     status = solver.solve(model)
     return CpSatRun(solver, solver.status_name(status), "\n".join(lines))
+
+
+def _log_to(lines: list[str], sink: ProgressSink | None) -> Callable[[str], None]:
+    """CP-SAT's log callback: keep each line, and pass it on to ``sink`` if there is one."""
+    if sink is None:
+        return lines.append
+
+    def keep_and_stream(line: str) -> None:
+        lines.append(line)
+        sink(line)
+
+    return keep_and_stream
 
 
 def solve_model(

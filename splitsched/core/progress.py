@@ -1,0 +1,76 @@
+"""Where a running solver's progress lines go: ``solve(log=...)`` and the CLI's ``--verbose``.
+
+A solver does not take a log argument: the backends (CP-SAT's search log, CBC's output)
+and the searches that report their own progress (``bnb``'s nodes, incumbent and bound)
+ask :func:`progress_sink` whether anyone listens. A context variable rather than a
+parameter keeps every solver's signature — which is also its option list — free of
+plumbing, and stays correct when solves run in threads.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+ProgressSink = Callable[[str], None]
+
+_SINK: ContextVar[ProgressSink | None] = ContextVar("splitsched_progress_sink", default=None)
+
+
+def progress_sink() -> ProgressSink | None:
+    """The function that receives progress lines now, or ``None`` if nobody listens."""
+    return _SINK.get()
+
+
+@contextmanager
+def streaming(sink: ProgressSink | None) -> Iterator[None]:
+    """Send the progress lines of every solve started inside the block to ``sink``.
+
+    Parameters
+    ----------
+    sink
+        Called with one line (no trailing newline) at a time; ``None`` silences.
+    """
+    token = _SINK.set(sink)
+    try:
+        yield
+    finally:
+        _SINK.reset(token)
+
+
+def report(line: str) -> None:
+    """Send ``line`` to the current sink, if any."""
+    sink = _SINK.get()
+    if sink is not None:
+        sink(line)
+
+
+class Ticker:
+    """Lets a search report at most once per ``interval`` seconds.
+
+    Parameters
+    ----------
+    interval
+        Seconds between two reports.
+    """
+
+    def __init__(self, interval: float = 1.0):
+        self.interval = interval
+        self._sink = _SINK.get()
+        self._last = time.perf_counter()
+
+    @property
+    def active(self) -> bool:
+        """Whether anyone listens (a search can skip building its line otherwise)."""
+        return self._sink is not None
+
+    def tick(self, line: Callable[[], str], *, force: bool = False) -> None:
+        """Report ``line()`` if a listener exists and ``interval`` has passed (or ``force``)."""
+        if self._sink is None:
+            return
+        now = time.perf_counter()
+        if force or now - self._last >= self.interval:
+            self._last = now
+            self._sink(line())
