@@ -21,11 +21,13 @@ import sys
 import time
 import tokenize
 from collections.abc import Callable, Iterator, Mapping
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
 from splitsched.core.errors import ScheduleError, SolverError
 from splitsched.core.family import Instance, SolverEntry, load_target
+from splitsched.core.progress import ProgressSink, streaming
 from splitsched.core.result import Result, SolverOutput, Status
 from splitsched.families import families, family_of, generation, objective_value
 
@@ -303,6 +305,7 @@ def solve(
     *,
     time_limit: float | None = None,
     seed: int | None = None,
+    log: bool | ProgressSink = False,
     **options: Any,
 ) -> Result:
     """Solve ``instance`` with a registered solver and check the answer.
@@ -317,6 +320,11 @@ def solve(
         Wall-clock seconds for the solver, or ``None`` for no limit.
     seed
         Random seed for solvers that use randomness.
+    log
+        Watch the solve: ``True`` prints the backend's own progress to standard
+        error as it runs (CP-SAT's search log, CBC's output, ``bnb``'s nodes,
+        incumbent and bound every second); a function receives each line instead.
+        The lines are also kept in :attr:`Result.log`.
     **options
         Solver-specific options (listed by ``SolverSpec.options``).
 
@@ -339,10 +347,33 @@ def solve(
     arguments = _solver_arguments(spec, function, time_limit, seed, options)
     if spec.entries[instance.problem].jit:
         warm_up(spec, instance)
+    lines: list[str] = []
     started = time.perf_counter()
-    output = function(instance, **arguments)
+    with streaming(_log_sink(log, lines)):
+        output = function(instance, **arguments)
     runtime = time.perf_counter() - started
+    if lines and not output.log:
+        output = dataclasses.replace(output, log="\n".join(lines))
     return _checked_result(instance, spec.name, output, runtime)
+
+
+def _log_sink(log: bool | ProgressSink, lines: list[str]) -> ProgressSink | None:
+    """Where ``solve(log=...)`` sends each progress line (and keeps it in ``lines``)."""
+    if log is False:
+        return None
+    if log is not True and not callable(log):
+        raise SolverError(f"log must be True, False or a function of one line, got {type(log).__name__}")
+    forward = _print_to_stderr if log is True else log
+
+    def keep_and_forward(line: str) -> None:
+        lines.append(line)
+        forward(line)
+
+    return keep_and_forward
+
+
+def _print_to_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 _warmed_up: set[tuple[str, str]] = set()

@@ -9,10 +9,12 @@ plumbing, and stays correct when solves run in threads.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from pathlib import Path
 
 ProgressSink = Callable[[str], None]
 
@@ -74,3 +76,45 @@ class Ticker:
         if force or now - self._last >= self.interval:
             self._last = now
             self._sink(line())
+
+
+@contextmanager
+def following(path: str | Path, *, poll: float = 0.2) -> Iterator[None]:
+    """Stream the lines another process appends to ``path`` while the block runs.
+
+    For backends that run as a child process writing their own log file (CBC):
+    a thread reads the new complete lines every ``poll`` seconds and sends them to
+    the current sink; the rest is sent when the block ends. Nothing happens when no
+    sink listens.
+    """
+    sink = _SINK.get()
+    if sink is None:
+        yield
+        return
+    stop = threading.Event()
+    thread = threading.Thread(target=_follow, args=(Path(path), sink, stop, poll), daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _follow(path: Path, sink: ProgressSink, stop: threading.Event, poll: float) -> None:
+    offset, pending = 0, ""
+    while True:
+        finished = stop.wait(poll)
+        if path.exists():
+            with path.open("rb") as log:
+                log.seek(offset)
+                chunk = log.read()
+            offset += len(chunk)
+            pending += chunk.decode(errors="replace")
+            *lines, pending = pending.split("\n")
+            for line in lines:
+                sink(line.rstrip("\r"))
+        if finished:
+            if pending.strip():
+                sink(pending.rstrip("\r"))
+            return

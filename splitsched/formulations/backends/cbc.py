@@ -19,6 +19,7 @@ import pulp
 from pulp.apis.coin_api import PULP_CBC_CMD
 
 from splitsched.core.errors import SolverError
+from splitsched.core.progress import following
 from splitsched.core.result import Status
 
 
@@ -122,7 +123,8 @@ def run_cbc(built: MipModel, *, time_limit: float | None = None, seed: int | Non
     with tempfile.TemporaryDirectory(prefix="splitsched-cbc-") as folder:
         log_path = str(Path(folder) / "cbc.log")
         try:
-            built.problem.solve(cbc_command(time_limit, seed, bool(built.start), log_path))
+            with following(log_path):
+                built.problem.solve(cbc_command(time_limit, seed, bool(built.start), log_path))
         except pulp.PulpSolverError as error:
             logged = Path(log_path).read_text(errors="replace") if Path(log_path).exists() else ""
             tail = logged.strip().splitlines()[-1:]

@@ -51,6 +51,7 @@ import numpy as np
 import numpy.typing as npt
 
 from splitsched.core.deadline import Deadline
+from splitsched.core.progress import Ticker
 from splitsched.core.errors import SolverError
 from splitsched.core.result import SolverOutput, Status
 from splitsched.core.solution import job_indices
@@ -370,7 +371,9 @@ class _Search:
     def run(self, clock: Deadline, node_limit: int | None) -> None:
         """Expand nodes until none is open, ``clock`` expires or ``node_limit`` nodes are expanded."""
         batch = _FIRST_BATCH
+        ticker = Ticker()
         while self._stack_size() > 0:
+            ticker.tick(self.progress_line)
             if clock.expired():
                 return
             if node_limit is not None:
@@ -387,6 +390,12 @@ class _Search:
             if code == kernels.STACK_FULL:
                 self._grow()
             batch = _next_batch(batch, time.perf_counter() - batch_started)
+
+    def progress_line(self) -> str:
+        """One line for ``--verbose``: nodes expanded, incumbent, least open bound, open nodes."""
+        bound = min(self._least_open_bound(), float(self.best_value[0]))
+        return (f"bnb: {self.expansions} nodes, incumbent {self.best_value[0]:g}, "
+                f"bound {max(bound, self.root_bound):g}, {self._stack_size()} open")
 
     def is_closed(self) -> bool:
         """Whether no open node can hold a better schedule than the incumbent."""
