@@ -14,8 +14,8 @@ from __future__ import annotations
 import hashlib
 import math
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -75,6 +75,9 @@ class Sweep:
         The link's per-message latency (ms), or ``None`` for the :data:`BASE_NETWORK` preset's.
     time_limit
         Seconds per run.
+    speeds
+        Own hardware: any of ``device_factor``, ``device_gflops``, ``server_factor``,
+        ``server_gflops`` (:func:`splitsched.instances.layers.family.scenario_problem`).
     """
 
     model: str
@@ -84,6 +87,7 @@ class Sweep:
     solvers: tuple[str, ...] = DEFAULT_SOLVERS
     latency_ms: float | None = None
     time_limit: float = DEFAULT_TIME_LIMIT
+    speeds: Mapping[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "bandwidths_mbps", tuple(self.bandwidths_mbps) or parse_bandwidths(DEFAULT_BANDWIDTHS))
@@ -240,6 +244,8 @@ def sweep_runs(sweep: Sweep) -> list[Run]:
         if sweep.latency_ms is not None:
             params["latency_ms"] = sweep.latency_ms
             label += f"+{sweep.latency_ms:g}ms"
+        params.update(sweep.speeds)
+        label += "".join(f"+{key}={value:g}" for key, value in sweep.speeds.items())
         recipe = InstanceRecipe("scenario", params, label, "sweep")
         for solver in sweep.solvers:
             options = {"num_workers": 1} if "num_workers" in registry.get_solver(solver).options else {}

@@ -4,28 +4,41 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 
+from splitsched.cli.hardware import (
+    add_compute_arguments,
+    add_network_arguments,
+    compute_from,
+    custom_compute,
+    network_from,
+)
 from splitsched.core.errors import SplitschedError
 from splitsched.core.family import Instance
 from splitsched.core.files import write_text
 from splitsched.families import GENERATORS, family_of, generate, write_instance
-from splitsched.instances.jobs.jobs_json import format_jobs, model_jobs_to_dict
+from splitsched.instances.jobs.jobs_json import FORMAT as JOBS_FORMAT
+from splitsched.instances.jobs.jobs_json import format_jobs, jobs_from_dict, model_jobs_to_dict
 from splitsched.instances.layers.layers_csv import read_layers_csv
+from splitsched.instances.layers.layers_json import layers_to_dict
+from splitsched.instances.layers.problem import LayerProblem
 from splitsched.instances.profiles.models import load_model, model_names
 from splitsched.instances.profiles.presets import (
     DEFAULT_SERVER,
     DEVICES,
     NETWORKS,
     SERVERS,
+    ComputePreset,
+    NetworkPreset,
     device_preset,
-    network_preset,
     server_preset,
 )
 from splitsched.instances.profiles.profile import Profile
 from splitsched.instances.profiles.profile_json import read_profile
 from splitsched.instances.profiles.scenario import build_scenario
+from splitsched.instances.tiling.time_model import TimeModel
 
 EXIT_OK = 0
 
@@ -47,7 +60,8 @@ def declare_scenario(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("model", help="shipped model name (see `splitsched models`) or a splitsched/profile-v1 file")
     parser.add_argument("--device", required=True, help="device preset (see `splitsched presets`)")
     parser.add_argument("--server", default=DEFAULT_SERVER, help=f"server preset (default {DEFAULT_SERVER})")
-    parser.add_argument("--network", required=True, help="network preset: 3g, 4g, wifi, s3-shannon")
+    add_network_arguments(parser)
+    add_compute_arguments(parser)
     parser.add_argument("-o", "--output", metavar="FILE", help="write the splitsched/layers-v1 file here (default: stdout)")
     parser.set_defaults(handler=_cmd_scenario)
 
@@ -59,7 +73,8 @@ def declare_jobs(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--device", required=True, help="device preset (see `splitsched presets`)")
     parser.add_argument("--server", default=DEFAULT_SERVER, help=f"server preset (default {DEFAULT_SERVER})")
-    parser.add_argument("--network", required=True, help="network preset: 3g, 4g, wifi, s3-shannon")
+    add_network_arguments(parser)
+    add_compute_arguments(parser)
     parser.add_argument(
         "--stages", type=int, choices=(2, 3), default=2, help="2 (S1: server time ignored; default) or 3"
     )
@@ -114,7 +129,7 @@ def declare_generate(parser: argparse.ArgumentParser) -> None:
 def declare_import_csv(parser: argparse.ArgumentParser) -> None:
     """Declare ``import-csv``'s arguments and handler on ``parser``."""
     parser.add_argument("csv", help="CSV with columns name,inputs,device_ms,server_ms,out_bytes (inputs split by ';')")
-    parser.add_argument("--network", required=True, help="network preset that turns out_bytes into send times")
+    add_network_arguments(parser)  # turns out_bytes into send times; the CSV holds the compute times
     parser.add_argument("-o", "--output", metavar="FILE", help="write the splitsched/layers-v1 file here (default: stdout)")
     parser.set_defaults(handler=_cmd_import_csv)
 
@@ -168,18 +183,31 @@ def _cmd_presets(args: argparse.Namespace) -> int:
 
 def _cmd_scenario(args: argparse.Namespace) -> int:
     profile = read_profile(args.model) if os.path.exists(args.model) else load_model(args.model)
-    problem = build_scenario(
-        profile, device_preset(args.device), server_preset(args.server), network_preset(args.network)
-    )
-    _emit(problem, args.output)
+    _emit(_scenario(profile, args), args.output)
     return EXIT_OK
 
 
+def _scenario(profile: Profile, args: argparse.Namespace) -> LayerProblem:
+    """``profile`` on the hardware the arguments describe."""
+    return build_scenario(profile, *_hardware(args))
+
+
+def _hardware(args: argparse.Namespace) -> tuple[ComputePreset, ComputePreset, NetworkPreset]:
+    """Device, server and network: the named presets, with the numbers the arguments give replaced."""
+    device = compute_from(args, "device", device_preset(args.device))
+    server = compute_from(args, "server", server_preset(args.server))
+    return device, server, network_from(args)
+
+
 def _cmd_jobs(args: argparse.Namespace) -> int:
-    data = model_jobs_to_dict(
-        [_model_count(text) for text in args.models], device=args.device, network=args.network,
-        server=args.server, stages=args.stages, cuts=args.cuts, name=args.name,
-    )  # fmt: skip
+    models = [_model_count(text) for text in args.models]
+    if args.network is not None and not _own_hardware(args):
+        data = model_jobs_to_dict(
+            models, device=args.device, network=args.network, server=args.server, stages=args.stages,
+            cuts=args.cuts, name=args.name,
+        )  # fmt: skip
+    else:
+        data = _inline_jobs(models, args)
     if args.output:
         write_text(args.output, format_jobs(data))
         jobs = sum(entry["count"] for entry in data["jobs"])  # type: ignore[attr-defined]
@@ -187,6 +215,28 @@ def _cmd_jobs(args: argparse.Namespace) -> int:
     else:
         print(format_jobs(data), end="")
     return EXIT_OK
+
+
+def _own_hardware(args: argparse.Namespace) -> bool:
+    return args.bandwidth is not None or args.latency is not None or custom_compute(args)
+
+
+def _inline_jobs(models: list[tuple[str, int]], args: argparse.Namespace) -> dict[str, object]:
+    """``splitsched/jobs-v1`` data whose jobs carry their graphs: own hardware has no preset name to refer to."""
+    names = [model for model, _ in models]
+    if len(set(names)) < len(names):
+        raise SplitschedError("a model is given twice; give each model once, with its total count")
+    device, server, network = _hardware(args)
+    graphs = [(build_scenario(load_model(model), device, server, network), count) for model, count in models]
+    data: dict[str, object] = {"format": JOBS_FORMAT}
+    name = f"{'+'.join(names)}@{device.name}+{server.name}/{network.name}" if args.name is None else args.name
+    if name:
+        data["name"] = name
+    data["stages"] = args.stages
+    data["jobs"] = [{"graph": layers_to_dict(problem), "name": model, "count": count, "cuts": args.cuts}
+                    for (problem, count), model in zip(graphs, names)]
+    jobs_from_dict(data)  # the reader's checks, e.g. the job count
+    return data
 
 
 def _model_count(text: str) -> tuple[str, int]:
@@ -216,10 +266,11 @@ def declare_tiling(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--time-model", default=None, help="time-model preset (default s3-table1)")
     parser.add_argument("--device", default=None, help="device preset instead of a time model (FLOP rate)")
     parser.add_argument("--server", default=None, help=f"server preset (default {DEFAULT_SERVER})")
-    parser.add_argument("--network", default=None, help="network preset with --device: 3g, 4g, wifi, ...")
+    add_network_arguments(parser, latency=False)  # S3's link has no per-message latency
     parser.add_argument(
         "--rate-mbytes", type=float, default=None, metavar="R", help="uplink rate in MB/s (S3 sweeps 1.1-3)"
     )
+    add_compute_arguments(parser)
     parser.add_argument("--max-grid", default="4x4", metavar="AxB", help="largest tile grid (default 4x4)")
     parser.add_argument("--depths", default=None, metavar="D,D,...", help="tiling depths (default: all)")
     parser.add_argument("--name", default=None, help="instance name (default like alexnet@s3-table1@2MB/s)")
@@ -232,16 +283,40 @@ def declare_tiling(parser: argparse.ArgumentParser) -> None:
 def _cmd_tiling(args: argparse.Namespace) -> int:
     from splitsched.instances.tiling.scenario import named_time_model, shipped_tiling_problem
 
+    if args.bandwidth is not None and args.rate_mbytes is not None:
+        raise SplitschedError("give the uplink as --bandwidth (Mbit/s) or --rate-mbytes (MB/s), not both")
     time_model = named_time_model(
         args.time_model, device=args.device, server=args.server, network=args.network,
-        rate_mbytes=args.rate_mbytes,
+        rate_mbytes=args.rate_mbytes, bandwidth_bps=None if args.bandwidth is None else args.bandwidth * 1e6,
     )  # fmt: skip
+    time_model = _own_time_model(time_model, args)
     problem = shipped_tiling_problem(
         args.model, time_model, max_grid=_grid_text(args.max_grid), depths=_depths_text(args.depths),
         name=args.name or "",
     )  # fmt: skip
     _emit(problem, args.output, f"{len(problem.tilings)} tilings")
     return EXIT_OK
+
+
+def _own_time_model(model: TimeModel, args: argparse.Namespace) -> TimeModel:
+    """``model`` with the bandwidth and the device and server speeds the arguments give."""
+    changes: dict[str, float] = {}
+    labels = []
+    for side in ("device", "server"):
+        factor, gflops = getattr(args, f"{side}_speed"), getattr(args, f"{side}_gflops")
+        if factor is not None and gflops is not None:
+            raise SplitschedError(f"give --{side}-speed or --{side}-gflops, not both")
+        if factor is not None:
+            changes[f"{side}_flops"] = getattr(model, f"{side}_flops") * factor
+            labels.append(f"{side}x{factor:g}")
+        elif gflops is not None:
+            changes[f"{side}_flops"] = gflops * 1e9
+            labels.append(f"{side}@{gflops:g}GFLOP/s")
+    if not changes:
+        return model
+    name = "+".join([model.name or "custom", *labels])
+    return dataclasses.replace(model, **changes, name=name, source=f"{model.source}; set on the command line: "
+                               f"{', '.join(labels)}".lstrip("; "))  # fmt: skip
 
 
 def _grid_text(text: str) -> tuple[int, int]:
@@ -268,7 +343,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
 
 def _cmd_import_csv(args: argparse.Namespace) -> int:
-    _emit(read_layers_csv(args.csv, network_preset(args.network).link), args.output)
+    _emit(read_layers_csv(args.csv, network_from(args).link), args.output)
     return EXIT_OK
 
 

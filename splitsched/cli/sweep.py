@@ -18,6 +18,7 @@ from splitsched.bench.sweep import (
     parse_solvers,
     run_sweep,
 )
+from splitsched.cli.hardware import add_compute_arguments
 from splitsched.core.errors import SplitschedError
 from splitsched.instances.profiles.presets import DEFAULT_SERVER
 
@@ -52,7 +53,7 @@ writes:
 example:
   splitsched sweep googlenet --device rpi4 -o out
   splitsched sweep my-profile.json --device host-cpu --server host-cpu --bandwidths 0.5:50:30 \\
-      --latency-ms 20 --solvers cpsat,neurosurgeon -o out"""
+      --latency 20 --device-speed 2 --solvers cpsat,neurosurgeon -o out"""
 
 
 def declare_sweep(parser: argparse.ArgumentParser) -> None:
@@ -65,8 +66,9 @@ def declare_sweep(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--server", default=DEFAULT_SERVER, help=f"server preset (default {DEFAULT_SERVER})")
     parser.add_argument("--bandwidths", default=DEFAULT_BANDWIDTHS, metavar="LO:HI:N",
                         help=f"uplink bandwidths in Mbit/s, LO:HI:N or A,B,C (default {DEFAULT_BANDWIDTHS})")
-    parser.add_argument("--latency-ms", default=None, metavar="X",
+    parser.add_argument("--latency", "--latency-ms", dest="latency_ms", default=None, metavar="MS",
                         help=f"per-message link latency in ms (default: the {BASE_NETWORK} preset's, 0)")
+    add_compute_arguments(parser)
     parser.add_argument("--solvers", default=",".join(DEFAULT_SOLVERS), metavar="A,B,C",
                         help=f"solvers of the joint problem (default {','.join(DEFAULT_SOLVERS)})")
     parser.add_argument("--time-limit", default=str(DEFAULT_TIME_LIMIT), metavar="S",
@@ -98,6 +100,16 @@ def _workers(text: str) -> int:
     return value
 
 
+def _speeds(args: argparse.Namespace) -> dict[str, float]:
+    """The scenario parameters of ``--device-speed`` and friends that were given."""
+    speeds = {f"{side}_{key}": getattr(args, f"{side}_{flag}") for side in ("device", "server")
+              for flag, key in (("speed", "factor"), ("gflops", "gflops"))}  # fmt: skip
+    for side in ("device", "server"):
+        if speeds[f"{side}_factor"] is not None and speeds[f"{side}_gflops"] is not None:
+            raise SplitschedError(f"give --{side}-speed or --{side}-gflops, not both")
+    return {key: value for key, value in speeds.items() if value is not None}
+
+
 def _cmd_sweep(args: argparse.Namespace) -> int:
     sweep = Sweep(
         model=args.model,
@@ -108,6 +120,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         latency_ms=None if args.latency_ms is None else _number(args.latency_ms, "--latency-ms", minimum=0,
                                                                  strict=False),
         time_limit=_number(args.time_limit, "--time-limit", minimum=0, strict=True),
+        speeds=_speeds(args),
     )  # fmt: skip
     outcome = run_sweep(sweep, args.output, workers=_workers(args.workers), progress=not args.quiet)
     print(f"{outcome.title}\n{outcome.summary}; store {outcome.store}\n")

@@ -26,19 +26,18 @@ from splitsched.instances.layers.layers_json import (
     layers_from_dict,
     write_layers,
 )
-from splitsched.instances.layers.link import LinearLink
 from splitsched.instances.layers.placement import Placement
 from splitsched.instances.layers.problem import LayerProblem
 from splitsched.instances.layers.schedule import Schedule
 from splitsched.instances.layers.simulate import simulate_layers
 from splitsched.instances.layers.solution import LayerSolution
+from splitsched.instances.profiles.hardware import custom_network, own_compute
 from splitsched.instances.profiles.models import load_model, model_names
 from splitsched.instances.profiles.presets import (
     DEFAULT_SERVER,
     DEVICES,
     NETWORKS,
     SERVERS,
-    NetworkPreset,
     device_preset,
     network_preset,
     server_preset,
@@ -99,6 +98,10 @@ def scenario_problem(
     bandwidth_bps: float | None = None,
     latency_ms: float | None = None,
     profile_sha256: str | None = None,
+    device_factor: float | None = None,
+    device_gflops: float | None = None,
+    server_factor: float | None = None,
+    server_gflops: float | None = None,
 ) -> LayerProblem:
     """A shipped model (or a ``splitsched/profile-v1`` file) on device, server and network presets: the joint problem.
 
@@ -113,6 +116,9 @@ def scenario_problem(
         problem's network is then named ``<network>@<Mbit/s>Mbps`` (and ``+<latency>ms``).
     profile_sha256
         With a profile file: the SHA-256 of its bytes, checked, so that a changed file changes the run's key.
+    device_factor, device_gflops, server_factor, server_gflops
+        Own hardware: the preset made ``factor`` times as fast, or timed by a dense FLOP
+        rate in GFLOP/s (:func:`~splitsched.instances.profiles.hardware.own_compute`).
 
     Raises
     ------
@@ -120,18 +126,11 @@ def scenario_problem(
         On an unknown model or preset, an unreadable profile file, a file whose hash differs
         from ``profile_sha256``, or a non-positive bandwidth.
     """
-    preset = network_preset(network)
-    if bandwidth_bps is not None or latency_ms is not None:
-        link = preset.link
-        link = LinearLink(
-            link.bandwidth_bps if bandwidth_bps is None else bandwidth_bps,
-            link.latency_ms if latency_ms is None else latency_ms,
-        )
-        name = preset.name + (f"@{link.bandwidth_bps / 1e6:g}Mbps" if bandwidth_bps is not None else "")
-        name += f"+{link.latency_ms:g}ms" if latency_ms is not None else ""
-        preset = NetworkPreset(name, f"{preset.description}, link set to {link}", link, preset.source)
+    preset = custom_network(network_preset(network), bandwidth_bps, latency_ms)
     profile = _scenario_profile(model, profile_sha256)
-    return build_scenario(profile, device_preset(device), server_preset(server), preset)
+    device_used = own_compute(device_preset(device), device_factor, device_gflops)
+    server_used = own_compute(server_preset(server), server_factor, server_gflops)
+    return build_scenario(profile, device_used, server_used, preset)
 
 
 def _scenario_profile(model: str, sha256: str | None = None) -> Profile:
@@ -187,7 +186,22 @@ def _expand_scenarios(reader: SuiteTable, table: Mapping[str, Any], where: str) 
         if latency is not None:
             params["latency_ms"] = latency
             label += f"+{latency:g}ms"
+        speeds = _speeds(reader, table, where)
+        params.update(speeds)
+        label += "".join(f"+{key}={value:g}" for key, value in speeds.items())
         yield params, label, f"dnn-{network}"
+
+
+_SPEED_KEYS = ("device_factor", "device_gflops", "server_factor", "server_gflops")
+
+
+def _speeds(reader: SuiteTable, table: Mapping[str, Any], where: str) -> dict[str, float]:
+    """A suite table's own-hardware keys (:func:`scenario_problem`), checked positive."""
+    speeds = {key: table[key] for key in _SPEED_KEYS if key in table}
+    for key, value in speeds.items():
+        if not _positive_number(value):
+            raise reader.error(f"{where}.{key}", f"must be a finite positive number, got {value!r}")
+    return speeds
 
 
 def _positive_number(value: Any) -> bool:
@@ -197,7 +211,7 @@ def _positive_number(value: Any) -> bool:
 SCENARIO_SOURCE = InstanceSource(
     scenario_problem,
     ("model", "models", "device", "devices", "network", "networks", "server", "bandwidth_bps", "bandwidths_bps",
-     "latency_ms"),
+     "latency_ms", *_SPEED_KEYS),
     _expand_scenarios,
     lambda _params: (Problem.LAYER_JOINT, None),
 )  # fmt: skip
@@ -242,6 +256,9 @@ SOLVERS = (
     SolverEntry("cpsat", f"{_EXACT}.cpsat:cpsat_layers_solver", exact=True,
                 description="layer graphs with one interval per operation (optional per side when the placement "
                 "is free)"),
+    SolverEntry("mip", f"{_EXACT}.mip:mip_layers_solver", exact=True,
+                description="layer graphs as a MIP (PuLP + CBC): placement binaries, start times, one binary per "
+                "pair of operations a resource must order (formulation='positional': positions per resource)"),
     _heuristic("s0-line", "s0_line:s0_line_solver",
                "S0 Thm 2: lines with by-pass links send tensors in their server readers' order"),
     _heuristic("s0-paths-ej", "s0_paths:s0_paths_ej_solver",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from splitsched.core.errors import SplitschedError
+from splitsched.instances.profiles.hardware import custom_network
 from splitsched.instances.profiles.presets import (
     DEFAULT_SERVER,
     device_preset,
@@ -28,6 +29,7 @@ def named_time_model(
     server: str | None = None,
     network: str | None = None,
     rate_mbytes: float | None = None,
+    bandwidth_bps: float | None = None,
 ) -> TimeModel:
     """A time model from a time-model preset, or from device/server/network presets, with an optional rate.
 
@@ -40,22 +42,28 @@ def named_time_model(
         ``server`` defaults to ``gpu``. Only their FLOP rates and bandwidth are used.
     rate_mbytes
         Uplink rate in MB/s (10^6 bytes/s) replacing the model's own.
+    bandwidth_bps
+        The same in bit/s (the CLI's ``--bandwidth``); with a device, it may stand for
+        the network preset. Not with ``rate_mbytes``.
 
     Raises
     ------
     SplitschedError
         On an unknown preset, a mix of both ways, or a device without a network.
     """
+    if rate_mbytes is not None and bandwidth_bps is not None:
+        raise SplitschedError("give the uplink rate in MB/s or the bandwidth in bit/s, not both")
     if device is None and server is None and network is None:
         model = time_model_preset(preset or S3_TABLE1.name)
     elif preset is not None:
         raise SplitschedError("give either a time-model preset or device/server/network presets, not both")
-    elif device is None or network is None:
-        raise SplitschedError("device/server/network presets need at least a device and a network")
+    elif device is None or (network is None and bandwidth_bps is None):
+        raise SplitschedError("device/server/network presets need at least a device and a network (or a bandwidth)")
     else:
-        model = from_presets(
-            device_preset(device), server_preset(server or DEFAULT_SERVER), network_preset(network)
-        )
+        link = custom_network(None if network is None else network_preset(network), bandwidth_bps)
+        return from_presets(device_preset(device), server_preset(server or DEFAULT_SERVER), link)
+    if bandwidth_bps is not None:
+        return model.with_bandwidth_bps(bandwidth_bps)
     return model if rate_mbytes is None else model.with_rate_mbytes(rate_mbytes)
 
 

@@ -96,6 +96,15 @@ class TimeModel:
         source = f"{self.source}; uplink set to {rate:g} MB/s (10^6 bytes/s)".lstrip("; ")
         return replace(self, uplink_bps=rate * BITS_PER_MBYTE, name=label, source=source)
 
+    def with_bandwidth_bps(self, bandwidth_bps: float) -> TimeModel:
+        """The same model with the uplink at ``bandwidth_bps`` bit/s, named ``<name>@<Mbit/s>Mbps``."""
+        rate = check_time(bandwidth_bps, "bandwidth_bps")
+        if rate == 0:
+            raise InstanceError("bandwidth_bps", "must be positive")
+        label = f"{self.name or 'custom'}@{rate / 1e6:g}Mbps"
+        source = f"{self.source}; uplink set to {rate / 1e6:g} Mbit/s".lstrip("; ")
+        return replace(self, uplink_bps=rate, name=label, source=source)
+
 
 S3_BANDWIDTH_HZ = 5e6
 S3_POWER_W = 0.1
