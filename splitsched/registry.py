@@ -11,6 +11,8 @@ re-simulates its solution and turns it into a checked
 from __future__ import annotations
 
 import ast
+import contextlib
+import dataclasses
 import functools
 import importlib.machinery
 import inspect
@@ -21,7 +23,6 @@ import sys
 import time
 import tokenize
 from collections.abc import Callable, Iterator, Mapping
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -349,7 +350,8 @@ def solve(
         warm_up(spec, instance)
     lines: list[str] = []
     started = time.perf_counter()
-    with streaming(_log_sink(log, lines)):
+    sink = _log_sink(log, lines)
+    with streaming(sink) if sink is not None else contextlib.nullcontext():
         output = function(instance, **arguments)
     runtime = time.perf_counter() - started
     if lines and not output.log:

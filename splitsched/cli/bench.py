@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from splitsched.core import progress
 from splitsched.core.errors import SplitschedError
 
 if TYPE_CHECKING:
@@ -34,6 +36,9 @@ def declare_bench(parser: argparse.ArgumentParser) -> None:
                         help="on resume, run again the runs whose worker crashed (default) or keep them")  # fmt: skip
     parser.add_argument("--no-report", action="store_true", help="run only; write no report")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="every run streams its solver's progress to stderr, prefixed by its process id "
+                             "(no progress bar)")  # fmt: skip
     parser.set_defaults(handler=_cmd_bench)
 
 
@@ -59,6 +64,8 @@ def _run(args: argparse.Namespace) -> int:
     from splitsched.bench.store import Store
     from splitsched.bench.suite import load_suite
 
+    if args.verbose:
+        os.environ[progress.ENVIRONMENT] = "stderr"  # the worker processes inherit it
     suite = load_suite(args.target)
     db = Path(args.out) if args.out else DEFAULT_DIR / f"{suite.name}.sqlite"
     if args.dask:
@@ -72,12 +79,13 @@ def _run(args: argparse.Namespace) -> int:
             from splitsched.bench.dask_backend import run_suite_dask
 
             summary = run_suite_dask(
-                runs, store, args.dask, resume=args.resume, retry_crashed=args.retry_crashed, progress=not args.quiet
+                runs, store, args.dask, resume=args.resume, retry_crashed=args.retry_crashed,
+                progress=not (args.quiet or args.verbose),
             )
         else:
             summary = run_suite(
                 runs, store, workers=args.workers, resume=args.resume, retry_crashed=args.retry_crashed,
-                progress=not args.quiet,
+                progress=not (args.quiet or args.verbose),
             )  # fmt: skip
         ending = f"store {db}"
         if not args.no_report:

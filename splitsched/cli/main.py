@@ -125,6 +125,11 @@ def _add_solver_arguments(parser: argparse.ArgumentParser) -> None:
         "--option", action="append", default=[], metavar="KEY=VALUE",
         help="solver option, repeatable (value parsed as JSON, else as a string)",
     )  # fmt: skip
+    parser.add_argument(
+        "-v", "--verbose", action="store_true",
+        help="stream the solver's own progress to stderr (CP-SAT's search log, CBC's output, "
+             "bnb's nodes, incumbent and bound every second)",
+    )  # fmt: skip
 
 
 def _declare_solve(parser: argparse.ArgumentParser) -> None:
@@ -166,7 +171,7 @@ def _solve_from_args(args: argparse.Namespace, instance: Instance | None = None)
     if instance is None:
         instance = read_instance(args.instance)
     options = _parse_options(args.option)
-    result = solve(instance, args.solver, time_limit=args.time_limit, seed=args.seed, **options)
+    result = solve(instance, args.solver, time_limit=args.time_limit, seed=args.seed, log=args.verbose, **options)
     return instance, result
 
 

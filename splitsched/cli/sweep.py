@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 from typing import TYPE_CHECKING
 
 from splitsched.bench.sweep import (
@@ -19,6 +20,7 @@ from splitsched.bench.sweep import (
     run_sweep,
 )
 from splitsched.cli.hardware import add_compute_arguments
+from splitsched.core import progress
 from splitsched.core.errors import SplitschedError
 from splitsched.instances.profiles.presets import DEFAULT_SERVER
 
@@ -76,6 +78,9 @@ def declare_sweep(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", default="2", metavar="N", help="worker processes (default 2)")
     parser.add_argument("-o", "--output", required=True, metavar="DIR", help="output folder (created)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")  # fmt: skip
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="every run streams its solver's progress to stderr, prefixed by its process id "
+                             "(no progress bar)")  # fmt: skip
     parser.set_defaults(handler=_cmd_sweep)
 
 
@@ -111,6 +116,8 @@ def _speeds(args: argparse.Namespace) -> dict[str, float]:
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
+    if args.verbose:
+        os.environ[progress.ENVIRONMENT] = "stderr"  # the worker processes inherit it
     sweep = Sweep(
         model=args.model,
         device=args.device,
@@ -122,7 +129,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         time_limit=_number(args.time_limit, "--time-limit", minimum=0, strict=True),
         speeds=_speeds(args),
     )  # fmt: skip
-    outcome = run_sweep(sweep, args.output, workers=_workers(args.workers), progress=not args.quiet)
+    outcome = run_sweep(sweep, args.output, workers=_workers(args.workers), progress=not (args.quiet or args.verbose))
     print(f"{outcome.title}\n{outcome.summary}; store {outcome.store}\n")
     print(latency_table(outcome.table, list(sweep.solvers)))
     for note in notes(outcome):

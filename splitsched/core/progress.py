@@ -9,6 +9,8 @@ plumbing, and stays correct when solves run in threads.
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,12 +20,34 @@ from pathlib import Path
 
 ProgressSink = Callable[[str], None]
 
-_SINK: ContextVar[ProgressSink | None] = ContextVar("splitsched_progress_sink", default=None)
+ENVIRONMENT = "SPLITSCHED_PROGRESS"
+"""Set to ``stderr`` (as ``splitsched bench --verbose`` does for its worker processes), every
+solve that no :func:`streaming` block covers prints its progress to standard error, each
+line prefixed with the process id."""
+
+
+
+def _unset(line: str) -> None:
+    """A marker, never called: no :func:`streaming` block is active (unlike an explicit ``None``)."""
+
+
+_SINK: ContextVar[ProgressSink | None] = ContextVar("splitsched_progress_sink", default=_unset)
 
 
 def progress_sink() -> ProgressSink | None:
     """The function that receives progress lines now, or ``None`` if nobody listens."""
-    return _SINK.get()
+    sink = _SINK.get()
+    if sink is _unset:
+        # Read at each solve, not at import: worker processes are forked from a parent that imported us.
+        return _to_stderr_with_pid if os.environ.get(ENVIRONMENT) == "stderr" else None
+    return sink
+
+
+def _to_stderr_with_pid(line: str) -> None:
+    # One write per message, each of its lines prefixed: parallel workers' lines do not interleave mid-line.
+    prefix = f"[{os.getpid()}] "
+    sys.stderr.write("".join(f"{prefix}{part}\n" for part in line.rstrip("\n").split("\n")))
+    sys.stderr.flush()
 
 
 @contextmanager
@@ -44,7 +68,7 @@ def streaming(sink: ProgressSink | None) -> Iterator[None]:
 
 def report(line: str) -> None:
     """Send ``line`` to the current sink, if any."""
-    sink = _SINK.get()
+    sink = progress_sink()
     if sink is not None:
         sink(line)
 
@@ -60,7 +84,7 @@ class Ticker:
 
     def __init__(self, interval: float = 1.0):
         self.interval = interval
-        self._sink = _SINK.get()
+        self._sink = progress_sink()
         self._last = time.perf_counter()
 
     @property
@@ -87,7 +111,7 @@ def following(path: str | Path, *, poll: float = 0.2) -> Iterator[None]:
     the current sink; the rest is sent when the block ends. Nothing happens when no
     sink listens.
     """
-    sink = _SINK.get()
+    sink = progress_sink()
     if sink is None:
         yield
         return

@@ -51,8 +51,8 @@ import numpy as np
 import numpy.typing as npt
 
 from splitsched.core.deadline import Deadline
-from splitsched.core.progress import Ticker
 from splitsched.core.errors import SolverError
+from splitsched.core.progress import Ticker
 from splitsched.core.result import SolverOutput, Status
 from splitsched.core.solution import job_indices
 from splitsched.formulations.flowshop import bnb_kernels as kernels
