@@ -20,14 +20,14 @@ from __future__ import annotations
 import contextlib
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from tqdm import tqdm
 
 from splitsched.bench.child import STARTUP_TIMEOUT_S, HelperError, RunProcessPool
-from splitsched.bench.runner import Outcome, RunSummary, _runs_to_do, record_outcomes
+from splitsched.bench.runner import ClaimQueue, Outcome, RunSummary, _runs_to_do, record_outcomes
 from splitsched.bench.runs import Run
 from splitsched.bench.store import Store
 from splitsched.core.errors import SplitschedError
@@ -124,30 +124,43 @@ def run_suite_dask(
         owner = uuid.uuid4().hex  # this call's runs, which an interrupt stops on the workers
         with _connect(address, CONNECT_TIMEOUT_S) as client:
             _check_workers(client, address)
-            futures = {
-                client.submit(
-                    isolated_outcome,
-                    run,
-                    grace,
-                    memory_mb,
-                    owner,
-                    key=f"splitsched-run-{run.key[:16]}-{owner[:8]}",  # unique: another suite may run it too
-                    pure=False,
-                ): run
-                for run in todo
-            }
+            futures: dict[Any, Run] = {}
             try:
                 with tqdm(total=len(todo), unit="run", disable=not progress, desc="bench (dask)") as bar:
-                    outcomes = _dask_outcomes(client, futures, address)
+                    queue = ClaimQueue(todo, store, grace=grace, replace=not resume, summary=summary, bar=bar)
+
+                    def submit(run: Run) -> Any:
+                        future = client.submit(
+                            isolated_outcome,
+                            run,
+                            grace,
+                            memory_mb,
+                            owner,
+                            key=f"splitsched-run-{run.key[:16]}-{owner[:8]}",  # unique: another suite may run it too
+                            pure=False,
+                        )
+                        futures[future] = run
+                        return future
+
+                    outcomes = _dask_outcomes(client, queue, submit, futures, _slots(client), address)
                     record_outcomes(outcomes, store, replace=not resume, summary=summary, bar=bar)
             finally:
-                # On an error or an interrupt, stop this suite's runs on the workers at once.
+                # On an error or an interrupt, stop this suite's runs on the workers at once,
+                # and give their claims back so that another process may run them.
                 with contextlib.suppress(Exception):
                     client.cancel(list(futures))
                 with contextlib.suppress(Exception):  # best effort: helpers also end with their worker
                     client.run(close_helpers, owner)
+                with contextlib.suppress(SplitschedError):
+                    store.release()
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _slots(client: Any) -> int:
+    """Runs the cluster executes at once (its workers' threads): how many claimed runs to keep submitted."""
+    workers = client.scheduler_info()["workers"].values()
+    return max(1, sum(int(worker.get("nthreads", 1)) for worker in workers))
 
 
 def _connect(address: object, timeout: float) -> Any:
@@ -189,11 +202,25 @@ def _check_workers(client: Any, address: object) -> None:
         )
 
 
-def _dask_outcomes(client: Any, futures: dict[Any, Run], address: object) -> Iterator[tuple[Run, Outcome]]:
-    """``(run, outcome)`` as the tasks finish (popped from ``futures``); stop at the first run that could not start."""
+def _dask_outcomes(
+    client: Any,
+    queue: ClaimQueue,
+    submit: Callable[[Run], Any],
+    futures: dict[Any, Run],
+    slots: int,
+    address: object,
+) -> Iterator[tuple[Run, Outcome]]:
+    """Keep ``slots`` claimed runs submitted; ``(run, outcome)`` as they finish; stop at a run that could not start."""
     from distributed import as_completed
 
-    for future in as_completed(list(futures), loop=client.loop):
+    def fill(completed: Any) -> None:
+        # Claim only what can start now: a queued claim would age before its run begins.
+        while len(futures) < slots and (run := queue.next()) is not None:
+            completed.add(submit(run))
+
+    completed = as_completed([], loop=client.loop)
+    fill(completed)
+    for future in completed:
         run = futures.pop(future)
         try:
             outcome = future.result()
@@ -207,6 +234,7 @@ def _dask_outcomes(client: Any, futures: dict[Any, Run], address: object) -> Ite
             )
             raise SplitschedError(f"{where} cannot run benchmark runs: {outcome.reason}")
         yield run, outcome
+        fill(completed)
 
 
 def _worker_address() -> str:

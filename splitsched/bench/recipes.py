@@ -7,6 +7,7 @@ built-in example); every other source is a family's (:attr:`Family.sources`).
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 from collections.abc import Mapping
 from functools import cache
@@ -38,7 +39,40 @@ def _expand_file(reader: SuiteTable, table: Mapping[str, Any], where: str) -> Ex
     resolved = path if path.is_absolute() else (reader.folder / path).resolve()
     if not resolved.is_file():
         raise reader.error(f"{where}.path", f"no such file {str(path)!r}")
-    yield {"path": str(resolved)}, path.stem, "file"
+    try:
+        digest = file_digest(resolved)
+    except OSError as error:
+        raise reader.error(f"{where}.path", f"cannot read {str(path)!r}: {error.strerror or error}") from None
+    # The content's hash is part of the run's key: an edited file is a new instance, run again.
+    yield {"path": str(resolved), "sha256": digest}, path.stem, "file"
+
+
+def file_digest(path: str | Path) -> str:
+    """The SHA-256 of a file's bytes (hex)."""
+    with Path(path).open("rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
+
+
+def read_file_instance(path: str, sha256: str | None = None) -> Instance:
+    """The instance in file ``path``; with ``sha256``, only if the file still has that content.
+
+    Raises
+    ------
+    SplitschedError
+        If the file changed since its suite was read (its hash is part of the run's
+        key: solving the new content under the old key would store a wrong row).
+    """
+    if sha256 is not None:
+        try:
+            now = file_digest(path)
+        except OSError as error:
+            raise SplitschedError(f"{path}: cannot read the instance file: {error.strerror or error}") from None
+        if now != sha256:
+            raise SplitschedError(
+                f"{path}: the file changed since the suite was read (sha256 {sha256[:12]}, now {now[:12]}); "
+                "run the suite again"
+            )
+    return read_instance(path)
 
 
 def _expand_example(reader: SuiteTable, table: Mapping[str, Any], where: str) -> Expansion:
@@ -59,7 +93,7 @@ def _kind_problem(kind: str) -> tuple[str, int | None]:
 
 HARNESS_SOURCES: dict[str, InstanceSource] = {
     "generate": InstanceSource(generate, ("kind", "n", "seed", "seeds"), _expand_generated, _generated_problem),
-    "file": InstanceSource(read_instance, ("path",), _expand_file),
+    "file": InstanceSource(read_file_instance, ("path",), _expand_file),
     "example": InstanceSource(example, ("name",), _expand_example),
 }
 """The sources every family shares."""

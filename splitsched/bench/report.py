@@ -56,7 +56,7 @@ from splitsched.bench.gaps import (
     summary,
     with_gaps,
 )
-from splitsched.bench.recipes import build_instance
+from splitsched.bench.recipes import build_instance, file_digest
 from splitsched.bench.tables import (
     Table,
     first_line,
@@ -248,6 +248,7 @@ def write_report(frame: pd.DataFrame, out_dir: str | Path, gantt: Sequence[str] 
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    frame, notes = current_file_rows(frame)
     refs = references(frame, published_optima())
     gapped = with_gaps(frame, refs)
     infos = _instance_infos(gapped)
@@ -277,8 +278,54 @@ def write_report(frame: pd.DataFrame, out_dir: str | Path, gantt: Sequence[str] 
         sections.append(section)
     _write_overview(gapped, keys, infos, styles, out)
     page = out / "report.html"
-    page.write_text(_html(frame, gapped, refs, sections))
+    page.write_text(_html(frame, gapped, refs, sections, notes))
     return page
+
+
+def current_file_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Keep one version of each instance file (``source = "file"``); a note per file that changed.
+
+    A file's rows are keyed by its content's hash (``params.sha256``), so an edited
+    file gets new rows beside the old ones. Mixing the two would compare objectives
+    of different instances: the report keeps the rows of the file's current content
+    (or, if it has none or cannot be read, the most recent version) and says what
+    it left out.
+
+    Returns
+    -------
+    tuple
+        The rows to report, and one sentence per changed file.
+    """
+    if frame.empty or "source" not in frame or "params" not in frame:
+        return frame, []
+    files = frame[frame["source"] == "file"]
+    if files.empty:
+        return frame, []
+    params = files["params"].map(_params)
+    paths = params.map(lambda value: str(value.get("path", "")))
+    digests = params.map(lambda value: str(value.get("sha256") or ""))
+    order = files["finished_at"].astype(str) if "finished_at" in files else pd.Series("", index=files.index)
+    dropped: list[Any] = []
+    notes = []
+    for path, index in files.groupby(paths, sort=True).groups.items():
+        versions = digests.loc[index]
+        newest = str(versions.loc[order.loc[index].sort_values(kind="stable").index[-1]])
+        try:
+            current: str | None = file_digest(str(path))
+        except OSError:
+            current = None
+        kept = current if current in set(versions) else newest
+        stale = versions[versions != kept].index
+        dropped.extend(stale)
+        name = Path(str(path)).name
+        if len(stale):
+            older = versions.loc[stale].nunique()
+            notes.append(f"{name} changed since earlier rows: {_count(len(stale), 'row')} of "
+                         f"{_count(older, 'older version')} not shown ({path}).")  # fmt: skip
+        if current is not None and current not in set(versions):
+            notes.append(f"{name} changed since its last run: its rows are of an earlier content; "
+                         f"run the suite again ({path}).")  # fmt: skip
+    return frame.drop(index=dropped), notes
 
 
 def _family_key(info: InstanceInfo) -> str:
@@ -816,7 +863,9 @@ def _unique_text(frame: pd.DataFrame, column: str) -> str:
     return ", ".join(values)
 
 
-def _header(frame: pd.DataFrame, gapped: pd.DataFrame, refs: pd.DataFrame, sections: list[_Section]) -> str:
+def _header(
+    frame: pd.DataFrame, gapped: pd.DataFrame, refs: pd.DataFrame, sections: list[_Section], notes: Sequence[str] = ()
+) -> str:
     suites = []
     if "suite" in frame:
         pairs = frame[["suite", *(["suite_version"] if "suite_version" in frame else [])]].dropna().drop_duplicates()
@@ -862,17 +911,21 @@ def _header(frame: pd.DataFrame, gapped: pd.DataFrame, refs: pd.DataFrame, secti
     if failures:
         lines.append(f"<p>{_count(failures, 'run')} failed; each family's failures table gives "
                      "the reason.</p>")  # fmt: skip
+    for note in notes:
+        lines.append(f"<p class='conflict'>Instance file {html.escape(note)}</p>")
     return "\n".join(lines)
 
 
-def _html(frame: pd.DataFrame, gapped: pd.DataFrame, refs: pd.DataFrame, sections: list[_Section]) -> str:
+def _html(
+    frame: pd.DataFrame, gapped: pd.DataFrame, refs: pd.DataFrame, sections: list[_Section], notes: Sequence[str] = ()
+) -> str:
     toc = "\n".join(
         f"<li><a href='#family-{html.escape(section.key)}'>{html.escape(section.title)}</a>"
         + (f" ({html.escape(section.paper)})" if section.paper else "")
         + f": {html.escape(section.counts)}</li>"
         for section in sections
     )
-    body = [_header(frame, gapped, refs, sections), f"<nav><h2>Contents</h2><ol>\n{toc}\n"
+    body = [_header(frame, gapped, refs, sections, notes), f"<nav><h2>Contents</h2><ol>\n{toc}\n"
             "<li><a href='#files'>Data files</a></li></ol></nav>"]  # fmt: skip
     table_number = figure_number = 0
     for number, section in enumerate(sections, start=1):

@@ -23,7 +23,7 @@ import subprocess
 import time
 import traceback
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, TimeoutError, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, TimeoutError, wait
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -88,6 +88,9 @@ class RunSummary:
         Runs whose worker died or raised an unexpected exception.
     seconds
         Wall-clock seconds of the whole call.
+    elsewhere
+        Of the skipped runs, those another process sharing the store claimed or
+        finished while this call ran.
     """
 
     done: int = 0
@@ -95,12 +98,16 @@ class RunSummary:
     killed: int = 0
     crashed: int = 0
     seconds: float = 0.0
+    elsewhere: int = 0
 
     def __str__(self) -> str:
         """One sentence: ``206 runs: 206 done, 0 skipped, 0 killed, 0 crashed in 59 s``."""
         total = self.done + self.skipped
+        skipped = f"{self.skipped} skipped"
+        if self.elsewhere:
+            skipped += f" ({self.elsewhere} run by another process)"
         return (
-            f"{total} run{'s' * (total != 1)}: {self.done} done, {self.skipped} skipped, {self.killed} killed, "
+            f"{total} run{'s' * (total != 1)}: {self.done} done, {skipped}, {self.killed} killed, "
             f"{self.crashed} crashed in {self.seconds:.0f} s"
         )
 
@@ -234,7 +241,7 @@ def outcome_row(run: Run, outcome: Outcome) -> dict[str, Any]:
         row = dict(outcome)
     for column, value in provenance().items():
         row.setdefault(column, value)
-    row["finished_at"] = datetime.now(UTC).isoformat(timespec="milliseconds")
+    row["finished_at"] = _now()
     return row
 
 
@@ -275,6 +282,77 @@ def record_outcomes(
     return summary
 
 
+# ----------------------------------------------------------------------------- claiming runs
+
+CLAIM_MARGIN_S = 60.0
+"""Seconds a claim outlives its run's hard limit (``time_limit + grace``): process start-up and recording."""
+
+
+class ClaimQueue:
+    """A suite's runs to execute, handed out one at a time, each claimed in the store first.
+
+    A backend asks for the next run only when it can start it at once, so that a
+    claim's expiry (the run's hard limit plus :data:`CLAIM_MARGIN_S`) starts with
+    the run. A run another live process has claimed, or has finished since this
+    queue was made, is skipped and counted in ``summary.skipped`` and
+    ``summary.elsewhere``.
+
+    Parameters
+    ----------
+    runs
+        The runs to execute (distinct keys).
+    store
+        Where the claims are taken.
+    grace
+        Seconds past a run's time limit before the backend kills it.
+    replace
+        Runs are executed again even if stored (no ``resume``).
+    summary
+        Counts to add the skipped runs to.
+    bar
+        A progress bar to advance by one per skipped run.
+    """
+
+    def __init__(
+        self,
+        runs: Sequence[Run],
+        store: Store,
+        *,
+        grace: float,
+        replace: bool,
+        summary: RunSummary,
+        bar: tqdm | None = None,
+    ) -> None:
+        self._pending = list(reversed(runs))
+        self._store = store
+        self._grace = grace
+        self._replace = replace
+        self._summary = summary
+        self._bar = bar
+        self._since = _now()
+
+    def __len__(self) -> int:
+        return len(self._pending)
+
+    def next(self) -> Run | None:
+        """The next run this process has claimed, or ``None`` when none is left."""
+        while self._pending:
+            run = self._pending.pop()
+            expires_in = run.time_limit + self._grace + CLAIM_MARGIN_S
+            if self._store.claim(run.key, expires_in=expires_in, replace=self._replace, since=self._since):
+                return run
+            self._summary.skipped += 1
+            self._summary.elsewhere += 1
+            if self._bar is not None:
+                self._bar.update(1)
+        return None
+
+
+def _now() -> str:
+    """The current UTC time as :func:`outcome_row` writes ``finished_at``."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
 # ----------------------------------------------------------------------------- the process pool
 
 
@@ -296,7 +374,9 @@ def run_suite(
     runs
         The suite's runs (duplicated keys run once).
     store
-        Where rows go, committed one by one as runs finish.
+        Where rows go, committed one by one as runs finish. Each run is claimed
+        in the store just before it starts; runs that another process sharing the
+        store has claimed (or finishes meanwhile) are skipped.
     workers
         Processes running at once.
     grace
@@ -330,16 +410,20 @@ def run_suite(
             tqdm(total=len(todo), unit="run", disable=not progress, desc="bench", dynamic_ncols=True) as bar,
             _pebble_polling(PEBBLE_POLL_S),
         ):
+            queue = ClaimQueue(todo, store, grace=grace, replace=not resume, summary=summary, bar=bar)
             pool = ProcessPool(
                 max_workers=workers, max_tasks=1, initializer=_init_worker, initargs=(memory_mb,)
             )
             try:
-                outcomes = _pool_outcomes(pool, todo, grace)
+                outcomes = _pool_outcomes(pool, queue, grace, workers)
                 record_outcomes(outcomes, store, replace=not resume, summary=summary, bar=bar)
             finally:
-                # On an interrupt, kill the workers at once rather than wait for their runs.
+                # On an interrupt, kill the workers at once rather than wait for their runs,
+                # and give their claims back so that another process may run them.
                 pool.stop()
                 pool.join()
+                with contextlib.suppress(SplitschedError):  # never hide the error that got us here
+                    store.release()
     summary.seconds = time.monotonic() - started
     return summary
 
@@ -399,15 +483,25 @@ def _prewarm(runs: Sequence[Run]) -> None:
             pass
 
 
-def _pool_outcomes(pool: ProcessPool, runs: Sequence[Run], grace: float) -> Iterator[tuple[Run, Outcome]]:
-    """Schedule every run and yield ``(run, outcome)`` as each finishes."""
+def _pool_outcomes(
+    pool: ProcessPool, queue: ClaimQueue, grace: float, slots: int
+) -> Iterator[tuple[Run, Outcome]]:
+    """Keep ``slots`` claimed runs scheduled and yield ``(run, outcome)`` as each finishes."""
     futures: dict[Future, tuple[Run, float]] = {}
-    for run in runs:
-        limit = run.time_limit + grace
-        futures[pool.schedule(_isolated_execute, args=(run,), timeout=limit)] = (run, limit)
-    for future in as_completed(futures):
-        run, limit = futures.pop(future)
-        yield run, _outcome(future, limit)
+
+    def fill() -> None:
+        # Claim only what starts now: a queued claim would age before its run begins.
+        while len(futures) < slots and (run := queue.next()) is not None:
+            limit = run.time_limit + grace
+            futures[pool.schedule(_isolated_execute, args=(run,), timeout=limit)] = (run, limit)
+
+    fill()
+    while futures:
+        done, _ = wait(futures, return_when=FIRST_COMPLETED)
+        for future in done:
+            run, limit = futures.pop(future)
+            yield run, _outcome(future, limit)
+            fill()
 
 
 def _outcome(future: Future, limit: float) -> Outcome:
@@ -438,6 +532,8 @@ def _exit_reason(exitcode: int | None) -> str:
 
 
 __all__ = [
+    "CLAIM_MARGIN_S",
+    "ClaimQueue",
     "Failure",
     "Outcome",
     "RunSummary",

@@ -209,8 +209,9 @@ with Store(sys.argv[1]) as store:
 
 
 def stored_count(path: Path) -> int:
+    # Read-only: a plain connect would create an empty file, which the driver refuses as a store.
     try:
-        with sqlite3.connect(path) as connection:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
             return connection.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
     except sqlite3.OperationalError:  # not created yet
         return 0

@@ -59,6 +59,22 @@ def sleepy(instance: FlowShop, pause: float = 0.4) -> SolverOutput:
     return identity_flowshop(instance)
 
 
+EXECUTION_LOG = "SPLITSCHED_TEST_EXECUTION_LOG"
+"""Environment variable: the file :func:`logged` appends one line per execution to."""
+
+
+def logged(instance: FlowShop, pause: float = 0.2) -> SolverOutput:
+    """The identity order after ``pause`` seconds; appends the instance's name to the execution log."""
+    # O_APPEND writes of one short line are atomic: concurrent processes never interleave them.
+    descriptor = os.open(os.environ[EXECUTION_LOG], os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+    try:
+        os.write(descriptor, f"{instance.name}\n".encode())
+    finally:
+        os.close(descriptor)
+    time.sleep(pause)
+    return identity_flowshop(instance)
+
+
 def whoami(instance: FlowShop) -> SolverOutput:
     """The identity order, with the solving process's id in the metadata."""
     output = identity_flowshop(instance)
@@ -75,6 +91,7 @@ TOY_SOLVERS: dict[str, SolverEntry] = {
         "toy-hog": "hog",
         "toy-sleepy": "sleepy",
         "toy-whoami": "whoami",
+        "toy-logged": "logged",
     }.items()
 }
 
