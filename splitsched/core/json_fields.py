@@ -9,6 +9,7 @@ object, and the attribution of an error to its file or its enclosing JSON path.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
@@ -21,15 +22,95 @@ _LARGEST_EXACT_INTEGER = 2.0**53
 Built = TypeVar("Built")
 
 
+MAX_INTEGER_DIGITS = 400
+"""Longest integer literal read from JSON: far beyond any count, and beyond 1.8e308 as a time."""
+
+
 def decode_json(text: str, source: str | None) -> object:
+    """The JSON document ``text``, every string in it encodable text.
+
+    Raises
+    ------
+    InstanceError
+        If ``text`` is not JSON (its line and column named), holds an integer of more
+        than :data:`MAX_INTEGER_DIGITS` digits, nests too deep, or holds a string (value
+        or key) with a lone surrogate escape such as ``"\\ud800"`` (named by its JSON path).
+    """
     try:
-        return json.loads(text, object_pairs_hook=_JsonObject.from_pairs)
+        data = json.loads(text, object_pairs_hook=_JsonObject.from_pairs, parse_int=_parse_int)
     except json.JSONDecodeError as error:
         where = f"line {error.lineno}, column {error.colno}"
         raise InstanceError(where, f"invalid JSON: {error.msg}", source) from None
-    except (ValueError, RecursionError) as error:
-        # Integers of more than 4300 digits and absurdly deep nesting end here.
+    except _HugeInteger as error:
+        raise InstanceError(
+            _where_digits(text, error.digits),
+            f"invalid JSON: an integer of {error.digits} digits (at most {MAX_INTEGER_DIGITS})",
+            source,
+        ) from None
+    except RecursionError:
+        raise InstanceError(None, "invalid JSON: nested too deeply", source) from None
+    except ValueError as error:
         raise InstanceError(None, f"invalid JSON: {error}", source) from None
+    unencodable = _first_unencodable(data)
+    if unencodable is not None:
+        raise InstanceError(
+            unencodable or None, "a lone surrogate escape (\\ud800-\\udfff) is not text", source
+        )
+    return data
+
+
+class _HugeInteger(ValueError):
+    def __init__(self, digits: int):
+        super().__init__(f"{digits} digits")
+        self.digits = digits
+
+
+def _parse_int(literal: str) -> int:
+    # Checked before int(): Python refuses more than 4300 digits with advice meant for programmers.
+    digits = len(literal.lstrip("-"))
+    if digits > MAX_INTEGER_DIGITS:
+        raise _HugeInteger(digits)
+    return int(literal)
+
+
+def _where_digits(text: str, digits: int) -> str | None:
+    """``line L, column C`` of the first integer literal of ``digits`` digits in ``text``."""
+    match = re.search(rf"(?<![\d.eE+-])-?\d{{{digits}}}(?![\d.eE])", text)
+    if match is None:
+        return None
+    line = text.count("\n", 0, match.start()) + 1
+    return f"line {line}, column {match.start() - text.rfind(chr(10), 0, match.start())}"
+
+
+def _first_unencodable(data: object) -> str | None:
+    """The JSON path of the first string (key or value) that UTF-8 cannot encode, else ``None``.
+
+    Only a ``\\udXXX`` escape in the JSON text makes one; refusing it here keeps it out of
+    names that would fail when printed or written. Walked without recursion: the decoder
+    already bounds the depth, but a deep document should not cost Python stack here.
+    """
+    stack: list[tuple[str, object]] = [("", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if not _encodable(value):
+                return path
+        elif isinstance(value, Mapping):
+            for key, item in reversed(list(value.items())):
+                if not _encodable(key):
+                    return f"{path}.{shown_value(key)}" if path else shown_value(key)
+                stack.append((f"{path}.{key}" if path else key, item))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{index}]", item) for index, item in reversed(list(enumerate(value))))
+    return None
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class _JsonObject(dict[str, object]):

@@ -6,9 +6,11 @@ import pytest
 
 from splitsched.core.errors import InstanceError
 from splitsched.core.json_fields import (
+    MAX_INTEGER_DIGITS,
     as_string,
     built_from_source,
     built_under,
+    decode_json,
     one_line_json,
     top_object,
 )
@@ -69,3 +71,42 @@ def test_one_line_json_keeps_non_ascii_and_refuses_nan() -> None:
     assert one_line_json({"a": ["é", 1]}) == '{"a": ["é", 1]}'
     with pytest.raises(ValueError):
         one_line_json(float("nan"))
+
+
+# --- decoding: hostile JSON text ---------------------------------------------------------------------
+
+
+def test_a_lone_surrogate_escape_is_refused_with_its_json_path() -> None:
+    text = '{"layers": [{"name": "in"}, {"name": "fc\\ud800"}]}'
+    with pytest.raises(InstanceError) as caught:
+        decode_json(text, "g.json")
+    assert (
+        str(caught.value) == "g.json: layers[1].name: a lone surrogate escape (\\ud800-\\udfff) is not text"
+    )
+
+
+def test_a_lone_surrogate_in_a_key_is_refused() -> None:
+    with pytest.raises(InstanceError, match=r"^g.json: placement\.'x\\udc00': a lone surrogate"):
+        decode_json('{"placement": {"x\\udc00": "device"}}', "g.json")
+
+
+def test_a_surrogate_pair_escape_is_text() -> None:
+    assert decode_json('{"name": "\\ud83d\\ude00"}', None) == {"name": "\U0001f600"}
+
+
+def test_an_integer_of_thousands_of_digits_gets_our_message_with_its_place() -> None:
+    text = '{"n": 1,\n "m": [2, -' + "9" * 5000 + "]}"
+    with pytest.raises(InstanceError) as caught:
+        decode_json(text, "g.json")
+    message = str(caught.value)
+    assert message == "g.json: line 2, column 11: invalid JSON: an integer of 5000 digits (at most 400)"
+    assert "set_int_max_str_digits" not in message
+
+
+def test_integers_up_to_the_limit_read_exactly() -> None:
+    assert decode_json("[" + "9" * MAX_INTEGER_DIGITS + "]", None) == [int("9" * MAX_INTEGER_DIGITS)]
+
+
+def test_deep_nesting_is_one_error() -> None:
+    with pytest.raises(InstanceError, match="nested too deeply"):
+        decode_json("[" * 100_000 + "]" * 100_000, "g.json")

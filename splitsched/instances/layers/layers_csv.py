@@ -147,10 +147,40 @@ def _parse_csv(text: str, source: str) -> pd.DataFrame:
         raise InstanceError(None, "empty file: expected a header line", source) from None
     except pd.errors.ParserError as error:
         message = str(error).strip().removeprefix("Error tokenizing data. ").removeprefix("C error: ")
+        unclosed = _unclosed_quote_line(text)
+        if unclosed is not None and "EOF inside string" in message:
+            # pandas counts rows, not lines: quoted cells before may hold newlines.
+            raise InstanceError(
+                f"line {unclosed}", "invalid CSV: a quote opened here is never closed", source
+            ) from None
         match = re.search(r"in line (\d+)", message)
         raise InstanceError(
             f"line {match[1]}" if match else None, f"invalid CSV: {message}", source
         ) from None
+
+
+def _unclosed_quote_line(text: str) -> int | None:
+    """The line of the quote that opens a cell and is never closed, or ``None``.
+
+    A quote opens a cell only at its start (after a comma, a line end or the file's
+    start); inside, ``""`` is an escaped quote and a lone ``"`` closes the cell.
+    """
+    line, opened_at, inside, at_start = 1, 0, False, True
+    position = 0
+    while position < len(text):
+        char = text[position]
+        if inside:
+            if char == '"':
+                if text.startswith('"', position + 1):
+                    position += 1
+                else:
+                    inside = False
+        elif char == '"' and at_start:
+            inside, opened_at = True, line
+        at_start = not inside and char in ",\n"
+        line += char == "\n"
+        position += 1
+    return opened_at if inside else None
 
 
 def _line_numbers(raw: pd.DataFrame) -> pd.Series:

@@ -108,7 +108,17 @@ def test_input_layer_with_compute_is_refused_at_its_line(
         ("name,inputs,device_ms,server_ms\ninput,,0,0\n", "line 1", "missing column 'out_bytes'"),
         (HEADER.replace("\n", ",notes\n") + "input,,0,0,1,x\n", "line 1", "unknown column 'notes'"),
         ("name,name,inputs,device_ms,server_ms,out_bytes\n", "line 1", "column 'name' appears twice"),
-        ('name,inputs,device_ms,server_ms,out_bytes\n"input,,0,0,1\n', None, "invalid CSV"),
+        (
+            'name,inputs,device_ms,server_ms,out_bytes\n"input,,0,0,1\n',
+            "line 2",
+            "quote opened here is never closed",
+        ),
+        # The quote's line, not pandas' row: the quoted cell above spans two lines.
+        (
+            HEADER + INPUT_ROW + '"a\nb",input,1,1,1\nc,"a\nb,1,1,1\n',
+            "line 5",
+            "quote opened here is never closed",
+        ),
     ],
 )
 def test_bad_files_give_one_clear_line(
