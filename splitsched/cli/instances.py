@@ -15,6 +15,7 @@ from splitsched.cli.hardware import (
     custom_compute,
     network_from,
 )
+from splitsched.cli.tables import console_table
 from splitsched.core.errors import SplitschedError
 from splitsched.core.family import Instance
 from splitsched.core.files import write_text
@@ -139,13 +140,10 @@ def _cmd_models(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows))
     else:
-        import pandas as pd
-
-        columns = ["name", "layers", "gflops", "measured", "description"]
-        table = pd.DataFrame(rows, columns=[*columns, "source"])[columns]
-        table["measured"] = table["measured"].map(", ".join)
-        with pd.option_context("display.width", 200, "display.max_colwidth", 90):
-            print(table.to_string(index=False))
+        shown = [{**row, "gflops": f"{row['gflops']:.3f}" if row["gflops"] else "-"} for row in rows]
+        print(console_table(shown, ["name", "layers", "gflops", "measured", "description"], right=["gflops"]))
+        print("\ngflops: one inference's work (- where the profile has no FLOPs);\n"
+              "measured: the devices whose latencies the profile holds.")
     return EXIT_OK
 
 
@@ -174,10 +172,7 @@ def _cmd_presets(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows))
     else:
-        import pandas as pd
-
-        with pd.option_context("display.width", 200, "display.max_colwidth", 100):
-            print(pd.DataFrame(rows)[["kind", "name", "description"]].to_string(index=False))
+        print(console_table(rows, ["kind", "name", "description"]))
     return EXIT_OK
 
 

@@ -14,7 +14,7 @@ from splitsched.core.family import Instance, load_target
 from splitsched.core.result import Result, Status
 from splitsched.families import family_of, read_instance
 from splitsched.instances.jobs.timeline import MAX_GANTT_JOBS
-from splitsched.registry import solve, solvers
+from splitsched.registry import get_solver, solve, solvers
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -139,6 +139,7 @@ def _declare_solve(parser: argparse.ArgumentParser) -> None:
 
 
 def _declare_solvers(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("name", nargs="?", default=None, help="show this solver in full (options, modules)")
     parser.add_argument("--json", action="store_true", help="print a JSON list")
     parser.set_defaults(handler=_cmd_solvers)
 
@@ -186,30 +187,37 @@ def _cmd_solve(args: argparse.Namespace) -> int:
 
 def _cmd_solvers(args: argparse.Namespace) -> int:
     # Options come from the solver functions' signatures, read from their source files: no solver is imported.
+    from splitsched.cli.tables import console_table
+
+    specs = solvers() if args.name is None else (get_solver(args.name),)
     rows: list[dict[str, Any]] = [
         {"name": spec.name, "kind": "exact" if spec.exact else "heuristic",
          "problems": [str(p) for p in spec.problems], "options": list(spec.options),
          "modules": list(spec.modules), "description": spec.description}
-        for spec in solvers()
+        for spec in specs
     ]  # fmt: skip
     if args.json:
         print(json.dumps(rows))
+    elif args.name is not None:
+        print(_solver_card(rows[0]))
     else:
-        joined = ("problems", "options", "modules")
-        print(text_table([{key: ", ".join(value) if key in joined else value for key, value in row.items()}
-                          for row in rows]))  # fmt: skip
+        print(console_table(rows, ["name", "kind", "problems", "description"]))
+        print("\n`splitsched solvers NAME` shows a solver's options and modules; --json gives all of it.")
     return EXIT_OK
 
 
-def text_table(rows: Sequence[dict[str, Any]]) -> str:
-    """Rows of text as pandas' ``DataFrame(rows).to_string(index=False)`` prints them, without pandas.
+def _solver_card(row: dict[str, Any]) -> str:
+    """One solver as ``field  value`` lines, long values wrapped to the console width."""
+    import textwrap
 
-    Every cell and header right-aligned to its column's width, columns one space apart.
-    """
-    columns = list(dict.fromkeys(column for row in rows for column in row))
-    cells = [[str(row.get(column, "")) for column in columns] for row in rows]
-    widths = [max([len(column), *(len(line[i]) for line in cells)]) for i, column in enumerate(columns)]
-    return "\n".join(" ".join(cell.rjust(width) for cell, width in zip(line, widths)) for line in [columns, *cells])
+    from splitsched.cli.tables import WIDTH
+
+    lines = []
+    for key in ("name", "kind", "problems", "options", "modules", "description"):
+        value = ", ".join(row[key]) if isinstance(row[key], list) else row[key]
+        wrapped = textwrap.wrap(value or "none", WIDTH - 13) or ["none"]
+        lines += [f"{key if i == 0 else '':<12} {part}" for i, part in enumerate(wrapped)]
+    return "\n".join(lines)
 
 
 def _cmd_gantt(args: argparse.Namespace) -> int:

@@ -15,10 +15,9 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
-from splitsched.cli.main import COMMANDS, build_parser, text_table
+from splitsched.cli.main import COMMANDS, build_parser
 from splitsched.core.family import load_target
 from splitsched.registry import declared_parameters, solvers
 
@@ -139,11 +138,3 @@ def test_declared_parameters_give_up_where_the_source_does_not_say(
         assert declared_parameters(f"startup_probe:{name}") is None, name
     assert declared_parameters("startup_probe_absent:plain") is None
     assert "startup_probe" not in sys.modules
-
-
-def test_text_table_prints_like_pandas() -> None:
-    rows = [
-        {"name": "a", "kind": "exact", "options": "", "description": "short"},
-        {"name": "longer-name", "kind": "heuristic", "options": "x, y", "description": "a longer description"},
-    ]
-    assert text_table(rows) == pd.DataFrame(rows).to_string(index=False)
