@@ -9,8 +9,9 @@
   job's input layer stays on the device, and a job of a ``single`` kind takes
   one of its single cuts. Its warm start is the best of the partition
   baselines' placements and ``cut-mix``'s schedule. Its bound is the better of CP-SAT's and a
-  Lagrangian load bound (:mod:`splitsched.formulations.jobs.bounds`). ``mip``
-  refuses such instances and says why.
+  Lagrangian load bound (:mod:`splitsched.formulations.jobs.bounds`). ``mip`` solves the
+  same merged model as a MIP (:mod:`splitsched.formulations.layers.mip`, the job rules in
+  :mod:`splitsched.formulations.jobs.merged_mip`) with the same warm start and bound.
 - ``brute-force`` tries every cut of every job and every schedule of each
   (tiny instances only).
 """
@@ -24,7 +25,7 @@ from typing import cast
 from ortools.sat.python import cp_model
 
 from splitsched.core.deadline import Deadline
-from splitsched.core.errors import SizeLimitError, SolverError, SplitschedError
+from splitsched.core.errors import SizeLimitError, SplitschedError
 from splitsched.core.result import SolverOutput, Status
 from splitsched.formulations.flowshop.brute_force import MAX_CANDIDATES
 from splitsched.formulations.jobs.bounds import load_bound
@@ -36,12 +37,14 @@ from splitsched.formulations.jobs.counts import (
     solve_counts_cpsat,
     solve_counts_mip,
 )
+from splitsched.formulations.jobs.merged_mip import job_rules_mip
 from splitsched.formulations.layers.brute_force import (
     all_placements,
     best_of_every_schedule,
     count_schedules,
 )
 from splitsched.formulations.layers.cpsat import solve_layers
+from splitsched.formulations.layers.mip import DEFAULT_FORMULATION, check_options, solve_layers_mip
 from splitsched.heuristics.jobs.cut_mix import cut_mix_solver
 from splitsched.heuristics.jobs.job_pipeline import allowed_partition, single_cuts
 from splitsched.instances.jobs.problem import CutSet, JobsProblem
@@ -51,20 +54,45 @@ from splitsched.instances.layers.problem import LayerProblem
 from splitsched.instances.layers.solution import LayerSolution
 
 
-def jobs_mip_solver(instance: JobsProblem, *, time_limit: float | None = None, seed: int | None = None) -> SolverOutput:
-    """The counts model with CBC.
+def jobs_mip_solver(
+    instance: JobsProblem,
+    *,
+    time_limit: float | None = None,
+    seed: int | None = None,
+    formulation: str = DEFAULT_FORMULATION,
+    backend: str = "cbc",
+) -> SolverOutput:
+    """The counts model with CBC where it applies, else the merged layer-level MIP.
+
+    ``formulation`` and ``backend`` are the layer MIP's (:mod:`splitsched.formulations.layers.mip`);
+    the counts model always runs on CBC.
 
     Raises
     ------
     SolverError
-        If the counts model does not apply (three stages, or jobs that may send several tensors).
+        On an unknown formulation or backend.
     """
-    reason = counts_model_reason(instance)
-    if reason is not None:
-        raise SolverError(f"mip: solves many-jobs instances with the counts model only, and {reason}; use cpsat")
-    types = cut_types(instance)
-    counts, bound, proven, log = solve_counts_mip(instance, types, time_limit=time_limit, seed=seed)
-    return counts_output(instance, types, counts, bound, proven, log, {"model": "counts", "backend": "cbc"})
+    check_options(formulation, backend)
+    if counts_model_reason(instance) is None:
+        types = cut_types(instance)
+        counts, bound, proven, log = solve_counts_mip(instance, types, time_limit=time_limit, seed=seed)
+        return counts_output(instance, types, counts, bound, proven, log, {"model": "counts", "backend": "cbc"})
+    clock = Deadline(time_limit)
+    loads = load_bound(instance)
+    mix = _cut_mix(instance, time_limit, seed)
+    output = solve_layers_mip(
+        LayerProblem(instance.merged_graph), warm_placements(instance), constrain=job_rules_mip(instance),
+        solutions=[("cut-mix", mix)], time_limit=clock.remaining(), seed=seed, formulation=formulation,
+        backend=backend,
+    )  # fmt: skip
+    return with_load_bound(output, loads)
+
+
+def _cut_mix(instance: JobsProblem, time_limit: float | None, seed: int | None) -> LayerSolution:
+    """``cut-mix``'s schedule of the merged graph (a warm-start candidate), within its share of the limit."""
+    mix_limit = CUT_MIX_SHARE * time_limit if time_limit is not None else None
+    mix = cut_mix_solver(instance, time_limit=mix_limit, seed=seed, max_paths=WARM_START_MAX_PATHS)
+    return cast(LayerSolution, mix.solution)
 
 
 def jobs_cpsat_solver(
@@ -79,11 +107,10 @@ def jobs_cpsat_solver(
         return counts_output(instance, types, counts, bound, proven, log, {"model": "counts", "backend": "cpsat"})
     clock = Deadline(time_limit)
     loads = load_bound(instance)
-    mix_limit = CUT_MIX_SHARE * time_limit if time_limit is not None else None
-    mix = cut_mix_solver(instance, time_limit=mix_limit, seed=seed, max_paths=WARM_START_MAX_PATHS)
+    mix = _cut_mix(instance, time_limit, seed)
     merged = LayerProblem(instance.merged_graph)
     output = solve_layers(
-        merged, warm_placements(instance), constrain=job_rules(instance), solutions=[("cut-mix", cast(LayerSolution, mix.solution))],
+        merged, warm_placements(instance), constrain=job_rules(instance), solutions=[("cut-mix", mix)],
         time_limit=clock.remaining(), seed=seed, num_workers=num_workers,
     )  # fmt: skip
     return with_load_bound(output, loads)

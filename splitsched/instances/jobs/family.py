@@ -136,7 +136,7 @@ SOLVERS = (
     _solver("brute-force", "exact:jobs_brute_force", exact=True,
             description="reference: enumerates every permutation / placement and schedule (small instances)"),
     _solver("mip", "exact:jobs_mip_solver", exact=True,
-            description="many jobs: the counts model (two stages, one tensor per job)"),
+            description="many jobs: the counts model (CBC), else the merged layer graph as a MIP"),
     _solver("cpsat", "exact:jobs_cpsat_solver", exact=True,
             description="many jobs: the counts model, else the merged layer graph"),
     _solver("local-only", "baselines:jobs_local_only_solver", "S1's LO: every job runs whole on the device"),

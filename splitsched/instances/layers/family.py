@@ -259,6 +259,9 @@ SOLVERS = (
     SolverEntry("mip", f"{_EXACT}.mip:mip_layers_solver", exact=True,
                 description="layer graphs as a MIP (PuLP + CBC): placement binaries, start times, one binary per "
                 "pair of operations a resource must order (formulation='positional': positions per resource)"),
+    SolverEntry("mip", f"{_EXACT}.mip:mip_layers_solver", exact=True,
+                description="layer graphs as a MIP (PuLP + CBC): placement binaries, start times, one binary per "
+                "pair of operations a resource must order (formulation='positional': positions per resource)"),
     _heuristic("s0-line", "s0_line:s0_line_solver",
                "S0 Thm 2: lines with by-pass links send tensors in their server readers' order"),
     _heuristic("s0-paths-ej", "s0_paths:s0_paths_ej_solver",

@@ -93,11 +93,21 @@ def test_single_cuts_of_a_dag_go_to_the_counts_model():
     assert solve(problem, "mip").status is Status.OPTIMAL
 
 
-def test_mip_refuses_what_the_counts_model_cannot_hold_and_says_why():
-    with pytest.raises(SolverError, match="mip: .* it has three stages .*; use cpsat"):
-        solve(JobsProblem((JobKind(chain(), 2),), stages=3), "mip")
-    with pytest.raises(SolverError, match="kind 'block' is a dag graph with cuts 'any'"):
-        solve(JobsProblem((JobKind(block(), 2),)), "mip")
+def test_mip_solves_what_the_counts_model_cannot_hold_on_the_merged_graph():
+    for problem in (JobsProblem((JobKind(chain(), 2),), stages=3), JobsProblem((JobKind(block(), 2),))):
+        result, reference = solve(problem, "mip"), solve(problem, "cpsat")
+        assert result.status is reference.status is Status.OPTIMAL
+        assert result.metadata["model"] == "merged-layers"
+        assert _close(result.objective, reference.objective)
+
+
+@settings(max_examples=20, deadline=None)
+@given(jobs_problems(max_kinds=2, max_count=2, max_layers=3, stages=3))
+def test_merged_mip_matches_brute_force_with_three_stages(problem):
+    brute = brute_force_or_skip(problem)
+    result = solve(problem, "mip")
+    assert result.status is Status.OPTIMAL
+    assert _close(result.objective, brute.objective)
 
 
 def test_a_thousand_jobs_cost_the_counts_model_no_more_variables():

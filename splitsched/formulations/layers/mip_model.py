@@ -1,0 +1,223 @@
+"""The MIP of a layer graph shared by both formulations of ``mip``: placement, times and precedences.
+
+Same semantics as :mod:`splitsched.formulations.layers.cpsat_model` (SPEC §2-3), written
+with PuLP for CBC. Every layer ``v`` has ``on_device[v]`` (a binary, or the constant of a
+fixed placement), ``sends[u] = on_device[u] and (some consumer of u on the server)``
+(linearised: a tensor is sent once however many server layers read it), and one start
+time per operation that may be present: ``dev(v)`` (present iff ``on_device[v]``),
+``srv(v)`` (iff not) and ``tx(v)`` (iff ``sends[v]``). A fixed placement builds only its
+present operations, and every row below is then unconditional.
+
+Times are on the integer grid of :mod:`splitsched.formulations.layers.cpsat`; ``upper``
+is the warm start's grid makespan. Every start lies in ``[earliest, upper]`` and a
+present operation ends by ``upper`` (``start + duration * present <= upper``), so a row
+``later >= earlier + p - M * slack`` is valid with ``M = upper + p - earliest(later)``
+whenever ``slack >= 1``. The rows are those of the CP-SAT model:
+
+- ``tx(v)`` after ``dev(v)`` when ``v`` sends; ``dev(v)`` after ``dev(u)`` when ``v`` is on
+  the device; ``srv(v)`` after ``srv(u)`` when ``u`` is on the server; ``srv(v)`` after
+  ``tx(u)`` when ``u`` is on the device and ``v`` on the server;
+- ``makespan >= start + duration`` of every present operation;
+- the resource rows ``makespan >= min earliest + sum of present durations`` (the
+  busy-time rows CP-SAT needed too: they lift the LP bound).
+
+What keeps two operations of one resource apart is the formulation's
+(:mod:`splitsched.formulations.layers.mip_orders`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeAlias
+
+import pulp
+
+from splitsched.formulations.layers.cpsat_model import DEVICE, LINK, SERVER, Op, device_heads, duration
+from splitsched.instances.layers.layer_graph import LayerGraph
+from splitsched.instances.layers.placement import Placement
+from splitsched.instances.layers.schedule import Resource
+
+Presence: TypeAlias = "pulp.LpAffineExpression | pulp.LpVariable | int"
+"""Whether an operation (or a row's condition) holds: a 0/1 expression, or a constant."""
+
+MipPlacementConstraint = Callable[[pulp.LpProblem, dict[str, Presence]], None]
+"""Adds rules on the ``on_device`` variables of a joint model (the many-jobs model uses it)."""
+
+
+@dataclass(frozen=True)
+class MipOperation:
+    """One operation that may be present: its start variable, duration, presence and earliest start."""
+
+    start: pulp.LpVariable
+    duration: int
+    present: Presence
+    earliest: int
+
+
+@dataclass
+class LayerMip:
+    """A layer-graph MIP under construction (or built).
+
+    Parameters
+    ----------
+    problem
+        The PuLP problem; it minimises ``makespan`` (grid units).
+    graph
+        The graph on the integer grid.
+    upper
+        The horizon: the warm start's grid makespan.
+    on_device, sends
+        Placement variables (or constants) and crossing indicators (layers with consumers).
+    operations
+        Every operation that may be present, by ``(resource, layer)``.
+    makespan
+        The makespan variable.
+    order_variables
+        The formulation's variables that fix each resource's order, by name (for the MIP start).
+    """
+
+    problem: pulp.LpProblem
+    graph: LayerGraph
+    upper: int
+    on_device: dict[str, Presence]
+    sends: dict[str, Presence]
+    operations: dict[Op, MipOperation]
+    makespan: pulp.LpVariable
+    order_variables: dict[str, pulp.LpVariable] = field(default_factory=dict)
+
+    def on(self, resource: Resource) -> list[tuple[str, MipOperation]]:
+        """The operations of ``resource`` that may be present, in graph order."""
+        return [(name, op) for (lane, name), op in self.operations.items() if lane is resource]
+
+
+def build_base(
+    graph: LayerGraph,
+    placement: Placement | None,
+    upper: int,
+    lower: int,
+    constrain: MipPlacementConstraint | None = None,
+) -> LayerMip:
+    """Placement, operations, precedences, makespan and resource rows (module docstring)."""
+    problem = pulp.LpProblem("layers", pulp.LpMinimize)
+    on_device = _placement(problem, graph, placement)
+    if constrain is not None:
+        constrain(problem, on_device)
+    sends = _crossing(problem, graph, on_device, placement)
+    makespan = problem.add_variable("makespan", lower, upper)
+    problem += makespan
+    operations = _operations(problem, graph, on_device, sends, upper)
+    built = LayerMip(problem, graph, upper, on_device, sends, operations, makespan)
+    _precedences(built)
+    _makespan_rows(built)
+    return built
+
+
+def _placement(problem: pulp.LpProblem, graph: LayerGraph, placement: Placement | None) -> dict[str, Presence]:
+    if placement is not None:
+        return {name: int(placement.on_device(name)) for name in graph.names}
+    on_device: dict[str, Presence] = {name: problem.add_variable(f"d_{i}", cat=pulp.LpBinary)
+                                      for i, name in enumerate(graph.names)}  # fmt: skip
+    problem += on_device[graph.input_layer] == 1, "input_on_device"
+    for name in graph.names:
+        for source in graph.predecessors(name):
+            problem += on_device[name] <= on_device[source]  # no server -> device edge
+    return on_device
+
+
+def _crossing(
+    problem: pulp.LpProblem, graph: LayerGraph, on_device: dict[str, Presence], placement: Placement | None
+) -> dict[str, Presence]:
+    """``sends[u]``: constants for a fixed placement, else linearised ``d_u and (or over consumers of not d_c)``."""
+    if placement is not None:
+        crossing = set(placement.crossing_tensors)
+        return {name: int(name in crossing) for name in graph.names if graph.successors(name)}
+    sends: dict[str, Presence] = {}
+    for i, name in enumerate(graph.names):
+        consumers = graph.successors(name)
+        if not consumers:
+            continue
+        literal = problem.add_variable(f"s_{i}", cat=pulp.LpBinary)
+        problem += literal <= on_device[name]
+        problem += literal <= pulp.lpSum(1 - on_device[c] for c in consumers)
+        for consumer in consumers:
+            problem += literal >= on_device[name] - on_device[consumer]
+        sends[name] = literal
+    return sends
+
+
+def _operations(
+    problem: pulp.LpProblem,
+    graph: LayerGraph, on_device: dict[str, Presence], sends: dict[str, Presence], upper: int
+) -> dict[Op, MipOperation]:
+    """Start variables of the operations that may be present, in ``[earliest, upper]``."""
+    heads = device_heads(graph)
+    operations: dict[Op, MipOperation] = {}
+    for i, name in enumerate(graph.names):
+        candidates = [(DEVICE, on_device[name], heads[name]), (SERVER, 1 - on_device[name], 0)]
+        if name in sends:
+            candidates.append((LINK, sends[name], heads[name] + duration(graph, (DEVICE, name))))
+        for resource, present, head in candidates:
+            if isinstance(present, int) and present == 0:
+                continue
+            earliest = min(head, upper)
+            start = problem.add_variable(f"t_{resource.value[0]}_{i}", earliest, upper)
+            operations[resource, name] = MipOperation(start, duration(graph, (resource, name)), present, earliest)
+    return operations
+
+
+def after(problem: pulp.LpProblem, later: MipOperation, earlier: MipOperation, slack: Presence, upper: int) -> None:
+    """``later`` starts after ``earlier`` ends unless ``slack >= 1`` (a constant ``slack >= 1`` adds nothing)."""
+    if isinstance(slack, int) and slack >= 1:
+        return
+    big = max(0, upper + earlier.duration - later.earliest)
+    problem += later.start >= earlier.start + earlier.duration - big * slack
+
+
+def _precedences(built: LayerMip) -> None:
+    """SPEC §3's ready times, each relaxed unless the operations it links are present."""
+    ops, on_device, graph = built.operations, built.on_device, built.graph
+    for name in graph.names:
+        if (LINK, name) in ops:
+            after(built.problem, ops[LINK, name], ops[DEVICE, name], 1 - built.sends[name], built.upper)
+        for source in graph.predecessors(name):
+            pairs = [
+                ((DEVICE, name), (DEVICE, source), 1 - on_device[name]),
+                ((SERVER, name), (SERVER, source), on_device[source]),
+                ((SERVER, name), (LINK, source), 1 - on_device[source] + on_device[name]),
+            ]
+            for later, earlier, slack in pairs:
+                if later in ops and earlier in ops:
+                    after(built.problem, ops[later], ops[earlier], _constant(slack), built.upper)
+
+
+def _constant(expression: Presence) -> Presence:
+    """An expression without variables as an ``int`` (so that :func:`after` can skip or simplify its row)."""
+    if isinstance(expression, pulp.LpAffineExpression) and not expression.keys():
+        return round(expression.constant)
+    return expression
+
+
+def _makespan_rows(built: LayerMip) -> None:
+    problem, upper, makespan = built.problem, built.upper, built.makespan
+    for op in built.operations.values():
+        present = _constant(op.present)
+        problem += op.start + op.duration * present <= upper
+        problem += makespan >= op.start + op.duration * present - upper * (1 - present)
+    for resource in Resource:
+        lane = built.on(resource)
+        if lane:
+            first = min(op.earliest for _, op in lane)
+            problem += makespan >= first + pulp.lpSum(op.duration * op.present for _, op in lane)
+
+
+BOUND_MARGIN = 1e-7
+"""Relative margin taken off a bound CBC reports before rounding it up on the grid: CBC's solution
+file carries 8 significant digits (899791195 read as 899791190), so a value read back may exceed
+CBC's own by a few units in 1e9."""
+
+
+def grid_ceil(value: float) -> int:
+    """A valid grid bound from a bound CBC reports: ``value`` less :data:`BOUND_MARGIN`, rounded up."""
+    return math.ceil(value - BOUND_MARGIN * max(1.0, abs(value)))
