@@ -179,10 +179,18 @@ def _solve_from_args(args: argparse.Namespace, instance: Instance | None = None)
 def _cmd_solve(args: argparse.Namespace) -> int:
     instance, result = _solve_from_args(args)
     if args.json:
-        print(json.dumps({"instance": instance.name, **result.to_dict()}, default=str))
+        print(json.dumps({"instance": instance.name, **result.to_dict(), **_timeline_dict(instance, result)}, default=str))
     else:
         print(format_result(instance, result))
     return EXIT_INTERNAL if result.status is Status.ERROR else EXIT_OK
+
+
+def _timeline_dict(instance: Instance, result: Result) -> dict[str, Any]:
+    """``{"timeline": ...}``: every operation's start and finish, so that nobody re-simulates to plot."""
+    timeline_of = family_of(instance).timeline
+    if timeline_of is None or result.solution is None:
+        return {}
+    return {"timeline": timeline_of(instance, result.solution).to_dict()}
 
 
 def _cmd_solvers(args: argparse.Namespace) -> int:

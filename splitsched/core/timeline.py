@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,17 @@ class Timeline:
     def __post_init__(self) -> None:
         by_key = {(op.resource, op.label): op for op in self.operations}
         object.__setattr__(self, "_by_key", by_key)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: ``unit``, ``makespan``, ``resources`` and every operation's
+        ``resource``, ``label``, ``group`` (omitted when empty), ``start`` and ``finish``."""
+        operations = [
+            {"resource": op.resource, "label": op.label, **({"group": op.group} if op.group else {}),
+             "start": op.start, "finish": op.finish}
+            for op in self.operations
+        ]  # fmt: skip
+        return {"unit": self.unit, "makespan": self.makespan, "resources": list(self.resources),
+                "operations": operations}  # fmt: skip
 
     def lane(self, resource: str) -> tuple[TimedOperation, ...]:
         """The operations on ``resource`` in processing order."""

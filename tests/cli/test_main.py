@@ -143,3 +143,21 @@ def test_every_flowshop_solver_works_from_the_cli(
 def test_version() -> None:
     done = run_cli("--version")
     assert done.returncode == 0 and done.stdout.startswith("splitsched 0.1.0")
+
+
+
+@pytest.mark.parametrize("name", ["flowshop", "layer-problem", "joint-problem", "jobs", "tiling"])
+def test_json_solutions_carry_every_start_and_finish(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from splitsched.families import examples
+
+    path = tmp_path / "instance.json"
+    write_instance(examples()[name](), path)
+    assert main(["solve", str(path), "--solver", "cpsat", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    timeline = printed["timeline"]
+    assert timeline["makespan"] == pytest.approx(printed["objective"])
+    assert max(op["finish"] for op in timeline["operations"]) == pytest.approx(printed["objective"])
+    assert all(0 <= op["start"] <= op["finish"] and op["resource"] in timeline["resources"]
+               for op in timeline["operations"])  # fmt: skip
