@@ -15,8 +15,12 @@ algorithm IG_RS_LS of their Fig. 4:
    ``T = temperature_factor * sum(p) / (n * m * 10)``.
 
 It stops after ``max_iterations`` destruction-construction rounds or when the
-wall-clock ``time_limit`` has passed (checked between rounds), whichever comes
-first, and returns the best sequence seen. All randomness comes from one
+wall-clock ``time_limit`` has passed, whichever comes first, and returns the best
+sequence seen. The clock is read between rounds and, on large instances, inside
+NEH and the local search too (their kernels run in slices of about 50 ms,
+:func:`splitsched.core.deadline.in_slices`): NEH alone takes seconds on 5000 x 20.
+Stopped inside the initial NEH, the run returns NEH's partial sequence followed by
+the remaining jobs; without a stop, slicing changes nothing. All randomness comes from one
 :func:`numpy.random.default_rng` generator, so a seed and an iteration limit
 fix the result.
 """
@@ -29,19 +33,18 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from splitsched.core.deadline import Deadline
+from splitsched.core.deadline import Deadline, Slicer
 from splitsched.core.errors import SolverError
 from splitsched.core.result import SolverOutput
 from splitsched.heuristics.flowshop.kernels import (
     FloatArray,
     IntArray,
-    as_kernel_order,
     as_kernel_times,
     insert_jobs_greedily,
     insertion_pass,
     makespan,
 )
-from splitsched.heuristics.flowshop.neh import neh_order
+from splitsched.heuristics.flowshop.neh import neh_order_until
 from splitsched.heuristics.flowshop.output import heuristic_output
 from splitsched.heuristics.flowshop.random_order import resolved_seed
 from splitsched.instances.flowshop.problem import FlowShop
@@ -89,7 +92,7 @@ def iterated_greedy(
     destroyed_jobs: int = 4,
     temperature_factor: float = 0.4,
     max_iterations: int | None = None,
-    time_limit: float | None = None,
+    time_limit: float | Deadline | None = None,
     seed: int | None = None,
 ) -> IteratedGreedyRun:
     """Run Ruiz & Stützle's iterated greedy (IG_RS_LS).
@@ -105,8 +108,9 @@ def iterated_greedy(
     max_iterations
         Destruction-construction rounds; ``None`` for no limit.
     time_limit
-        Wall-clock seconds, checked between rounds; ``None`` for no limit. At
-        least one of the two limits must be given.
+        Wall-clock seconds or a running :class:`Deadline` (the whole run, NEH and
+        local search included); ``None`` for no limit. At least one of the two
+        limits must be given.
     seed
         Seed of the random generator; ``None`` for fresh entropy.
 
@@ -124,16 +128,17 @@ def iterated_greedy(
     times = as_kernel_times(processing_times)
     rng = np.random.default_rng(seed)
     temperature = ig_temperature(times, temperature_factor)
-    clock = Deadline(time_limit)
-    current = as_kernel_order(neh_order(times))
-    current_value = local_search(times, current, rng)
+    clock = time_limit if isinstance(time_limit, Deadline) else Deadline(time_limit)
+    current, _ = neh_order_until(times, clock)
+    slicer = Slicer(clock)  # one for every local search of the run: it learns the pass's speed once
+    current_value = local_search(times, current, rng, slicer)
     best, best_value = current.copy(), current_value
     iterations = 0
     while max_iterations is None or iterations < max_iterations:
         if clock.expired():
             return IteratedGreedyRun(_as_list(best), best_value, iterations, "time_limit")
         candidate = destruct_construct(times, current, min(destroyed_jobs, len(current)), rng)
-        candidate_value = local_search(times, candidate, rng)
+        candidate_value = local_search(times, candidate, rng, slicer)
         if candidate_value < current_value or _accepts_worse(
             candidate_value - current_value, temperature, rng
         ):
@@ -160,19 +165,38 @@ def destruct_construct(
     return rebuilt
 
 
-def local_search(times: FloatArray, sequence: IntArray, rng: np.random.Generator) -> float:
+def local_search(
+    times: FloatArray, sequence: IntArray, rng: np.random.Generator, clock: Deadline | Slicer | None = None
+) -> float:
     """Iterative improvement by insertion (Ruiz & Stützle Fig. 3), in place.
 
     Passes over all jobs, each pass in a fresh random order, until a pass keeps no
-    move. Returns the makespan of the improved ``sequence`` by the forward
-    recursion (so comparisons between sequences use the simulator's arithmetic).
+    move, or until ``clock`` expires (each pass runs in slices between looks at
+    it; a stopped pass leaves a valid, improved sequence). Returns the makespan of
+    the improved ``sequence`` by the forward recursion (so comparisons between
+    sequences use the simulator's arithmetic).
     """
+    slicer = clock if isinstance(clock, Slicer) else Slicer(clock if clock is not None else Deadline(None))
     current = makespan(times, sequence)
     improved = True
-    while improved:
-        visit_order = rng.permutation(sequence)
-        improved, current = insertion_pass(times, sequence, visit_order, current, IMPROVEMENT_TOLERANCE)
+    while improved and not slicer.clock.expired():
+        improved, current = _insertion_pass_until(times, sequence, rng.permutation(sequence), current, slicer)
     return makespan(times, sequence)
+
+
+def _insertion_pass_until(
+    times: FloatArray, sequence: IntArray, visit_order: IntArray, current: float, slicer: Slicer
+) -> tuple[bool, float]:
+    """:func:`insertion_pass` in slices until the clock expires; the same as one call when it does not."""
+    state: list[float] = [0.0, current]
+
+    def improve(start: int, stop: int) -> None:
+        # The kernel visits the jobs one by one: slices in a row make the same pass as one call.
+        kept, state[1] = insertion_pass(times, sequence, visit_order[start:stop], state[1], IMPROVEMENT_TOLERANCE)
+        state[0] = max(state[0], float(kept))
+
+    slicer.run(improve, len(visit_order))
+    return bool(state[0]), float(state[1])
 
 
 def ig_solver(
@@ -214,7 +238,7 @@ def _accepts_worse(increase: float, temperature: float, rng: np.random.Generator
 
 
 def _check_options(
-    destroyed_jobs: int, temperature_factor: float, max_iterations: int | None, time_limit: float | None
+    destroyed_jobs: int, temperature_factor: float, max_iterations: int | None, time_limit: float | Deadline | None
 ) -> None:
     if isinstance(destroyed_jobs, bool) or not isinstance(destroyed_jobs, int) or destroyed_jobs < 1:
         raise SolverError(f"ig: destroyed_jobs must be a positive integer, got {destroyed_jobs!r}")
@@ -224,7 +248,9 @@ def _check_options(
         isinstance(max_iterations, bool) or not isinstance(max_iterations, int) or max_iterations < 0
     ):
         raise SolverError(f"ig: max_iterations must be a non-negative integer, got {max_iterations!r}")
-    if time_limit is not None and not (isinstance(time_limit, int | float) and time_limit > 0):
+    if isinstance(time_limit, Deadline):
+        time_limit = time_limit.time_limit
+    elif time_limit is not None and not (isinstance(time_limit, int | float) and time_limit > 0):
         raise SolverError(f"ig: time_limit must be a positive number of seconds, got {time_limit!r}")
     if max_iterations is None and time_limit is None:
         raise SolverError("ig: give max_iterations or time_limit (or both)")
