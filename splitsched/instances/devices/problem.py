@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from splitsched.core.checks import check_name, check_time, check_total_time
+from splitsched.core.checks import check_name, check_time
 from splitsched.core.errors import InstanceError
 from splitsched.core.problem import Problem
 
@@ -159,6 +159,14 @@ MAX_TOTAL_MS = 2.0**62 / US_PER_MS
 """Largest sum of every option's times (ms): delays are integer µs, and sums of them must fit 64 bits."""
 
 
+_TIME_KINDS = ("local", "transmission", "base-station service")
+_TIME_SOURCES = (
+    "profile's stage_flops, capacity_flops and background_tasks",
+    "profile's cut_bits and rate_bps",
+    "profile's stage_flops and the top-level bs_capacity_flops",
+)
+
+
 @dataclass(frozen=True)
 class DevicesProblem:
     """Choose every device's partition point (S4's problem).
@@ -225,7 +233,9 @@ class DevicesProblem:
                 object.__setattr__(self, field_name, enum(getattr(self, field_name)))
             except ValueError:
                 known = ", ".join(member.value for member in enum)
-                raise InstanceError(field_name, f"expected one of {known}, got {getattr(self, field_name)!r}") from None
+                raise InstanceError(
+                    field_name, f"expected one of {known}, got {getattr(self, field_name)!r}"
+                ) from None
         if check_time(self.bs_capacity_flops, "bs_capacity_flops") == 0:
             raise InstanceError("bs_capacity_flops", "must be positive")
         if check_time(self.quantum_ms, "quantum_ms") == 0:
@@ -239,8 +249,19 @@ class DevicesProblem:
         """Refuse rates and sizes that are valid alone but give delays no integer µs can hold."""
         total_ms = 0.0
         for i, times in enumerate(self._option_times_ms):
-            total_ms += float(times.sum()) if np.isfinite(times).all() else math.inf
-            check_total_time(total_ms, f"devices[{i}]", MAX_TOTAL_MS)
+            columns = [float(column.sum()) if np.isfinite(column).all() else math.inf for column in times.T]
+            total_ms += sum(columns)
+            if not total_ms <= MAX_TOTAL_MS:
+                # Name the fields a user wrote that make the largest of the three kinds of time.
+                kind = int(np.argmax(columns))
+                together = (
+                    "" if columns[kind] > MAX_TOTAL_MS else f" (with the devices before: {_ms(total_ms)})"
+                )
+                raise InstanceError(
+                    f"devices[{i}]",
+                    f"its {_TIME_SOURCES[kind]} give {_TIME_KINDS[kind]} times summing to {_ms(columns[kind])}"
+                    f"{together}, above {MAX_TOTAL_MS:g} ms (64-bit µs); use other units",
+                )
 
     def _check_names(self) -> None:
         if not self.devices:
@@ -259,7 +280,8 @@ class DevicesProblem:
             stages = self.profiles[profiles.index(device.profile)].n_stages
             if device.max_local_stages is not None and device.max_local_stages > stages:
                 raise InstanceError(
-                    f"devices[{i}].max_local_stages", f"{device.max_local_stages} is above the profile's {stages} stages"
+                    f"devices[{i}].max_local_stages",
+                    f"{device.max_local_stages} is above the profile's {stages} stages",
                 )
 
     @property
@@ -322,6 +344,10 @@ class DevicesProblem:
             f"DevicesProblem(name={self.name!r}, devices={self.n_devices}, policy={self.policy}, "
             f"model={self.delay_model}, objective={self.objective})"
         )
+
+
+def _ms(value: float) -> str:
+    return f"{value:g} ms" if math.isfinite(value) else "more than 1.8e308 ms"
 
 
 def _check_count(value: object, field: str, minimum: int) -> None:

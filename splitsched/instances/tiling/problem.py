@@ -28,6 +28,20 @@ Tiling = tuple[tuple[int, int], int]
 DEFAULT_MAX_GRID = (4, 4)
 """The largest grid of the default candidates: up to 16 paths, S3's ``MW (k x k)`` range in practice."""
 
+MAX_TILING_PATHS = 100_000
+"""Most paths over all candidate tilings of one instance (the default ones have at most 2 100).
+
+Every solver builds each tiling's paths; 100 000 of them take s3-mw about 20 s.
+"""
+
+# The time-model rate behind each time table of a tiled chain, for messages that name what a user wrote.
+_RATE_OF_TIMES = {
+    "device_time": "device_flops",
+    "server_time": "server_flops",
+    "tail_server_time": "server_flops",
+    "send_time": "uplink_bps",
+}
+
 
 def candidate_tilings(
     network: TiledNetwork, max_grid: tuple[int, int] = DEFAULT_MAX_GRID, depths: Iterable[int] | None = None
@@ -55,6 +69,7 @@ def candidate_tilings(
     """
     max_rows, max_cols = _field_grid(max_grid, "max_grid")
     chosen = range(1, network.max_depth + 1) if depths is None else sorted(set(_depths(network, depths)))
+    _check_path_count(network, (max_rows, max_cols), chosen)
     tilings: list[Tiling] = []
     for depth in chosen:
         rows, cols = network.fused_size(depth)
@@ -64,6 +79,21 @@ def candidate_tilings(
             for b in range(1, min(max_cols, cols) + 1)
         )
     return tuple(tilings)
+
+
+def _check_path_count(network: TiledNetwork, max_grid: tuple[int, int], depths: Iterable[int]) -> None:
+    """Refuse, before listing them, candidate tilings with more than :data:`MAX_TILING_PATHS` paths in all."""
+    paths = 0
+    for depth in depths:
+        rows, cols = network.fused_size(depth)
+        a, b = min(max_grid[0], rows), min(max_grid[1], cols)
+        paths += a * (a + 1) // 2 * (b * (b + 1) // 2)  # the sum of a' x b' over every grid up to (a, b)
+    if paths > MAX_TILING_PATHS:
+        raise InstanceError(
+            "max_grid",
+            f"[{max_grid[0]}, {max_grid[1]}] gives {paths} paths over all tilings, above {MAX_TILING_PATHS}; "
+            "choose a smaller grid or fewer depths",
+        )
 
 
 def _depths(network: TiledNetwork, depths: Iterable[int]) -> list[int]:
@@ -127,9 +157,29 @@ class TilingProblem:
         object.__setattr__(
             self, "name", self.name or f"{self.network.name}@{self.time_model.name or 'custom'}"
         )
-        # Times valid alone may overflow together (a rate of 1e-300 B/s): the whole untiled
-        # network's layer graph checks its sum at the door (tilings add at most their overlap).
-        self.untiled_chain().to_layer_graph()
+        paths = sum(grid[0] * grid[1] for grid, _ in self.tilings)
+        if paths > MAX_TILING_PATHS:
+            raise InstanceError("tilings", f"{paths} paths over all tilings, above {MAX_TILING_PATHS}")
+        self._check_times()
+
+    def _check_times(self) -> None:
+        """Refuse a time model whose rates, each valid, make the network's times overflow.
+
+        Times valid alone may overflow together (a rate of 1e-300 B/s): the whole untiled
+        network's layer graph checks its sum at the door (tilings add at most their overlap).
+        The message names the rate a user wrote, not the internal time table.
+        """
+        try:
+            self.untiled_chain().to_layer_graph()
+        except InstanceError as error:
+            table = (error.field or "").partition("[")[0]
+            rate = _RATE_OF_TIMES.get(table)
+            if rate is None:
+                raise InstanceError("time_model", f"the network's times {error.problem}") from None
+            value = getattr(self.time_model, rate)
+            raise InstanceError(
+                f"time_model.{rate}", f"{value:g} makes the network's {table.replace('_', ' ')}s overflow"
+            ) from None
 
     def __hash__(self) -> int:
         return hash((self.network, self.time_model, self.tilings, self.name))

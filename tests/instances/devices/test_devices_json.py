@@ -42,7 +42,10 @@ BASE = {
 
 
 def _problem(**kwargs) -> DevicesProblem:
-    profiles = (StageProfile("a", (1.5e6, 0.0, 3e6), (8000.5, 1e-3, 2000.0)), StageProfile("b", (7.0,), (1.0,)))
+    profiles = (
+        StageProfile("a", (1.5e6, 0.0, 3e6), (8000.5, 1e-3, 2000.0)),
+        StageProfile("b", (7.0,), (1.0,)),
+    )
     devices = (
         Device("x", "a", 1.25e8, 1234567.8, 3, 2, 450.125, 333.3),
         Device("y", "b", 1e9, 5e6),
@@ -66,20 +69,28 @@ def test_reads_every_field() -> None:
 
 
 def test_optional_keys_take_their_defaults() -> None:
-    data = {key: value for key, value in BASE.items() if key in ("format", "bs_capacity_flops", "profiles", "devices")}
+    data = {
+        key: value
+        for key, value in BASE.items()
+        if key in ("format", "bs_capacity_flops", "profiles", "devices")
+    }
     problem = devices_from_dict(data)
     assert (problem.name, problem.quantum_ms, problem.policy, problem.delay_model) == ("", 10.0, "sjf", "s4")
     assert (problem.objective, problem.full_offload) == ("total", True)
 
 
-@pytest.mark.parametrize("kwargs", [{}, {"policy": "sjf", "delay_model": "s4", "objective": "max", "name": ""}])
+@pytest.mark.parametrize(
+    "kwargs", [{}, {"policy": "sjf", "delay_model": "s4", "objective": "max", "name": ""}]
+)
 def test_round_trip_is_exact(tmp_path: Path, kwargs) -> None:
     problem = _problem(**kwargs)
     path = tmp_path / "d.json"
     write_devices(problem, path)
     again = read_devices(path)
     assert again == problem
-    assert [times.tolist() for times in again.option_times] == [times.tolist() for times in problem.option_times]
+    assert [times.tolist() for times in again.option_times] == [
+        times.tolist() for times in problem.option_times
+    ]
     assert format_devices(again) == path.read_text(encoding="utf-8")
 
 
@@ -117,15 +128,25 @@ BAD = {
     "policy not a string": (lambda d: d.update(policy=3), "policy", "expected one of sjf, rr, fcfs, got 3"),
     "fcfs with s4": (lambda d: d.update(policy="fcfs"), "policy", "fcfs needs the timed model"),
     "bad model": (lambda d: d.update(delay_model="x"), "delay_model", "expected one of s4, timed"),
-    "bad objective": (lambda d: d.update(objective="mean"), "objective", "expected one of total, variance, max"),
+    "bad objective": (
+        lambda d: d.update(objective="mean"),
+        "objective",
+        "expected one of total, variance, max",
+    ),
     "offload not bool": (lambda d: d.update(full_offload=1), "full_offload", "expected true or false, got 1"),
     "zero BS": (lambda d: d.update(bs_capacity_flops=0), "bs_capacity_flops", "must be positive"),
     "unknown key": (lambda d: d.update(extra=1), None, "unknown key 'extra'"),
     "missing key": (lambda d: d.pop("bs_capacity_flops"), None, "missing required key 'bs_capacity_flops'"),
-    "other format": (lambda d: d.update(format="splitsched/jobs-v1"), "format", "expected 'splitsched/devices-v1'"),
+    "other format": (
+        lambda d: d.update(format="splitsched/jobs-v1"),
+        "format",
+        "expected 'splitsched/devices-v1'",
+    ),
     "no devices": (lambda d: d.update(devices=[]), "devices", "no devices"),
     "unknown profile": (
-        lambda d: d["devices"][1].update(profile="vgg"), "devices[1].profile", "unknown profile 'vgg'"
+        lambda d: d["devices"][1].update(profile="vgg"),
+        "devices[1].profile",
+        "unknown profile 'vgg'",
     ),
     "cap above S": (
         lambda d: d["devices"][1].update(max_local_stages=4),
@@ -137,16 +158,32 @@ BAD = {
         "devices[1].max_local_stages",
         "must be an integer >= 0, got 1.5",
     ),
-    "negative rate": (lambda d: d["devices"][1].update(rate_bps=-5), "devices[1].rate_bps", "is negative (-5)"),
+    "negative rate": (
+        lambda d: d["devices"][1].update(rate_bps=-5),
+        "devices[1].rate_bps",
+        "is negative (-5)",
+    ),
     "zero rate": (lambda d: d["devices"][0].update(rate_bps=0), "devices[0].rate_bps", "must be positive"),
-    "rate a string": (lambda d: d["devices"][0].update(rate_bps="fast"), "devices[0].rate_bps", "expected a number"),
+    "rate a string": (
+        lambda d: d["devices"][0].update(rate_bps="fast"),
+        "devices[0].rate_bps",
+        "expected a number",
+    ),
     "negative tasks": (
-        lambda d: d["devices"][1].update(background_tasks=-1), "devices[1].background_tasks", "integer >= 0"
+        lambda d: d["devices"][1].update(background_tasks=-1),
+        "devices[1].background_tasks",
+        "integer >= 0",
     ),
     "null deadline": (
-        lambda d: d["devices"][1].update(deadline_ms=None), "devices[1].deadline_ms", "leave the key out"
+        lambda d: d["devices"][1].update(deadline_ms=None),
+        "devices[1].deadline_ms",
+        "leave the key out",
     ),
-    "duplicate device": (lambda d: d["devices"][1].update(name="d1"), "devices[1].name", "duplicate device 'd1'"),
+    "duplicate device": (
+        lambda d: d["devices"][1].update(name="d1"),
+        "devices[1].name",
+        "duplicate device 'd1'",
+    ),
     "unknown device key": (lambda d: d["devices"][1].update(speed=3), "devices[1]", "unknown key 'speed'"),
     "wrong cut_bits length": (
         lambda d: d["profiles"][0].update(cut_bits=[1, 2]),
@@ -159,7 +196,9 @@ BAD = {
         "at least one stage",
     ),
     "negative flops": (
-        lambda d: d["profiles"][0].update(stage_flops=[1, -2, 3]), "profiles[0].stage_flops[1]", "is negative"
+        lambda d: d["profiles"][0].update(stage_flops=[1, -2, 3]),
+        "profiles[0].stage_flops[1]",
+        "is negative",
     ),
     "profiles not an array": (lambda d: d.update(profiles={}), "profiles", "expected a JSON array"),
 }
@@ -201,5 +240,29 @@ def test_rates_that_give_delays_no_integer_can_hold_are_refused(tmp_path) -> Non
         '"stage_flops": [1e300, 1e300], "cut_bits": [1e300, 1e300]}], "devices": [{"name": "d0", '
         '"profile": "p", "capacity_flops": 1e-300, "rate_bps": 1e-300}]}'
     )
-    with pytest.raises(InstanceError, match=r"dev\.json: devices\[0\]: the times sum to inf"):
+    with pytest.raises(
+        InstanceError,
+        match=r"dev\.json: devices\[0\]: its profile's stage_flops, capacity_flops "
+        r"and background_tasks give local times summing to more than 1\.8e308 ms, above",
+    ):
+        read_devices(path)
+
+
+def test_the_field_behind_the_overflow_is_named(tmp_path) -> None:
+    import pytest
+
+    from splitsched.core.errors import InstanceError
+    from splitsched.instances.devices.devices_json import read_devices
+
+    path = tmp_path / "dev.json"
+    device = '{"name": "d%d", "profile": "p", "capacity_flops": 1e9, "rate_bps": %s}'
+    path.write_text(
+        '{"format": "splitsched/devices-v1", "bs_capacity_flops": 1e9, "profiles": [{"name": "p", '
+        '"stage_flops": [1e9, 1e9], "cut_bits": [1e6, 1e6]}], "devices": ['
+        + ", ".join([device % (0, "1e6"), device % (1, "5e-324")])
+        + "]}"
+    )
+    with pytest.raises(
+        InstanceError, match=r"devices\[1\]: its profile's cut_bits and rate_bps give transmission"
+    ):
         read_devices(path)

@@ -183,5 +183,27 @@ def test_a_rate_that_makes_the_times_overflow_is_refused_at_the_door(tmp_path) -
     path = tmp_path / "t.json"
     path.write_text('{"format": "splitsched/tiling-v1", "network": "alexnet", "time_model": {"preset": "s3-table1", '
                     '"uplink_bps": 1e-300}}')  # fmt: skip
-    with pytest.raises(InstanceError, match=r"t\.json: .*(the times sum to|is not finite)"):
+    with pytest.raises(
+        InstanceError,
+        match=r"t\.json: time_model\.uplink_bps: 1e-300 makes the network's send times overflow$",
+    ):
         read_tiling(path)
+
+
+@pytest.mark.parametrize(
+    ("rate", "table"), [("device_flops", "device"), ("server_flops", "server"), ("uplink_bps", "send")]
+)
+def test_a_subnormal_rate_is_named_as_the_user_wrote_it(rate: str, table: str) -> None:
+    with pytest.raises(
+        InstanceError, match=rf"^time_model\.{rate}: 4\.94066e-324 makes the network's {table} times"
+    ):
+        tiling_from_dict(edited(BASE, lambda d: d["time_model"].update({rate: 5e-324})))
+
+
+@pytest.mark.parametrize("max_grid", [[2**63, 2**63], [1000, 1000], [60, 60]])
+def test_a_grid_whose_tilings_hold_too_many_paths_is_refused_before_listing_them(max_grid: list[int]) -> None:
+    with pytest.raises(
+        InstanceError,
+        match=r"^tilings\.max_grid: \[\d+, \d+\] gives 2690933 paths over all tilings, above 100000",
+    ):
+        tiling_from_dict(edited(BASE, lambda d: d.update(tilings={"max_grid": max_grid})))
