@@ -151,6 +151,31 @@ def all_problems() -> tuple[str, ...]:
 # --- files ----------------------------------------------------------------------------------------------
 
 
+EXAMPLE_PREFIX = "example:"
+"""``read_instance("example:NAME")`` builds the built-in example ``NAME`` (:func:`examples`)."""
+
+
+def bundled_listing() -> list[dict[str, Any]]:
+    """Every instance a name reaches: the built-in examples, then each family's bundled instances.
+
+    Returns
+    -------
+    list[dict[str, Any]]
+        One row per instance: ``name`` (what :func:`read_instance` takes), ``family``,
+        ``group``, ``description`` and the family's other facts (sizes, published bounds).
+    """
+    rows: list[dict[str, Any]] = []
+    for family in families():
+        for name, make in family.examples.items():
+            rows.append({"name": f"{EXAMPLE_PREFIX}{name}", "family": family.name, "group": f"example:{name}",
+                         "description": make.__doc__.strip().splitlines()[0].rstrip(".")
+                         if make.__doc__ else "built-in example"})  # fmt: skip
+    for family in families():
+        if family.bundled_listing is not None:
+            rows += [{"family": family.name, **row} for row in family.bundled_listing()]
+    return rows
+
+
 def read_instance(path: str | os.PathLike[str]) -> Any:
     """Read any instance, choosing the format from the content.
 
@@ -158,6 +183,7 @@ def read_instance(path: str | os.PathLike[str]) -> Any:
     ----------
     path
         A bundled instance's name (``taillard:ta001`` … ``taillard:ta120``), a
+        built-in example (``example:joint-problem``; ``splitsched instances`` lists both), a
         JSON file whose ``format`` tag names a family's format (``splitsched/layers-v1``,
         ``splitsched/jobs-v1``, ``splitsched/devices-v1``, ``splitsched/tiling-v1``, ...), or
         a text file in the one text format a family reads (Taillard's, for flow shops).
@@ -175,6 +201,8 @@ def read_instance(path: str | os.PathLike[str]) -> Any:
         known ``format`` tag (the message lists the known ones).
     """
     source = os.fspath(path)
+    if source.startswith(EXAMPLE_PREFIX):
+        return example(source.removeprefix(EXAMPLE_PREFIX))
     for family in families():
         if family.bundled is not None and (instance := family.bundled(source)) is not None:
             return instance

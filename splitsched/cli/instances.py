@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import itertools
 import json
 import os
 
@@ -19,7 +20,7 @@ from splitsched.cli.tables import console_table
 from splitsched.core.errors import SplitschedError
 from splitsched.core.family import Instance
 from splitsched.core.files import write_text
-from splitsched.families import GENERATORS, family_of, generate, write_instance
+from splitsched.families import GENERATORS, bundled_listing, family_of, generate, write_instance
 from splitsched.instances.jobs.jobs_json import FORMAT as JOBS_FORMAT
 from splitsched.instances.jobs.jobs_json import format_jobs, jobs_from_dict, model_jobs_to_dict
 from splitsched.instances.layers.layers_csv import read_layers_csv
@@ -42,6 +43,40 @@ from splitsched.instances.profiles.scenario import build_scenario
 from splitsched.instances.tiling.time_model import TimeModel
 
 EXIT_OK = 0
+
+
+def declare_instances(parser: argparse.ArgumentParser) -> None:
+    """Declare ``instances``'s arguments and handler on ``parser``."""
+    parser.add_argument("--json", action="store_true", help="print a JSON list, one row per instance")
+    parser.set_defaults(handler=_cmd_instances)
+
+
+def _cmd_instances(args: argparse.Namespace) -> int:
+    rows = bundled_listing()
+    if args.json:
+        print(json.dumps(rows))
+        return EXIT_OK
+    print(console_table(_grouped(rows), ["name", "family", "description"]))
+    print("\nGive a name wherever a file goes (`splitsched solve taillard:ta001 --solver neh`);\n"
+          "--json lists every instance with its sizes and published bounds.")  # fmt: skip
+    return EXIT_OK
+
+
+def _grouped(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Consecutive rows of one group as one row: ``taillard:ta001 … ta010``, the group's description."""
+    shown: list[dict[str, object]] = []
+    for _, members in itertools.groupby(rows, key=lambda row: row["group"]):
+        group = list(members)
+        first, last = str(group[0]["name"]), str(group[-1]["name"])
+        if len(group) == 1:
+            shown.append(group[0])
+            continue
+        description = str(group[0]["description"]).rpartition(",")[0]  # the shared part, before per-instance facts
+        span = f"{first} … {last.rpartition(':')[2]}"
+        known = sum(1 for row in group if row.get("optimal") is True)
+        facts = f"{len(group)} instances" + (f", {known} optima known" if "optimal" in group[0] else "")
+        shown.append({"name": span, "family": group[0]["family"], "description": f"{description}: {facts}"})
+    return shown
 
 
 def declare_models(parser: argparse.ArgumentParser) -> None:

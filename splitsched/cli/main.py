@@ -36,6 +36,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         f"(jobs files: one bar per job, at most {MAX_GANTT_JOBS} jobs)",
     ),
     "demo": ("splitsched.cli.main:_declare_demo", "solve the built-in examples with every solver and compare"),
+    "instances": (
+        "splitsched.cli.instances:declare_instances",
+        "list the bundled instances and built-in examples, usable wherever a file is",
+    ),
     "models": ("splitsched.cli.instances:declare_models", "list the shipped DNN profiles"),
     "presets": ("splitsched.cli.instances:declare_presets", "list the device, server and network presets"),
     "scenario": (

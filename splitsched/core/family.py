@@ -226,6 +226,10 @@ class Family:
         ``bundled(spec)`` returns the instance a bundled name such as ``taillard:ta001``
         names, ``None`` when ``spec`` is not one of the family's names (it may raise an
         :class:`~splitsched.core.errors.InstanceError` for a bad name with its prefix).
+    bundled_listing
+        The bundled instances for ``splitsched instances``: one row per instance with
+        ``name`` (as ``read_instance`` takes it), ``group`` (consecutive rows of one group
+        print as one line), ``description`` and any other facts (sizes, published bounds).
     solution_from_dict
         The inverse of ``solution.to_dict()`` for an instance (stores, reports).
     summarize
@@ -269,6 +273,7 @@ class Family:
     from_json: Callable[[Mapping[str, Any], str], Any] | None = None
     read_text: Callable[[str, str, str], Any] | None = None
     bundled: Callable[[str], Any] | None = None
+    bundled_listing: Callable[[], Sequence[Mapping[str, Any]]] | None = None
     summarize: Callable[[Any, Any], list[str]] = lambda _instance, _solution: []
     timeline: Callable[[Any, Any], Timeline] | None = None
     chart_refusal: Callable[[Any], str] = lambda _instance: ""

@@ -90,3 +90,33 @@ def test_import_csv_makes_a_solvable_instance(tmp_path: Path, capsys: pytest.Cap
     capsys.readouterr()
     assert main(["import-csv", str(table), "--network", "wifi"]) == 2
     assert "mine.csv: line 3, column server_ms: is negative" in capsys.readouterr().err
+
+
+def test_instances_lists_every_bundled_name_and_example(capsys: pytest.CaptureFixture[str]) -> None:
+    from splitsched.families import examples
+
+    assert main(["instances", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    names = [row["name"] for row in rows]
+    assert [f"example:{name}" for name in examples()] == names[: len(examples())]
+    assert [f"taillard:ta{i:03d}" for i in range(1, 121)] == names[len(examples()):]
+    ta001 = next(row for row in rows if row["name"] == "taillard:ta001")
+    assert (ta001["n_jobs"], ta001["n_stages"], ta001["upper_bound"], ta001["optimal"]) == (20, 5, 1278, True)
+    assert main(["instances"]) == 0
+    table = capsys.readouterr().out
+    assert "taillard:ta111 … ta120" in table and max(map(len, table.splitlines())) <= 100
+
+
+@pytest.mark.parametrize("name", ["example:flowshop", "example:joint-problem", "example:jobs", "example:devices",
+                                  "example:tiling", "taillard:ta031"])  # fmt: skip
+def test_every_listed_name_reads_and_solves(name: str) -> None:
+    from splitsched import solve
+
+    result = solve(read_instance(name), "cpsat", time_limit=60)
+    assert result.status == "optimal"
+
+
+def test_an_unknown_example_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["solve", "example:nope", "--solver", "neh"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "unknown example 'nope'" in err

@@ -167,3 +167,18 @@ def resolve_bundled(spec: str) -> FlowShop | None:
             spec,
         )
     return _build(name)
+
+
+def bundled_listing() -> list[dict[str, object]]:
+    """One row per bundled instance for ``splitsched instances``: name, group, sizes and published bounds."""
+    rows: list[dict[str, object]] = []
+    for name, entry in _table().items():
+        bounds = entry.bounds
+        known = f"optimum {bounds.upper}" if bounds.optimal else f"bounds {bounds.lower}-{bounds.upper}"
+        rows.append({
+            "name": f"{BUNDLED_PREFIX}{name}", "group": f"Taillard {entry.n_jobs}x{entry.n_stages}",
+            "description": f"Taillard flow shop, {entry.n_jobs} jobs x {entry.n_stages} stages, {known}",
+            "n_jobs": entry.n_jobs, "n_stages": entry.n_stages, "lower_bound": bounds.lower,
+            "upper_bound": bounds.upper, "optimal": bounds.optimal,
+        })  # fmt: skip
+    return rows

@@ -16,6 +16,7 @@ from splitsched.core.timeline import Timeline
 from splitsched.instances.flowshop import generators as flowshops
 from splitsched.instances.flowshop.bundled import (
     bundled_flowshop,
+    bundled_listing,
     bundled_pattern,
     bundled_sizes,
     resolve_bundled,
@@ -194,6 +195,7 @@ FAMILY = Family(
     solution_from_dict=_solution_from_dict,
     read_text=parse_taillard,
     bundled=resolve_bundled,
+    bundled_listing=bundled_listing,
     summarize=_summarize,
     timeline=_timeline,
     tiny=_tiny,

@@ -23,5 +23,8 @@ def example_chain() -> LayerGraph:
 
 
 def example_jobs_problem() -> JobsProblem:
-    """Four copies of :func:`example_chain` on one device, two stages (S1): cut and order them together."""
+    """Four copies of a five-layer chain on one device, two stages (S1): cut and order them together.
+
+    The chain is :func:`example_chain`.
+    """
     return JobsProblem((JobKind(example_chain(), 4, name="camera"),), name="example-jobs")

@@ -25,12 +25,18 @@ def example_graph() -> LayerGraph:
 
 
 def example_layer_problem() -> LayerProblem:
-    """:func:`example_graph` with S0's partition: ``input, v1 … v4`` on the device, ``v5, v6`` on the server."""
+    """A seven-layer DAG with S0's partition: v1-v4 on the device, v5 and v6 on the server; order them.
+
+    The graph is :func:`example_graph`; the device runs ``input, v1 … v4``.
+    """
     graph = example_graph()
     placement = Placement.from_device_layers(graph, ["input", "v1", "v2", "v3", "v4"])
     return LayerProblem(graph, placement)
 
 
 def example_joint_problem() -> LayerProblem:
-    """:func:`example_graph` with the placement left to the solver."""
+    """A seven-layer DAG whose placement is left to the solver: choose device layers and order them.
+
+    The graph is :func:`example_graph`.
+    """
     return LayerProblem(example_graph())
