@@ -143,6 +143,9 @@ SOLVERS = (
     SolverEntry("cpsat", f"{_EXACT}.cpsat:s3_cpsat_solver", exact=True,
                 description="fused-layer tiling: per tiling a 3-stage flow shop with offload modes, "
                 "tilings in lower-bound order"),
+    SolverEntry("mip", f"{_EXACT}.mip:s3_mip_solver", exact=True,
+                description="fused-layer tiling as MIPs (PuLP + CBC): per tiling Wilson's positional flow shop "
+                "with offload modes, tilings in lower-bound order"),
     SolverEntry("s3-mw", f"{_HEURISTICS}.s3_mw:s3_mw_solver", exact=False,
                 description="S3 Alg. 1 (Minimizing Waiting): path order and offload points per tiling, best tiling"),
     SolverEntry("s3-bf", f"{_EXACT}.s3_bf:s3_bf_solver", exact=True,
