@@ -50,14 +50,14 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from splitsched.core.deadline import Deadline
+from splitsched.core.deadline import Deadline, Slicer
 from splitsched.core.errors import SolverError
 from splitsched.core.progress import Ticker
 from splitsched.core.result import SolverOutput, Status
 from splitsched.core.solution import job_indices
 from splitsched.formulations.flowshop import bnb_kernels as kernels
 from splitsched.formulations.flowshop.bounds import (
-    lower_bound,
+    machine_bound,
     stage_pair_bounds,
     two_machine_with_lags_order,
 )
@@ -68,7 +68,7 @@ from splitsched.heuristics.flowshop.iterated_greedy import (
     local_search,
 )
 from splitsched.heuristics.flowshop.kernels import as_kernel_order, as_kernel_times, makespan
-from splitsched.heuristics.flowshop.neh import neh_order
+from splitsched.heuristics.flowshop.neh import neh_order_until
 from splitsched.instances.flowshop.problem import FlowShop
 from splitsched.instances.flowshop.solution import FlowShopSolution
 
@@ -226,9 +226,13 @@ def bnb_solver(
     started = time.perf_counter()
     clock = Deadline(time_limit, started=started)
     times = as_kernel_times(instance.processing_times)
-    neh = as_kernel_order(neh_order(times))
+    # The root bounds first (not interruptible: about 2 s on 5000 x 20), then NEH in
+    # what time is left (NEH alone takes seconds there), offered as the incumbent.
+    search = _Search(times, np.arange(times.shape[0], dtype=np.int64), True, bound, "bidirectional", "learned")
+    neh, _ = neh_order_until(times, clock)
     start_value = float(makespan(times, neh))
-    search = _Search(times, neh, True, bound, "bidirectional", "learned")
+    if not search.offer(neh, start_value):  # a cut-short NEH may lose to the identity order
+        start_value = float(search.best_value[0])
     # A short probe from NEH first: most small instances close within it, and then
     # the iterated greedy below (tens of ms) would dominate the runtime.
     search.run(clock.child(PROBE_SECONDS), None)
@@ -236,7 +240,7 @@ def bnb_solver(
     improver = _IncumbentImprover(times, seed)
     if not search.is_closed():
         ig_started = time.perf_counter()
-        if _offer_iterated_greedy(search, times, time_limit, seed):
+        if _offer_iterated_greedy(search, times, clock, seed):
             source = "iterated_greedy"
         improver.seconds = time.perf_counter() - ig_started
     last_improver = _search_in_slices(search, improver, clock)
@@ -344,8 +348,10 @@ class _Search:
         through = np.cumsum(times, axis=1)
         self.head = np.ascontiguousarray(through - times)
         self.tail = np.ascontiguousarray(through[:, -1:] - through)
-        self.root_bound = lower_bound(times)
-        self.pairs = _stage_pairs(times, stage_pairs)
+        # The pair bounds cost O(m^2 n log n) in Python: computed once, for the root bound and the pair order.
+        root_pairs = stage_pair_bounds(times) if n_stages > 1 else None
+        self.root_bound = _root_bound(times, root_pairs)
+        self.pairs = _stage_pairs(times, stage_pairs, root_pairs)
         self.pair_order, self.pair_lag = _pair_data(times, self.pairs)
         self.pair_rank = np.arange(len(self.pairs))
         self.bound_mode = kernels.TWO_MACHINE if bound == "two-machine" else kernels.ONE_MACHINE
@@ -463,13 +469,14 @@ class _IncumbentImprover:
             return False
         started = time.perf_counter()
         current = search.best_perm.copy()
-        current_value = local_search(self.times, current, self.rng)
+        slicer = Slicer(budget)  # the local search's passes take seconds on thousands of jobs
+        current_value = local_search(self.times, current, self.rng, slicer)
         best, best_value = current.copy(), current_value
         while not budget.expired():
             candidate = destruct_construct(
                 self.times, current, min(IG_DESTROYED_JOBS, len(current)), self.rng
             )
-            value = local_search(self.times, candidate, self.rng)
+            value = local_search(self.times, candidate, self.rng, slicer)
             if value < current_value or self._accepts(value - current_value):
                 current, current_value = candidate, value
                 if value < best_value:
@@ -490,7 +497,13 @@ def _next_batch(batch: int, seconds: float) -> int:
     return int(min(max(batch * _BATCH_SECONDS / seconds, batch / 4, 16), batch * 4))
 
 
-def _stage_pairs(times: np.ndarray, which: str) -> np.ndarray:
+def _root_bound(times: np.ndarray, root_pairs: np.ndarray | None) -> float:
+    """:func:`~splitsched.formulations.flowshop.bounds.lower_bound` from already computed pair bounds."""
+    two_machine = float(times[:, 0].sum()) if root_pairs is None else float(np.nanmax(root_pairs))
+    return max(machine_bound(times), two_machine)
+
+
+def _stage_pairs(times: np.ndarray, which: str, root: np.ndarray | None = None) -> np.ndarray:
     """The stage pairs of the two-machine bound, the strongest at the root first.
 
     The kernel tries pairs in this order and stops at the first that prunes, and
@@ -502,7 +515,7 @@ def _stage_pairs(times: np.ndarray, which: str) -> np.ndarray:
     else:
         pairs = [(k, l) for k in range(n_stages) for l in range(k + 1, n_stages)]
     if n_stages > 1:
-        root = stage_pair_bounds(times)
+        root = stage_pair_bounds(times) if root is None else root
         pairs.sort(key=lambda pair: -root[pair])
     return np.array(pairs, dtype=np.int64).reshape(-1, 2)
 
@@ -538,11 +551,12 @@ def bnb_warm_up(instance: FlowShop) -> None:
     branch_and_bound(small.processing_times, incumbent=None)
 
 
-def _offer_iterated_greedy(search: _Search, times: np.ndarray, time_limit: float | None, seed: int | None) -> bool:
-    """Iterated greedy for a short budget from NEH; offer its best order to the search."""
-    seconds = IG_MAX_SECONDS if time_limit is None else min(IG_TIME_SHARE * time_limit, IG_MAX_SECONDS)
+def _offer_iterated_greedy(search: _Search, times: np.ndarray, clock: Deadline, seed: int | None) -> bool:
+    """Iterated greedy for a short budget from NEH (within ``clock``); offer its best order to the search."""
+    limit = clock.time_limit
+    seconds = IG_MAX_SECONDS if limit is None else min(IG_TIME_SHARE * limit, IG_MAX_SECONDS)
     run = iterated_greedy(
-        times, max_iterations=IG_ITERATIONS_PER_JOB * times.shape[0], time_limit=seconds, seed=seed
+        times, max_iterations=IG_ITERATIONS_PER_JOB * times.shape[0], time_limit=clock.child(seconds), seed=seed
     )
     return search.offer(as_kernel_order(run.order), float(run.makespan))
 
