@@ -1,7 +1,7 @@
 """Exact MIP models of the many-devices problem (S4 §III, SPEC §9): ``mip`` for devices (PuLP + CBC).
 
 Only the paper's model (``s4``) with total or largest delay, under SJF or RR, with
-deadlines. Variance (a concave-convex quadratic with no sound linearisation here)
+deadlines. Variance (a sum of squares, see :data:`VARIANCE_REFUSAL`)
 and the timed model are refused with a one-line :class:`SolverError` naming
 ``cpsat``. Notation as in :mod:`splitsched.formulations.devices.option_table`: ``z_ip``
 one-hot per device, ``a_i``/``s_i`` its ready time and BS service (µs, linear in
@@ -67,13 +67,23 @@ RELATIVE_TOLERANCE = 1e-6
 """The registry's tolerance (``splitsched.registry`` imports us, so it is repeated here)."""
 
 
+VARIANCE_REFUSAL = (
+    "mip: the variance of the delays is a sum of squared deviations from their mean, which a linear "
+    "MIP (CBC) can bound by tangents but not model exactly; use cpsat (exact: integer squares of the "
+    "scaled deviations) or s4-enum (small instances)"
+)
+"""Why ``mip`` refuses the variance. A MIP of it would need a tangent at every integer deviation (µs
+times the number of devices: about 1e10 values), or a loop of cuts around CBC with no useful bound
+on the way; CP-SAT multiplies integers exactly."""
+
+
 def refusal(problem: DevicesProblem) -> str | None:
     """Why ``mip`` does not model ``problem``, or ``None``."""
     if problem.delay_model is DelayModel.TIMED:
         alternative = "s4-enum" if problem.policy is Policy.RR else "cpsat"
         return f"mip: the timed model is not modelled as a MIP; use {alternative}"
     if problem.objective is Objective.VARIANCE:
-        return "mip: the variance objective has no exact linear model here; use cpsat (exact, scaled integers)"
+        return VARIANCE_REFUSAL
     return None
 
 
