@@ -12,6 +12,12 @@ instance is found, nothing is written and the exit code is 1. Shrinking can
 stop at a larger instance than the smallest one (each run differs); the stored
 file is the smallest found over several runs, and ``--redraw`` redraws it.
 
+S1 Thm 4 (``s1-thm4``) is searched directly rather than by hypothesis: every
+tree with up to ``--max-layers`` layers (8) and times ``0..--max-time`` (2), in
+every reference order, fewest layers first, then the smallest largest time and
+sum of times (:func:`tests.claims.trees.smallest_counterexample`); the case is
+kept once ``s1-alg5`` and ``cpsat``'s proven optimum confirm it.
+
 S1's many-jobs claims (:data:`tests.claims.jobs_claims.JOB_CLAIMS`, keys
 ``s1-prop1``, ``s1-thm2`` …) work the same way: the case is stored in the
 ``splitsched-tests/jobs-case-v1`` format (:mod:`tests.claims.jobs_cases`) and the
@@ -39,6 +45,7 @@ from splitsched.plotting.gantt import plot_gantt
 from tests.claims.claims import CLAIMS, Claim, as_problem, heuristic, optimum
 from tests.claims.jobs_cases import JobsCase, read_case, write_case
 from tests.claims.jobs_claims import JOB_CLAIMS, JobClaim, johnson_timeline, optimal_cuts
+from tests.claims.trees import smallest_counterexample
 
 FIGURES = Path(__file__).resolve().parents[2] / "docs" / "claims"
 
@@ -56,15 +63,27 @@ def search(claim: Claim, examples: int) -> LayerProblem | None:
         return None
 
 
+def search_trees(claim: Claim, max_layers: int, max_time: int) -> LayerProblem | None:
+    """S1 Thm 4's smallest counterexample by direct search, confirmed by the registry's solvers."""
+    case = smallest_counterexample(max_layers, max_time)
+    if case is None:
+        return None
+    problem = case.problem()
+    assert heuristic(claim, problem).objective > optimum(problem).objective, case
+    return problem
+
+
 def draw(claim: Claim, problem: LayerProblem, path: Path) -> tuple[float, float]:
     """Draw the algorithm's schedule above the optimal one; return both makespans."""
     results = [(claim.solver, heuristic(claim, problem)), ("cpsat (optimal)", optimum(problem))]
     timelines = [evaluate(problem, result.solution) for _, result in results]
-    figure, axes = plt.subplots(2, 1, figsize=(7, 4.6), sharex=True)
+    figure, axes = plt.subplots(2, 1, figsize=(7, 5.0), sharex=True)
     for ax, (name, _), timeline in zip(axes, results, timelines):
-        plot_gantt(timeline, ax=ax, title=f"{claim.key}: {name}, makespan {timeline.makespan:g}")
+        plot_gantt(timeline, ax=ax, title=f"{claim.key}: {name}, makespan {timeline.makespan:g} ms")
     axes[0].set_xlim(0, max(t.makespan for t in timelines) * 1.05 or 1)
-    figure.tight_layout()
+    figure.text(0.5, 0.01, f"{claim.statement}.\nAbove: {claim.solver}'s schedule; below: cpsat's proven optimum. "
+                "One bar per operation, labelled with its layer; operations of length 0 have no bar.", ha="center", va="bottom", fontsize=7.5)
+    figure.tight_layout(rect=(0, 0.07, 1, 1))
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path, dpi=110)
     plt.close(figure)
@@ -135,12 +154,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("claim", choices=sorted(CLAIMS) + sorted(JOB_CLAIMS))
     parser.add_argument("--examples", type=int, default=2000, help="instances to try (default 2000)")
     parser.add_argument("--redraw", action="store_true", help="only redraw the stored counterexample")
+    parser.add_argument("--max-layers", type=int, default=8, help="s1-thm4: largest tree searched (default 8)")
+    parser.add_argument("--max-time", type=int, default=2, help="s1-thm4: largest time searched (default 2)")
     args = parser.parse_args(argv)
     if args.claim in JOB_CLAIMS:
         return main_jobs(JOB_CLAIMS[args.claim], args.examples, args.redraw)
     claim = CLAIMS[args.claim]
     if args.redraw:
         problem = read_layers(claim.counterexample_file)
+    elif claim.key == "s1-thm4":
+        problem = search_trees(claim, args.max_layers, args.max_time)
+        if problem is None:
+            print(f"{claim.key}: no counterexample up to {args.max_layers} layers with times 0..{args.max_time}")
+            return 1
+        write_layers(problem, claim.counterexample_file)
     else:
         problem = search(claim, args.examples)
         if problem is None:

@@ -5,7 +5,8 @@
 - :func:`multi_path_placements` — S0 Thm 3: chains that share only the input and,
   optionally, a common sink, with any valid placement.
 - :func:`s1_trees` — S1 Thm 4: two stages (server time 0); the device side is an
-  out-tree whose leaves are the only layers that send (S1's cut points).
+  out-tree whose leaves are the only layers that send (S1's cut points), drawn
+  so that every leaf sends (:func:`s1_tree_cases`).
 - :func:`multi_path_trees` — S2's path-wise claim: two stages; the device side
   is chains hanging off the input, each sent at its end.
 
@@ -18,9 +19,11 @@ from hypothesis import strategies as st
 
 from splitsched.instances.layers.layer_graph import Layer, LayerGraph
 from splitsched.instances.layers.placement import Placement
+from tests.claims.trees import TreeCase, leaves_of
 from tests.strategies import MAX_TIME, layer_graphs, placements
 
-_time = st.integers(0, MAX_TIME).map(float)
+_int_time = st.integers(0, MAX_TIME)
+_time = _int_time.map(float)
 
 
 def _graph(draw: st.DrawFn, inputs: list[tuple[int, ...]], name: str, server: bool) -> LayerGraph:
@@ -51,25 +54,41 @@ def multi_path_placements(draw: st.DrawFn, max_layers: int = 7) -> Placement:
 
 
 @st.composite
-def s1_trees(draw: st.DrawFn, max_layers: int = 7) -> Placement:
-    """An out-tree with server time 0; every device layer keeps all its children, or none.
+def s1_tree_cases(draw: st.DrawFn, max_device: int = 8) -> TreeCase:
+    """S1 Thm 4's hard cases: a random out-tree of ``2..max_device`` device layers, every leaf sending.
 
-    A device layer with a server child would send its output while feeding
-    device children too; S1 §6.2 cuts so that only the leaves of the device side
-    send (``g(v_p) = 0`` for inner nodes, which Thm 4's proof uses).
+    With one sending leaf Alg. 5 is trivially optimal, and a leaf that sends
+    nothing only adds device time; so every leaf sends (``g >= 1``), and a random
+    recursive tree has about half its layers as leaves. Each subtree of the input
+    layer is drawn computation-heavy (device times from ``1..MAX_TIME``, send
+    times from ``1..MAX_TIME // 2``), communication-heavy (the reverse) or mixed,
+    so that Alg. 5's merges compare heavy with light lists.
     """
-    n_layers = draw(st.integers(2, max_layers))
-    inputs: list[tuple[int, ...]] = [()] + [(draw(st.integers(0, i - 1)),) for i in range(1, n_layers)]
-    graph = _graph(draw, inputs, "s1-tree", server=False)
-    on_device = {"L0"}
-    frontier = ["L0"]
-    while frontier:
-        name = frontier.pop()
-        children = graph.successors(name)
-        if children and draw(st.booleans()):
-            on_device.update(children)
-            frontier.extend(children)
-    return Placement.from_device_layers(graph, on_device)
+    n = draw(st.integers(2, max_device))
+    parents = (-1, *(draw(st.integers(0, i - 1)) for i in range(1, n)))
+    low, high = st.integers(1, MAX_TIME // 2), st.integers(1, MAX_TIME)
+    kinds = {"heavy": (high, low), "light": (low, high), "mixed": (_int_time, high)}
+    branch_kind: dict[int, str] = {}
+    device, send = [0] * n, [0] * n
+    leaves = leaves_of(parents)
+    for i in range(1, n):
+        top = i if parents[i] == 0 else parents[i]
+        branch_kind[i] = branch_kind.get(top, "") or draw(st.sampled_from(sorted(kinds)))
+        f_range, g_range = kinds[branch_kind[i]]
+        device[i] = draw(f_range)
+        if i in leaves:
+            send[i] = draw(g_range)
+    return TreeCase(parents, tuple(device), tuple(send))
+
+
+def s1_trees(max_device: int = 8) -> st.SearchStrategy[Placement]:
+    """:func:`s1_tree_cases` as placements (device side ``L0..``, one server layer per leaf).
+
+    The class is S1 §6.2's: two stages (server time 0), every device layer keeps
+    all its children or none, so only the leaves of the device side send
+    (``g(v_p) = 0`` for inner nodes, which Thm 4's proof uses).
+    """
+    return s1_tree_cases(max_device).map(lambda case: case.problem().placement)
 
 
 @st.composite
