@@ -11,6 +11,8 @@ Decisions the paper leaves open (documented in ``docs/claims.md``):
   start. When the search ends at ``l = 0``, every job is cut there.
 - The ratio fixes how ``n`` copies split: ``floor(n * ratio / (ratio + 1))`` copies
   at ``l - 1`` (the first ones), the rest at ``l``. With ``ratio = 0`` all take ``l``.
+  The paper does not say how ``n`` copies split in ``ratio : 1``; ``split="round"``
+  takes the nearest count instead (halves round up), the other natural reading.
 - Alg. 2 runs on S1 §3.2's clustered cuts (:func:`clustered`): real profiles do
   not have falling send times, and S1 groups the layers after which the tensor
   does not shrink into virtual blocks before searching.
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Literal
 
 from splitsched.core.errors import SolverError
 from splitsched.core.result import SolverOutput
@@ -57,8 +60,20 @@ def binary_search_cut(device_times: Sequence[float], tx_times: Sequence[float]) 
     return left, math.floor(surplus / deficit)
 
 
-def copies_at_left(count: int, ratio: int) -> int:
-    """How many of ``count`` copies take cut ``l - 1`` when ``#(l-1) : #(l) = ratio : 1``."""
+Split = Literal["floor", "round"]
+"""How ``n`` copies split in the ratio: ``floor`` (the project's reading) or ``round`` (nearest, halves up)."""
+
+SPLITS: tuple[Split, ...] = ("floor", "round")
+
+
+def copies_at_left(count: int, ratio: int, split: Split = "floor") -> int:
+    """How many of ``count`` copies take cut ``l - 1`` when ``#(l-1) : #(l) = ratio : 1``.
+
+    ``floor(count * ratio / (ratio + 1))``, or with ``split="round"`` the nearest
+    integer, halves rounded up (exact integer arithmetic either way).
+    """
+    if split == "round":
+        return (2 * count * ratio + ratio + 1) // (2 * (ratio + 1))
     return count * ratio // (ratio + 1)
 
 
@@ -76,11 +91,11 @@ def clustered(cuts: Sequence[Cut]) -> list[Cut]:
     return kept
 
 
-def binary_cuts(cuts: Sequence[Cut], count: int) -> list[Cut]:
+def binary_cuts(cuts: Sequence[Cut], count: int, split: Split = "floor") -> list[Cut]:
     """One cut per copy by Alg. 2 over ``cuts`` (chain cuts ``0..k``, clustered first)."""
     cuts = clustered(cuts)
     crossing, ratio = binary_search_cut([c.device_time for c in cuts], [c.tx_time for c in cuts])
-    at_left = copies_at_left(count, ratio) if crossing > 0 else 0
+    at_left = copies_at_left(count, ratio, split) if crossing > 0 else 0
     return [cuts[crossing - 1]] * at_left + [cuts[crossing]] * (count - at_left)
 
 
@@ -101,13 +116,24 @@ def chain_cuts(problem: JobsProblem, kind_index: int, who: str) -> tuple[Cut, ..
     return single_cuts(graph)
 
 
-def s1_binary_solver(instance: JobsProblem) -> SolverOutput:
+def s1_binary_solver(instance: JobsProblem, *, split: Split = "floor") -> SolverOutput:
     """S1 Alg. 2 then Alg. 1 (see the module docstring).
+
+    Parameters
+    ----------
+    instance
+        The jobs; every kind's cuts must form a chain.
+    split
+        How a kind's copies split in Alg. 2's ratio: ``"floor"`` (default,
+        ``floor(n * ratio / (ratio + 1))`` at ``l - 1``) or ``"round"`` (the nearest count).
 
     Raises
     ------
     SolverError
-        If a kind's cuts are not a chain (see :func:`chain_cuts`).
+        If ``split`` is neither reading, or a kind's cuts are not a chain (see :func:`chain_cuts`).
     """
-    by_kind = {k: binary_cuts(chain_cuts(instance, k, "s1-binary"), kind.count) for k, kind in enumerate(instance.kinds)}
+    if split not in SPLITS:
+        raise SolverError(f"s1-binary: split must be 'floor' or 'round', got {split!r}")
+    by_kind = {k: binary_cuts(chain_cuts(instance, k, "s1-binary"), kind.count, split)
+               for k, kind in enumerate(instance.kinds)}  # fmt: skip
     return job_level_output(instance, [by_kind[job.kind][job.copy - 1] for job in instance.jobs])
