@@ -29,13 +29,14 @@ from tests.claims.find_counterexamples import draw_jobs
 from tests.claims.jobs_cases import JobsCase
 from tests.claims.jobs_claims import (
     JOB_CLAIMS,
+    _crossing,
+    _linear,
     johnson_makespan,
     johnson_timeline,
     optimal_cuts,
     optimum,
     uniform_makespan,
 )
-from tests.claims.test_jobs_claims import _crossing, _linear
 
 PROP1 = "S1 Prop. 1: the makespan in Johnson's order is f(x1) + max{Σ_{i≥2} f, Σ_{i≤n-1} g} + g(xn)"
 THM1 = "S1 Thm 1: every job at the crossing x* (f(x*) = g(x*)) minimises max(Σf/n, Σg/n)"

@@ -10,7 +10,7 @@ from _common import Finding, save
 from splitsched.instances.devices.problem import DevicesProblem
 from splitsched.instances.devices.simulate import simulate_devices
 from splitsched.registry import solve
-from tests.claims.test_s4_claims import counterexample
+from tests.claims.s4_cases import counterexample
 
 
 def greedy(output: Path) -> Finding:

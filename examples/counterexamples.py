@@ -1,7 +1,8 @@
 """Every counterexample ``docs/claims.md`` records for S0, S1 and S4, printed and drawn: where the rules fail.
 
-Usage (from the repository root, with the test extras installed: the stored cases
-and the functions that check them live in ``tests/claims``)::
+Usage (from a checkout of the repository; the test extra is not needed: the stored
+cases and the functions that check them live in ``tests/claims``, whose modules
+import hypothesis only to draw new cases)::
 
     python examples/counterexamples.py OUTPUT_FOLDER
 
@@ -35,10 +36,29 @@ import _claims_s1
 import _claims_s4
 from _common import Finding, output_folder, run_cases
 
+from tests.claims.claims import CLAIMS
+from tests.claims.find_counterexamples import draw
+
+THM4 = "S1 Thm 4: on trees (two stages, only device leaves send), Alg. 5's schedule is optimal"
+
+
+def s1_thm4(output: Path) -> Finding:
+    """The smallest tree ``s1-alg5`` gets wrong (``tests/claims/data/s1-thm4.json``) against ``cpsat``."""
+    claim = CLAIMS["s1-thm4"]
+    problem = claim.counterexample()
+    assert problem is not None, "tests/claims/data/s1-thm4.json is missing"
+    found, best = draw(claim, problem, output / "counterexample-s1-thm4.png")
+    finding = Finding("s1-thm4", THM4, found, "s1-alg5", best, "cpsat (optimal)")
+    print(finding.report())
+    print(f"  {len(problem.graph)} layers: {', '.join(problem.graph.names)}")
+    return finding
+
+
 CASES: list[Callable[[Path], Finding]] = [
     _claims_s0.smallest,
     _claims_s0.nonzero_times,
     *_claims_s1.cases(),
+    s1_thm4,
     _claims_s4.greedy,
 ]
 """Every case, in ``docs/claims.md``'s order; each prints itself, draws its figure and returns its pair."""

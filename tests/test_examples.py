@@ -14,7 +14,7 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 COUNTEREXAMPLES = ("s0-thm2", "s0-thm2-nonzero", "s1-prop1-rising-g", "s1-prop1-any-g", "s1-thm1-convexity",
                    "s1-thm1-uniform", "s1-thm2", "s1-thm2-paper", "s1-thm3", "s1-thm3-nonconvex",
-                   "s1-binary-vgg16", "s4-greedy")  # fmt: skip
+                   "s1-binary-vgg16", "s1-thm4", "s4-greedy")  # fmt: skip
 """``counterexamples.py``'s cases, in ``docs/claims.md``'s order."""
 
 FIGURES = {
@@ -126,6 +126,7 @@ CLAIMS_MD = {
     "s1-thm2-paper": (39.2, 38.9),  # "take 38.9 ms ... the paper says 39.2"
     "s1-thm3": (4, 3),  # "split between them take 4 ... take 3"
     "s1-thm3-nonconvex": (3, 2),  # "the pair gives 3 and the raw-input cut alone gives 2"
+    "s1-thm4": (5, 4),  # "Alg. 5's order ... takes 5; ... the optimum, 4"
     "s4-greedy": (26 / 9, 8 / 9),  # "variance 26/9 ms²" against "variance 8/9 ms²"
     "s3-fig3": (11, 11),  # "the fused layer 10 takes 3 and ends at 11"
 }
@@ -135,6 +136,20 @@ def _check_pairs(pairs: dict[str, tuple[float, float]]) -> None:
     for key, (claimed, truth) in pairs.items():
         if key in CLAIMS_MD:
             assert (claimed, truth) == pytest.approx(CLAIMS_MD[key], rel=1e-5), key  # printed with 6 digits
+
+
+def test_counterexamples_run_without_the_test_extra(tmp_path: Path) -> None:
+    """Issue 18: with hypothesis and pytest absent, the script and its helpers still import and start."""
+    import subprocess
+    import sys
+
+    blocked = "import sys; sys.modules['hypothesis'] = sys.modules['pytest'] = None; "
+    run = f"sys.path[:0] = [{str(EXAMPLES)!r}]; import counterexamples, _claims_s0, _claims_s1, _claims_s4; "
+    check = "counterexamples.s1_thm4(__import__('pathlib').Path(sys.argv[1]))"
+    done = subprocess.run([sys.executable, "-c", blocked + run + check, str(tmp_path)], capture_output=True,
+                          text=True, cwd=EXAMPLES.parent, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "s1-thm4" in done.stdout and (tmp_path / "counterexample-s1-thm4.png").is_file()
 
 
 def test_counterexamples_give_the_values_docs_claims_states(

@@ -8,18 +8,20 @@ the smallest instance where the claim fails and stores it under ``data/``.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-from hypothesis import strategies as st
+from typing import TYPE_CHECKING
 
 from splitsched.core.result import Result, Status
 from splitsched.instances.layers.layers_json import read_layers
 from splitsched.instances.layers.placement import Placement
 from splitsched.instances.layers.problem import LayerProblem
 from splitsched.registry import solve
-from tests.claims.strategies import bypass_lines, multi_path_placements, multi_path_trees, s1_trees
+
+if TYPE_CHECKING:
+    from hypothesis import strategies as st
 
 DATA = Path(__file__).parent / "data"
 
@@ -54,17 +56,26 @@ class Claim:
         return read_layers(self.counterexample_file) if self.counterexample_file.exists() else None
 
 
+def _strategy(name: str) -> Callable[[], st.SearchStrategy[Placement]]:
+    """The factory ``strategies.NAME``, imported on call: the table needs no hypothesis (the examples use it)."""
+
+    def factory() -> st.SearchStrategy[Placement]:
+        return getattr(importlib.import_module("tests.claims.strategies"), name)()
+
+    return factory
+
+
 CLAIMS = {
     claim.key: claim
     for claim in (
         Claim("s0-thm2", "line graphs with by-pass links: sending tensors in their server readers' order is optimal",
-              "s0-line", bypass_lines),
+              "s0-line", _strategy("bypass_lines")),
         Claim("s0-thm3", "multi-path graphs: the optimal non-preemptive path schedule is optimal",
-              "s0-paths-exact", multi_path_placements),
+              "s0-paths-exact", _strategy("multi_path_placements")),
         Claim("s1-thm4", "trees (two stages, only device leaves send): Alg. 5's schedule is optimal",
-              "s1-alg5", s1_trees),
+              "s1-alg5", _strategy("s1_trees")),
         Claim("s2-pathwise", "multi-path trees (two stages): path-wise Johnson is optimal",
-              "s2-pathwise", multi_path_trees),
+              "s2-pathwise", _strategy("multi_path_trees")),
     )
 }  # fmt: skip
 

@@ -30,13 +30,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
-from hypothesis import HealthCheck, find, settings
-from hypothesis.errors import NoSuchExample
 
 from splitsched.families import evaluate
 from splitsched.instances.layers.layers_json import read_layers, write_layers
@@ -52,6 +51,9 @@ FIGURES = Path(__file__).resolve().parents[2] / "docs" / "claims"
 
 def search(claim: Claim, examples: int) -> LayerProblem | None:
     """The smallest counterexample hypothesis finds in ``examples`` tries, or ``None``."""
+
+    from hypothesis import find
+    from hypothesis.errors import NoSuchExample
 
     def refutes(placement) -> bool:
         problem = as_problem(placement)
@@ -90,7 +92,10 @@ def draw(claim: Claim, problem: LayerProblem, path: Path) -> tuple[float, float]
     return timelines[0].makespan, timelines[1].makespan
 
 
-def _settings(examples: int) -> settings:
+def _settings(examples: int) -> Any:
+    """Search settings (hypothesis is imported here: drawing the stored cases needs no test extra)."""
+    from hypothesis import HealthCheck, settings
+
     return settings(
         max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck)
     )
@@ -98,6 +103,9 @@ def _settings(examples: int) -> settings:
 
 def search_jobs(claim: JobClaim, examples: int) -> JobsCase | None:
     """The smallest case hypothesis finds in ``examples`` tries where the claim fails, or ``None``."""
+    from hypothesis import find
+    from hypothesis.errors import NoSuchExample
+
     try:
         return find(claim.instances(), claim.refutes, settings=_settings(examples))
     except NoSuchExample:

@@ -17,11 +17,13 @@ chain, as S1's flow shop for a bare table.
 
 from __future__ import annotations
 
+import importlib
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from fractions import Fraction
 from pathlib import Path
-
-from hypothesis import strategies as st
+from typing import TYPE_CHECKING, Any
 
 from splitsched.core.result import Status
 from splitsched.core.timeline import Timeline
@@ -33,14 +35,10 @@ from splitsched.instances.flowshop.solution import FlowShopSolution
 from splitsched.instances.jobs.cuts import Cut
 from splitsched.registry import solve
 from tests.claims.jobs_cases import JobsCase, read_case
-from tests.claims.jobs_strategies import (
-    in_prop1_class,
-    in_thm2_class,
-    in_thm3_class,
-    prop1_cases,
-    thm2_tables,
-    thm3_chains,
-)
+from tests.claims.jobs_classes import in_prop1_class, in_thm2_class, in_thm3_class
+
+if TYPE_CHECKING:
+    from hypothesis import strategies as st
 
 DATA = Path(__file__).parent / "data"
 
@@ -155,6 +153,29 @@ def thm3_mix(case: JobsCase) -> list[int]:
     return best_mix(case, star - 1, star)
 
 
+# -- S1 Thm 1's relaxation ------------------------------------------------------------------
+def _linear(values: list[Fraction], x: Fraction) -> Fraction:
+    """The piecewise-linear function through ``(i, values[i])`` at ``x``."""
+    i = min(math.floor(x), len(values) - 2)
+    return values[i] + (x - i) * (values[i + 1] - values[i])
+
+
+def _crossing(f: list[Fraction], g: list[Fraction]) -> Fraction:
+    """``x*`` with ``f(x*) = g(x*)`` (``f - g`` rises strictly from ``<= 0`` to ``>= 0``)."""
+    h = [a - b for a, b in zip(f, g)]
+    i = next(i for i in range(len(h) - 1) if h[i] <= 0 <= h[i + 1])
+    return i + Fraction(-h[i]) / (h[i + 1] - h[i])
+
+
+def _strategy(name: str, **options: Any) -> Callable[[], st.SearchStrategy[JobsCase]]:
+    """The factory ``jobs_strategies.NAME(**options)``, imported on call: the table needs no hypothesis."""
+
+    def factory() -> st.SearchStrategy[JobsCase]:
+        return getattr(importlib.import_module("tests.claims.jobs_strategies"), name)(**options)
+
+    return factory
+
+
 # -- the table -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class JobClaim:
@@ -227,16 +248,16 @@ JOB_CLAIMS = {
     claim.key: claim
     for claim in (
         JobClaim("s1-prop1", "Prop. 1's closed form is the makespan in Johnson's order (chain, f increasing, "
-                 "g non-increasing, a cut per job)", prop1_cases, _given_cuts, prop1_value, False,
+                 "g non-increasing, a cut per job)", _strategy("prop1_cases"), _given_cuts, prop1_value, False,
                  lambda case: in_prop1_class(case, monotone_g=True)),
         JobClaim("s1-prop1-any-g", "Prop. 1's closed form is the makespan in Johnson's order (chain, "
-                 "f increasing, any g, a cut per job)", lambda: prop1_cases(monotone_g=False), _given_cuts,
+                 "f increasing, any g, a cut per job)", _strategy("prop1_cases", monotone_g=False), _given_cuts,
                  prop1_value, False, lambda case: in_prop1_class(case, monotone_g=False)),
         JobClaim("s1-thm2", "Thm 2: f, g convex monotone, f_M = g_M, 3f_M < f_S+f_L+g_S and 3g_M < f_S+g_L+g_S: "
-                 "every job at M is optimal (cuts S..L)", thm2_tables, lambda c: [thm2_m(c)] * c.n, None, True,
+                 "every job at M is optimal (cuts S..L)", _strategy("thm2_tables"), lambda c: [thm2_m(c)] * c.n, None, True,
                  in_thm2_class),
         JobClaim("s1-thm3", "Thm 3: f(l*-1)+f(l*) = g(l*-1)+g(l*) and g(l*-1) = f(l*): cut types l*-1 and l* "
-                 "suffice for the optimum (convex monotone chain)", thm3_chains, thm3_mix, None, True,
+                 "suffice for the optimum (convex monotone chain)", _strategy("thm3_chains"), thm3_mix, None, True,
                  in_thm3_class),
     )
 }  # fmt: skip

@@ -26,6 +26,10 @@ import itertools
 from hypothesis import strategies as st
 
 from tests.claims.jobs_cases import JobsCase
+from tests.claims.jobs_classes import in_prop1_class, in_thm2_class, in_thm3_class, is_convex_monotone
+
+__all__ = ["in_prop1_class", "in_thm2_class", "in_thm3_class", "is_convex_monotone", "monotone_chains",
+           "prop1_cases", "thm2_tables", "thm3_chains"]  # fmt: skip
 
 MAX_TIME = 10
 """Largest layer time (device time or send time) drawn."""
@@ -127,44 +131,3 @@ def thm3_chains(draw: st.DrawFn, max_side: int = 3, max_jobs: int = 6) -> JobsCa
     f = _prefix_sums(0, [*before, gap, *steps_after])
     g = _prefix_sums(0, [*falls_before, gap, *falls_after][::-1])[::-1]
     return JobsCase(tuple(map(float, f)), tuple(map(float, g)), draw(st.integers(1, max_jobs)))
-
-
-# -- the classes, as predicates (the strategies' draws and the stored counterexamples must pass) --
-def _steps(values: tuple[float, ...]) -> list[float]:
-    return [b - a for a, b in itertools.pairwise(values)]
-
-
-def is_convex_monotone(case: JobsCase, strict: bool) -> bool:
-    """``f`` increasing, ``g`` non-increasing (decreasing if ``strict``), both convex over the cut index."""
-    rises, falls = _steps(case.f), [-step for step in _steps(case.g)]
-    monotone = all(r > 0 for r in rises) and all(d > 0 if strict else d >= 0 for d in falls)
-    convex = all(a <= b for a, b in itertools.pairwise(rises)) and all(
-        a >= b for a, b in itertools.pairwise(falls)
-    )
-    return monotone and convex
-
-
-def in_prop1_class(case: JobsCase, monotone_g: bool) -> bool:
-    """A whole chain with ``f`` increasing (and ``g`` non-increasing if asked), a cut per job."""
-    increasing = all(step > 0 for step in _steps(case.f))
-    falling = all(step <= 0 for step in _steps(case.g))
-    return case.is_chain and case.cuts is not None and increasing and (falling or not monotone_g)
-
-
-def in_thm2_class(case: JobsCase) -> bool:
-    """Convex, ``f`` increasing, ``g`` decreasing, ``f_M = g_M`` at a cut ``M`` and Thm 2's inequalities."""
-    equal = [cut for cut in range(case.k + 1) if case.f[cut] == case.g[cut]]
-    if not equal or not is_convex_monotone(case, strict=True):
-        return False
-    m = equal[0]
-    f_s, f_l, g_s, g_l = case.f[0], case.f[-1], case.g[-1], case.g[0]
-    return 3 * case.f[m] < f_s + f_l + g_s and 3 * case.g[m] < f_s + g_l + g_s
-
-
-def in_thm3_class(case: JobsCase) -> bool:
-    """A convex monotone whole chain with Thm 3's equalities at ``l*`` (the leftmost cut with ``f >= g``)."""
-    if not (case.is_chain and is_convex_monotone(case, strict=False)):
-        return False
-    star = next(cut for cut in range(case.k + 1) if case.f[cut] >= case.g[cut])
-    f, g = case.f, case.g
-    return star >= 1 and f[star - 1] + f[star] == g[star - 1] + g[star] and g[star - 1] == f[star]

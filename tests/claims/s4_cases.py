@@ -106,3 +106,26 @@ def with_deadlines(problem: DevicesProblem, deadlines_ms: tuple[float, ...]) -> 
     """``problem`` with device ``i``'s deadline set to ``deadlines_ms[i]``."""
     devices = tuple(replace(device, deadline_ms=d) for device, d in zip(problem.devices, deadlines_ms))
     return replace(problem, devices=devices)
+
+
+def counterexample() -> DevicesProblem:
+    """3 devices, RR, ``p_i ∈ {1, 2}`` (S4's ``{1..s̃_i}``), variance.
+
+    Two stages of 1 ms each on a 1 GFLOP/s device and on the BS; cut 1 sends 4000
+    bits. Devices a and b compute at 1 GFLOP/s, c at 0.5; a and c send at 1 Mbit/s,
+    b at 0.5. So ``p = 1`` costs a 1 + 4, b 1 + 8, c 2 + 4 ms before the BS, plus
+    1 ms of BS work each: under RR every offloading device waits ``k`` ms, ``k`` the
+    number offloading. ``p = 2`` costs a 2, b 2, c 4 ms.
+
+    Both starts are ``(1, 1, 1)``: delays 8, 12, 9 ms, variance 26/9 ms². Moving a
+    up gives (2, 11, 8), 126/9; b up (7, 2, 8), 62/9; c up (7, 11, 4), 74/9: the
+    greedy stops. All-local ``(2, 2, 2)`` has delays 2, 2, 4 and variance 8/9 ms².
+    """
+    profile = StageProfile("chain", (1e6, 1e6), (1000.0, 4000.0))
+    devices = (
+        Device("a", "chain", capacity_flops=1e9, rate_bps=1e6),
+        Device("b", "chain", capacity_flops=1e9, rate_bps=5e5),
+        Device("c", "chain", capacity_flops=5e8, rate_bps=1e6),
+    )
+    return DevicesProblem(devices, (profile,), bs_capacity_flops=1e9, policy="rr", objective="variance",
+                          full_offload=False, name="s4-claim-counterexample")  # fmt: skip

@@ -28,6 +28,8 @@ from splitsched.registry import solve
 from tests.claims.jobs_cases import JobsCase
 from tests.claims.jobs_claims import (
     JOB_CLAIMS,
+    _crossing,
+    _linear,
     best_uniform,
     johnson_makespan,
     optimal_cuts,
@@ -100,19 +102,6 @@ def test_prop1_fails_on_the_briefs_example_with_rising_g() -> None:
 
 
 # -- Thm 1: the continuous relaxation -------------------------------------------------------------
-def _linear(values: list[Fraction], x: Fraction) -> Fraction:
-    """The piecewise-linear function through ``(i, values[i])`` at ``x``."""
-    i = min(math.floor(x), len(values) - 2)
-    return values[i] + (x - i) * (values[i + 1] - values[i])
-
-
-def _crossing(f: list[Fraction], g: list[Fraction]) -> Fraction:
-    """``x*`` with ``f(x*) = g(x*)`` (``f - g`` rises strictly from ``<= 0`` to ``>= 0``)."""
-    h = [a - b for a, b in zip(f, g)]
-    i = next(i for i in range(len(h) - 1) if h[i] <= 0 <= h[i + 1])
-    return i + Fraction(-h[i]) / (h[i + 1] - h[i])
-
-
 @st.composite
 def convex_functions(draw: st.DrawFn) -> tuple[list[Fraction], list[Fraction]]:
     """Convex increasing ``f`` and convex decreasing ``g`` on ``0..m`` (piecewise linear) that cross."""

@@ -36,9 +36,9 @@ from splitsched.core.result import Status
 from splitsched.formulations.devices.s4_enum import enumerate_partitions
 from splitsched.heuristics.devices.s4_greedy import s4_greedy
 from splitsched.heuristics.devices.s4_search import s4_search
-from splitsched.instances.devices.problem import Device, DevicesProblem, StageProfile
+from splitsched.instances.devices.problem import DevicesProblem
 from splitsched.registry import solve
-from tests.claims.s4_cases import s4_case
+from tests.claims.s4_cases import counterexample, s4_case
 
 CLAIM_GAP = 0.024
 """S4's "within 2.4%"."""
@@ -64,29 +64,6 @@ def test_the_greedy_is_never_below_the_optimum(n: int, seed: int, policy: str, f
 
 
 # -- the smallest counterexample -------------------------------------------------------------------
-def counterexample() -> DevicesProblem:
-    """3 devices, RR, ``p_i ∈ {1, 2}`` (S4's ``{1..s̃_i}``), variance.
-
-    Two stages of 1 ms each on a 1 GFLOP/s device and on the BS; cut 1 sends 4000
-    bits. Devices a and b compute at 1 GFLOP/s, c at 0.5; a and c send at 1 Mbit/s,
-    b at 0.5. So ``p = 1`` costs a 1 + 4, b 1 + 8, c 2 + 4 ms before the BS, plus
-    1 ms of BS work each: under RR every offloading device waits ``k`` ms, ``k`` the
-    number offloading. ``p = 2`` costs a 2, b 2, c 4 ms.
-
-    Both starts are ``(1, 1, 1)``: delays 8, 12, 9 ms, variance 26/9 ms². Moving a
-    up gives (2, 11, 8), 126/9; b up (7, 2, 8), 62/9; c up (7, 11, 4), 74/9: the
-    greedy stops. All-local ``(2, 2, 2)`` has delays 2, 2, 4 and variance 8/9 ms².
-    """
-    profile = StageProfile("chain", (1e6, 1e6), (1000.0, 4000.0))
-    devices = (
-        Device("a", "chain", capacity_flops=1e9, rate_bps=1e6),
-        Device("b", "chain", capacity_flops=1e9, rate_bps=5e5),
-        Device("c", "chain", capacity_flops=5e8, rate_bps=1e6),
-    )
-    return DevicesProblem(devices, (profile,), bs_capacity_flops=1e9, policy="rr", objective="variance",
-                          full_offload=False, name="s4-claim-counterexample")  # fmt: skip
-
-
 def test_the_counterexample_refutes_the_claim() -> None:
     instance = counterexample()
     greedy = {start: solve(instance, "s4-greedy", start=start) for start in ("half", "one")}
