@@ -22,11 +22,19 @@ DEFAULT_DIR = Path("splitsched-bench")
 
 def declare_bench(parser: argparse.ArgumentParser) -> None:
     """Declare ``bench``'s description, arguments and handler on ``parser``."""
-    parser.description = "splitsched bench [SUITE|FILE] runs a suite; splitsched bench report [DB] writes a report."
-    parser.add_argument("target", nargs="?", default="quick", help="built-in suite name, a suite TOML file, or 'report'")
-    parser.add_argument("db", nargs="?", help="with 'report': the store to report (default: the quick suite's)")
+    parser.description = (
+        "splitsched bench [SUITE|FILE] runs a suite; splitsched bench report [DB] writes a report."
+    )
+    parser.add_argument(
+        "target", nargs="?", default="quick", help="built-in suite name, a suite TOML file, or 'report'"
+    )
+    parser.add_argument(
+        "db", nargs="?", help="with 'report': the store to report (default: the quick suite's)"
+    )
     parser.add_argument("--out", metavar="DB", help=f"SQLite store (default: {DEFAULT_DIR}/<suite>.sqlite)")
-    parser.add_argument("-o", "--report-dir", metavar="DIR", help="report folder (default: next to the store)")
+    parser.add_argument(
+        "-o", "--report-dir", metavar="DIR", help="report folder (default: next to the store)"
+    )
     parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
     parser.add_argument("--dask", metavar="ADDRESS",
                         help="run on this Dask scheduler (tcp://host:8786) instead of local processes")  # fmt: skip
@@ -35,6 +43,13 @@ def declare_bench(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--retry-crashed", action=argparse.BooleanOptionalAction, default=True,
                         help="on resume, run again the runs whose worker crashed (default) or keep them")  # fmt: skip
     parser.add_argument("--no-report", action="store_true", help="run only; write no report")
+    parser.add_argument(
+        "--first",
+        type=int,
+        default=None,
+        metavar="N",
+        help="run only the suite's first N runs (to try a suite before running all of it)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="every run streams its solver's progress to stderr, prefixed by its process id "
@@ -74,12 +89,20 @@ def _run(args: argparse.Namespace) -> int:
         check_cluster(args.dask)  # one line, before any store exists: unreachable, no workers, cannot run
     db.parent.mkdir(parents=True, exist_ok=True)
     runs = suite.runs()
+    if args.first is not None:
+        if args.first < 1:
+            raise SplitschedError(f"--first must be at least 1, got {args.first}")
+        runs = runs[: args.first]
     with Store(db) as store:
         if args.dask:
             from splitsched.bench.dask_backend import run_suite_dask
 
             summary = run_suite_dask(
-                runs, store, args.dask, resume=args.resume, retry_crashed=args.retry_crashed,
+                runs,
+                store,
+                args.dask,
+                resume=args.resume,
+                retry_crashed=args.retry_crashed,
                 progress=not (args.quiet or args.verbose),
             )
         else:
