@@ -21,7 +21,7 @@ from typing import Any
 from splitsched.core.errors import InstanceError, ScheduleError, SplitschedError
 from splitsched.core.family import Family, GeneratorSpec, Instance, load_target
 from splitsched.core.files import read_text
-from splitsched.core.json_fields import as_object, decode_json
+from splitsched.core.json_fields import as_object, decode_json, shown_value
 from splitsched.core.solution import Solution
 from splitsched.core.timeline import Timeline
 
@@ -230,7 +230,7 @@ def _parse_json_instance(text: str, source: str) -> Any:
     known = ", ".join(tag for family in families() for tag in family.json_formats)
     if "format" not in top:
         raise InstanceError(None, f"missing required key 'format' (known formats: {known})", source)
-    raise InstanceError("format", f"unknown format {tag!r} (known formats: {known})", source)
+    raise InstanceError("format", f"unknown format {shown_value(tag)} (known formats: {known})", source)
 
 
 def write_instance(instance: Instance, path: str | os.PathLike[str]) -> None:

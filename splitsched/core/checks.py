@@ -47,7 +47,7 @@ def check_time(value: object, field: str) -> float:
         or is negative.
     """
     if isinstance(value, bool) or not isinstance(value, Real):
-        raise InstanceError(field, f"expected a number, got {value!r}")
+        raise InstanceError(field, f"expected a number, got {_shown(value)}")
     try:
         number = float(value)
     except OverflowError:
@@ -64,7 +64,7 @@ def check_time(value: object, field: str) -> float:
 def check_name(value: object, field: str) -> str:
     """Return ``value`` if it is a non-empty string without surrounding spaces."""
     if not isinstance(value, str) or not value.strip():
-        raise InstanceError(field, f"expected a non-empty string, got {value!r}")
+        raise InstanceError(field, f"expected a non-empty string, got {_shown(value)}")
     if value != value.strip():
         raise InstanceError(field, f"name {value!r} has leading or trailing spaces")
     if any(unicodedata.category(char) == "Cc" for char in value):
@@ -80,4 +80,14 @@ def names_tuple(value: object, field: str) -> tuple[str, ...]:
         # Entries are not checked here (callers check them against a graph); a non-iterable raises TypeError.
         return tuple(cast("Iterable[str]", value))
     except TypeError:
-        raise InstanceError(field, f"expected a sequence of layer names, got {value!r}") from None
+        raise InstanceError(field, f"expected a sequence of layer names, got {_shown(value)}") from None
+
+
+def _shown(value: object) -> str:
+    """``value`` for a message: JSON's words for null and booleans (most values come from files), cut at 40."""
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("-" if value < 0 else "") + "Infinity"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."

@@ -22,8 +22,11 @@ _LARGEST_EXACT_INTEGER = 2.0**53
 Built = TypeVar("Built")
 
 
-MAX_INTEGER_DIGITS = 400
-"""Longest integer literal read from JSON: far beyond any count, and beyond 1.8e308 as a time."""
+MAX_INTEGER_DIGITS = 4300
+"""Longest integer literal read from JSON (Python's own default limit): longer ones get our message.
+
+Shorter integers beyond any field's range are refused by that field's check, with its JSON path.
+"""
 
 
 def decode_json(text: str, source: str | None) -> object:

@@ -99,7 +99,7 @@ def test_an_integer_of_thousands_of_digits_gets_our_message_with_its_place() -> 
     with pytest.raises(InstanceError) as caught:
         decode_json(text, "g.json")
     message = str(caught.value)
-    assert message == "g.json: line 2, column 11: invalid JSON: an integer of 5000 digits (at most 400)"
+    assert message == "g.json: line 2, column 11: invalid JSON: an integer of 5000 digits (at most 4300)"
     assert "set_int_max_str_digits" not in message
 
 

@@ -25,6 +25,7 @@ import numpy.typing as npt
 
 from splitsched.core.checks import check_name, check_time
 from splitsched.core.errors import InstanceError
+from splitsched.core.json_fields import shown_value
 from splitsched.core.problem import Problem
 
 US_PER_MS = 1000
@@ -150,7 +151,9 @@ class Device:
         if self.max_local_stages is not None:
             _check_count(self.max_local_stages, "max_local_stages", 0)
         if math.isnan(self.deadline_ms) or self.deadline_ms <= 0:
-            raise InstanceError("deadline_ms", f"must be positive (or inf), got {self.deadline_ms!r}")
+            raise InstanceError(
+                "deadline_ms", f"must be positive (or inf), got {shown_value(self.deadline_ms)}"
+            )
         if self.distance_m is not None:
             check_time(self.distance_m, "distance_m")
 
@@ -234,7 +237,7 @@ class DevicesProblem:
             except ValueError:
                 known = ", ".join(member.value for member in enum)
                 raise InstanceError(
-                    field_name, f"expected one of {known}, got {getattr(self, field_name)!r}"
+                    field_name, f"expected one of {known}, got {shown_value(getattr(self, field_name))}"
                 ) from None
         if check_time(self.bs_capacity_flops, "bs_capacity_flops") == 0:
             raise InstanceError("bs_capacity_flops", "must be positive")
@@ -352,4 +355,4 @@ def _ms(value: float) -> str:
 
 def _check_count(value: object, field: str, minimum: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise InstanceError(field, f"must be an integer >= {minimum}, got {value!r}")
+        raise InstanceError(field, f"must be an integer >= {minimum}, got {shown_value(value)}")

@@ -141,7 +141,10 @@ def _significant_lines(text: str) -> list[str]:
 
 def _parse_header(line: str) -> tuple[int, int]:
     tokens = line.split()
-    if len(tokens) != 2 or not all(_POSITIVE_INTEGER.fullmatch(t) and int(t) > 0 for t in tokens):
+    # At most 18 digits: int() of thousands of digits is slow or refused, and no file holds 10^18 jobs.
+    if len(tokens) != 2 or not all(
+        _POSITIVE_INTEGER.fullmatch(t) and len(t) <= 18 and int(t) > 0 for t in tokens
+    ):
         raise InstanceError("line 1", f"expected 'n m' (two positive integers), got {_shown(line)}")
     return int(tokens[0]), int(tokens[1])
 

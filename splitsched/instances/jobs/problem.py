@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from splitsched.core.checks import check_name, check_total_time
 from splitsched.core.errors import InstanceError, ScheduleError
+from splitsched.core.json_fields import shown_value
 from splitsched.core.problem import Problem
 from splitsched.instances.layers.layer_graph import Layer, LayerGraph
 from splitsched.instances.layers.placement import Placement
@@ -48,6 +49,7 @@ class CutSet(StrEnum):
 
 MAX_JOBS = 1_000_000
 """Most jobs one instance may hold: the merged graph has a copy of every job's layers."""
+
 
 @dataclass(frozen=True)
 class JobKind:
@@ -80,11 +82,11 @@ class JobKind:
         if not isinstance(self.graph, LayerGraph):
             raise InstanceError("graph", f"expected a LayerGraph, got {type(self.graph).__name__}")
         if isinstance(self.count, bool) or not isinstance(self.count, int) or self.count < 1:
-            raise InstanceError("count", f"must be a positive integer, got {self.count!r}")
+            raise InstanceError("count", f"must be a positive integer, got {shown_value(self.count)}")
         try:
             object.__setattr__(self, "cuts", CutSet(self.cuts))
         except ValueError:
-            raise InstanceError("cuts", f"expected 'any' or 'single', got {self.cuts!r}") from None
+            raise InstanceError("cuts", f"expected 'any' or 'single', got {shown_value(self.cuts)}") from None
         name = self.name or self.graph.name or "job"
         object.__setattr__(self, "name", check_name(name, "name"))
 
@@ -132,9 +134,11 @@ class JobsProblem:
         names = [kind.name for kind in self.kinds]
         for i, name in enumerate(names):
             if name in names[:i]:
-                raise InstanceError(f"jobs[{i}].name", f"two kinds are named {name!r}; give them distinct names")
+                raise InstanceError(
+                    f"jobs[{i}].name", f"two kinds are named {name!r}; give them distinct names"
+                )
         if self.stages not in (2, 3) or isinstance(self.stages, bool):
-            raise InstanceError("stages", f"must be 2 or 3, got {self.stages!r}")
+            raise InstanceError("stages", f"must be 2 or 3, got {shown_value(self.stages)}")
         total_jobs = sum(kind.count for kind in self.kinds)
         if total_jobs > MAX_JOBS:
             raise InstanceError("jobs", f"{total_jobs} jobs in all, above {MAX_JOBS}")
@@ -199,8 +203,11 @@ class JobsProblem:
         if self.stages == 3:
             return tuple(kind.graph for kind in self.kinds)
         return tuple(
-            LayerGraph(tuple(replace(layer, server_time=0.0) for layer in kind.graph.layers),
-                       name=kind.graph.name, link=kind.graph.link)
+            LayerGraph(
+                tuple(replace(layer, server_time=0.0) for layer in kind.graph.layers),
+                name=kind.graph.name,
+                link=kind.graph.link,
+            )
             for kind in self.kinds
         )
 

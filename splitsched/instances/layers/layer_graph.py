@@ -173,7 +173,7 @@ class LayerGraph:
             if not math.isclose(layer.tx_time, expected, rel_tol=1e-9, abs_tol=1e-12):
                 raise InstanceError(
                     f"layers[{i}].tx",
-                    f"{layer.tx_time!r} ms disagrees with out_bytes and link ({expected!r} ms)",
+                    f"{layer.tx_time:g} ms disagrees with out_bytes and link ({expected:g} ms)",
                 )
 
     # -- queries --------------------------------------------------------------

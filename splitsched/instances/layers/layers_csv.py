@@ -29,6 +29,7 @@ The table helpers (:func:`read_csv_table`, :func:`csv_numbers`, ...) are also us
 from __future__ import annotations
 
 import io
+import math
 import os
 import re
 from collections.abc import Sequence
@@ -203,7 +204,7 @@ def _check_header(
         seen.add(column)
     for column in required:
         if column not in seen:
-            raise InstanceError("line 1", f"missing column {column!r} (header: {','.join(header)})", source)
+            raise InstanceError("line 1", f"missing column {column!r} (header: {','.join(header)!r})", source)
     if optional is None:
         return
     allowed = (*required, *optional)
@@ -309,7 +310,10 @@ def _layer_from_row(table: CsvTable, line: int, link: LinearLink) -> Layer:
     device_ms = csv_number(table, line, "device_ms")
     server_ms = csv_number(table, line, "server_ms")
     out_bytes = csv_number(table, line, "out_bytes")
-    return Layer(name, inputs, device_ms, server_ms, link.tx_time(out_bytes), out_bytes)
+    tx_ms = link.tx_time(out_bytes)
+    if not math.isfinite(tx_ms):  # finite bytes over a finite link, yet too many to send in finite ms
+        raise table.error(line, "out_bytes", f"{out_bytes:g} bytes take more than 1.8e308 ms on the link")
+    return Layer(name, inputs, device_ms, server_ms, tx_ms, out_bytes)
 
 
 def _inputs_from_cell(table: CsvTable, line: int) -> tuple[str, ...]:

@@ -42,6 +42,7 @@ from splitsched.core.json_fields import (
     json_number,
     json_time,
     json_type,
+    shown_value,
 )
 from splitsched.instances.layers.layer_graph import Layer, LayerGraph
 from splitsched.instances.layers.link import LinearLink
@@ -152,7 +153,7 @@ def _top_object(data: object) -> Mapping[str, object]:
     if "format" not in top:
         raise InstanceError(None, f"missing required key 'format' (known formats: {known})")
     if not isinstance(top["format"], str) or top["format"] not in KNOWN_FORMATS:
-        raise InstanceError("format", f"unknown format {top['format']!r} (known formats: {known})")
+        raise InstanceError("format", f"unknown format {shown_value(top['format'])} (known formats: {known})")
     check_keys(top, "", _TOP_REQUIRED, _TOP_OPTIONAL)
     return top
 

@@ -9,6 +9,7 @@ from functools import cached_property
 
 from splitsched.core.checks import names_tuple
 from splitsched.core.errors import InstanceError
+from splitsched.core.json_fields import shown_value
 from splitsched.instances.layers.layer_graph import LayerGraph
 
 
@@ -47,7 +48,9 @@ class Placement:
         sides = names_tuple(self.sides, "placement")
         if len(sides) != len(self.graph):
             raise InstanceError("placement", f"{len(sides)} sides for {len(self.graph)} layers")
-        object.__setattr__(self, "sides", tuple(_as_side(side, name) for name, side in zip(self.graph.names, sides)))
+        object.__setattr__(
+            self, "sides", tuple(_as_side(side, name) for name, side in zip(self.graph.names, sides))
+        )
         self._check_valid()
 
     def _check_valid(self) -> None:
@@ -133,4 +136,6 @@ def _as_side(value: object, name: str) -> Side:
         # Enum lookup takes any value (ValueError if no member has it); mypy types Side(...) as str(...).
         return Side(value)  # type: ignore[arg-type]
     except ValueError:
-        raise InstanceError(f"placement.{name}", f"expected 'device' or 'server', got {value!r}") from None
+        raise InstanceError(
+            f"placement.{name}", f"expected 'device' or 'server', got {shown_value(value)}"
+        ) from None

@@ -14,6 +14,7 @@ from types import MappingProxyType
 
 from splitsched.core.checks import check_name, check_time, names_tuple
 from splitsched.core.errors import InstanceError
+from splitsched.core.json_fields import shown_value
 from splitsched.instances.layers.layer_graph import Layer, LayerGraph
 
 LAYER_KINDS: tuple[str, ...] = (
@@ -68,7 +69,9 @@ class ProfileLayer:
         check_name(self.name, f"{where}.name")
         object.__setattr__(self, "inputs", names_tuple(self.inputs, f"{where}.inputs"))
         if self.kind not in LAYER_KINDS:
-            raise InstanceError(f"{where}.kind", f"unknown kind {self.kind!r} (known: {', '.join(LAYER_KINDS)})")
+            raise InstanceError(
+                f"{where}.kind", f"unknown kind {shown_value(self.kind)} (known: {', '.join(LAYER_KINDS)})"
+            )
         object.__setattr__(self, "flops", check_time(self.flops, f"{where}.flops"))
         object.__setattr__(self, "out_bytes", check_time(self.out_bytes, f"{where}.out_bytes"))
         object.__setattr__(self, "output_shape", _shape(self.output_shape, f"{where}.output_shape"))
@@ -138,18 +141,22 @@ class Profile:
         layer = self.layers[index]
         if layer.kind != "input" or layer.flops != 0 or any(layer.latency_ms.values()):
             raise InstanceError(
-                f"layers[{index}]", f"the input layer {layer.name!r} must have kind 'input', no FLOPs and no latency"
+                f"layers[{index}]",
+                f"the input layer {layer.name!r} must have kind 'input', no FLOPs and no latency",
             )
         others = [i for i, other in enumerate(self.layers) if other.kind == "input" and i != index]
         if others:
-            raise InstanceError(f"layers[{others[0]}].kind", "only the input layer (no inputs) has kind 'input'")
+            raise InstanceError(
+                f"layers[{others[0]}].kind", "only the input layer (no inputs) has kind 'input'"
+            )
 
     def _check_latency_sources(self) -> None:
         for i, layer in enumerate(self.layers):
             for device in layer.latency_ms:
                 if device not in self.latency_sources:
                     raise InstanceError(
-                        f"layers[{i}].latency_ms.{device}", "device missing from latency_sources (say how it was measured)"
+                        f"layers[{i}].latency_ms.{device}",
+                        "device missing from latency_sources (say how it was measured)",
                     )
 
     @property
@@ -173,6 +180,6 @@ def _shape(value: object, where: str) -> tuple[int, ...]:
     shape: list[int] = []
     for dim in dims:
         if isinstance(dim, bool) or not isinstance(dim, int) or dim < 0:
-            raise InstanceError(where, f"expected non-negative integers, got {dim!r}")
+            raise InstanceError(where, f"expected non-negative integers, got {shown_value(dim)}")
         shape.append(dim)
     return tuple(shape)

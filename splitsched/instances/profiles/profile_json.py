@@ -38,6 +38,7 @@ from splitsched.core.json_fields import (
     decode_json,
     json_number,
     json_time,
+    shown_value,
 )
 from splitsched.instances.profiles.profile import Profile, ProfileLayer
 
@@ -74,15 +75,20 @@ def profile_from_dict(data: object, source: str | None = None) -> Profile:
 def _profile_from(data: object) -> Profile:
     top = as_object(data, "")
     if top.get("format") != FORMAT:
-        raise InstanceError("format", f"expected {FORMAT!r}, got {top.get('format')!r}")
+        raise InstanceError("format", f"expected {FORMAT!r}, got {shown_value(top.get('format'))}")
     check_keys(top, "", _TOP_REQUIRED, _TOP_OPTIONAL)
-    layers = tuple(_layer_from(value, f"layers[{i}]") for i, value in enumerate(as_array(top["layers"], "layers")))
+    layers = tuple(
+        _layer_from(value, f"layers[{i}]") for i, value in enumerate(as_array(top["layers"], "layers"))
+    )
     return Profile(
         _string(top["name"], "name"),
         layers,
         _string(top.get("description", ""), "description"),
         _string(top.get("source", ""), "source"),
-        {key: _string(value, f"latency_sources.{key}") for key, value in _object(top, "latency_sources").items()},
+        {
+            key: _string(value, f"latency_sources.{key}")
+            for key, value in _object(top, "latency_sources").items()
+        },
     )
 
 
@@ -93,13 +99,19 @@ def _layer_from(value: object, path: str) -> ProfileLayer:
     try:
         return ProfileLayer(
             name,
-            tuple(_string(name, f"{path}.inputs[{j}]") for j, name in enumerate(as_array(layer["inputs"], f"{path}.inputs"))),
+            tuple(
+                _string(name, f"{path}.inputs[{j}]")
+                for j, name in enumerate(as_array(layer["inputs"], f"{path}.inputs"))
+            ),
             _string(layer["kind"], f"{path}.kind"),
             json_time(layer["flops"], f"{path}.flops"),
             json_time(layer["out_bytes"], f"{path}.out_bytes"),
             # ProfileLayer checks that the entries are non-negative integers.
             cast("tuple[int, ...]", tuple(as_array(layer.get("output_shape", []), f"{path}.output_shape"))),
-            {key: json_time(ms, f"{path}.latency_ms.{key}") for key, ms in _object(layer, "latency_ms").items()},
+            {
+                key: json_time(ms, f"{path}.latency_ms.{key}")
+                for key, ms in _object(layer, "latency_ms").items()
+            },
         )
     except InstanceError as error:
         # ProfileLayer names fields by layer name; the file's reader names them by JSON path.

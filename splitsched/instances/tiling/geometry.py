@@ -39,6 +39,7 @@ from typing import cast
 
 from splitsched.core.checks import check_name, check_time
 from splitsched.core.errors import InstanceError
+from splitsched.core.json_fields import shown_value
 
 Interval = tuple[int, int]
 """A half-open index range ``[start, stop)``; empty when ``stop <= start``."""
@@ -309,7 +310,7 @@ class ConvStack:
     def check_depth(self, depth: int) -> None:
         """Raise ``InstanceError`` (field ``depth``) unless ``depth`` is an integer in ``1..self.depth``."""
         if isinstance(depth, bool) or not isinstance(depth, Integral) or not 1 <= depth <= self.depth:
-            raise InstanceError("depth", f"expected an integer in 1..{self.depth}, got {depth!r}")
+            raise InstanceError("depth", f"expected an integer in 1..{self.depth}, got {shown_value(depth)}")
 
 
 def check_grid(grid: object) -> tuple[int, int]:
@@ -322,10 +323,10 @@ def _int_tuple(value: object, length: int, minimum: int, field: str) -> tuple[in
     try:
         items = tuple(cast("Iterable[object]", value))  # anything else raises TypeError here
     except TypeError:
-        raise InstanceError(field, f"expected {length} integers, got {value!r}") from None
+        raise InstanceError(field, f"expected {length} integers, got {shown_value(value)}") from None
     integers = [v for v in items if isinstance(v, Integral) and not isinstance(v, bool)]
     if len(items) != length or len(integers) != len(items):
-        raise InstanceError(field, f"expected {length} integers, got {value!r}")
+        raise InstanceError(field, f"expected {length} integers, got {shown_value(value)}")
     if any(v < minimum for v in integers):
-        raise InstanceError(field, f"every entry must be >= {minimum}, got {value!r}")
+        raise InstanceError(field, f"every entry must be >= {minimum}, got {shown_value(value)}")
     return tuple(int(v) for v in integers)

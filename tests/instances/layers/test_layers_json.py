@@ -435,13 +435,13 @@ BAD_FILES = [
     pytest.param(
         _spoil(_set("layers/1/device", True)),
         "layers[1].device",
-        "expected a number, got True",
+        "expected a number, got true",
         id="device-boolean",
     ),
     pytest.param(
         _spoil(_set("layers/1/server", None)),
         "layers[1].server",
-        "expected a number, got None",
+        "expected a number, got null",
         id="server-null",
     ),
     pytest.param(
