@@ -8,7 +8,8 @@
   out-tree whose leaves are the only layers that send (S1's cut points), drawn
   so that every leaf sends (:func:`s1_tree_cases`).
 - :func:`multi_path_trees` — S2's path-wise claim: two stages; the device side
-  is chains hanging off the input, each sent at its end.
+  is chains hanging off the input, each sent at its end (drawn so that most
+  chains send a tensor of their own).
 
 Times are small integers, so makespans compare exactly.
 """
@@ -92,18 +93,23 @@ def s1_trees(max_device: int = 8) -> st.SearchStrategy[Placement]:
 
 
 @st.composite
-def multi_path_trees(draw: st.DrawFn, max_layers: int = 7) -> Placement:
-    """Chains off the input (no common sink), server time 0, each chain cut after a prefix."""
-    n_layers = draw(st.integers(3, max_layers))
-    n_chains = draw(st.integers(2, n_layers - 1))
+def multi_path_trees(draw: st.DrawFn, max_chains: int = 4) -> Placement:
+    """Chains off the input (no common sink), server time 0, each chain cut after a prefix.
+
+    ``2..max_chains`` chains. Each is drawn as one of three kinds: it runs whole on
+    the device and sends nothing (1 or 2 layers), it is cut at the input and shares
+    the raw input (1 or 2 layers), or it sends its own tensor (2 or 3 layers, cut
+    after 1 or 2 of them, half the chains), so most draws have several tensors
+    to order.
+    """
+    kinds = draw(st.lists(st.sampled_from(["own", "raw", "own", "whole"]), min_size=2, max_size=max_chains))
     inputs: list[tuple[int, ...]] = [()]
-    chains: list[list[int]] = [[] for _ in range(n_chains)]
-    for i in range(1, n_layers):
-        chain = chains[(i - 1) % n_chains if i <= n_chains else draw(st.integers(0, n_chains - 1))]
-        inputs.append((chain[-1] if chain else 0,))
-        chain.append(i)
-    graph = _graph(draw, inputs, "multi-path-tree", server=False)
     on_device = {"L0"}
-    for chain in chains:
-        on_device.update(f"L{i}" for i in chain[: draw(st.integers(0, len(chain)))])
+    for kind in kinds:
+        length = draw(st.integers(2, 3) if kind == "own" else st.integers(1, 2))
+        first = len(inputs)
+        inputs += [((first + j - 1) if j else 0,) for j in range(length)]
+        kept = {"whole": length, "raw": 0, "own": draw(st.integers(1, length - 1)) if kind == "own" else 0}[kind]
+        on_device.update(f"L{first + j}" for j in range(kept))
+    graph = _graph(draw, inputs, "multi-path-tree", server=False)
     return Placement.from_device_layers(graph, on_device)

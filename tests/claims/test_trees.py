@@ -92,6 +92,17 @@ def test_the_smallest_case_hangs_on_a_tie_and_the_merge() -> None:
     assert not refutes_whatever_the_ties(SMALLEST)
 
 
+ROBUST = TreeCase((-1, 0, 1, 1, 0), (0, 3, 0, 0, 3), (0, 0, 1, 2, 2))
+"""``L0 → L1 → {L2, L3}``, ``L0 → L4``: Alg. 5 takes 9, the optimum 8, whatever the ties and the reading of f = g."""
+
+
+def test_a_case_that_fails_whatever_the_ties() -> None:
+    assert refutes_whatever_the_ties(ROBUST) and ROBUST.size_key == (8, 3, 11)
+    assert [makespan(ROBUST, alg5_order(ROBUST, r, e)) for r in (False, True) for e in (False, True)] == [9] * 4
+    problem = ROBUST.problem()
+    assert (solve(problem, "s1-alg5").objective, proven_optimum(problem).objective) == (9.0, 8.0)
+
+
 def test_the_registry_agrees_on_the_stored_case() -> None:
     problem = SMALLEST.problem()
     assert solve(problem, "s1-alg5").objective == 5.0
