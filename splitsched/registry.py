@@ -17,11 +17,14 @@ import functools
 import importlib.machinery
 import inspect
 import io
+import json
 import math
 import re
 import sys
 import time
 import tokenize
+import types
+import typing
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -346,6 +349,7 @@ def solve(
     spec = get_solver(solver)
     function = spec.implementation(instance.problem)
     arguments = _solver_arguments(spec, function, time_limit, seed, options)
+    check_options(spec.name, options, instance.problem, instance)
     if spec.entries[instance.problem].jit:
         warm_up(spec, instance)
     lines: list[str] = []
@@ -399,6 +403,10 @@ def warm_up(spec: SolverSpec, instance: Instance) -> None:
         if tiny is not None:
             function(tiny(instance))
     _warmed_up.add(key)
+
+
+MAX_SEED = 2**31 - 1
+"""The largest seed: CP-SAT's ``random_seed`` is a 32-bit signed integer."""
 
 
 def _solver_arguments(
@@ -456,3 +464,187 @@ def _claim_problem(output: SolverOutput, makespan: float) -> str:
 
 def _close(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=RELATIVE_TOLERANCE, abs_tol=1e-9)
+
+
+# --- option values --------------------------------------------------------------------------------------
+# One mechanism for solve(), the CLI's --option and suites: an option's type comes from its solver
+# function's annotation (Literal choices included), its range from this table (option names mean the
+# same across solvers). Checked before anything runs, so that a bad value is one line, not a crash
+# or a silent clamp deep in a search.
+
+
+@dataclass(frozen=True)
+class OptionRange:
+    """The values a numeric option takes: ``minimum`` and, if the instance bounds it, an attribute for its maximum.
+
+    Parameters
+    ----------
+    minimum
+        The smallest value.
+    maximum_attribute
+        The instance attribute that bounds the value from above (``n_jobs``), or ``""``.
+    maximum_meaning
+        What that bound is, for messages.
+    """
+
+    minimum: float
+    maximum_attribute: str = ""
+    maximum_meaning: str = ""
+
+
+OPTION_RANGES: Mapping[str, OptionRange] = {
+    "max_candidates": OptionRange(1),
+    "max_paths": OptionRange(1),
+    "num_workers": OptionRange(1),
+    "max_iterations": OptionRange(0),
+    "destroyed_jobs": OptionRange(1, "n_jobs", "the instance's number of jobs"),
+    "temperature_factor": OptionRange(0),
+    "restarts": OptionRange(0),
+    "kicks": OptionRange(0),
+    "search": OptionRange(0),
+}
+"""Range of every numeric option, by name (its type comes from the solver's signature)."""
+
+
+def check_options(
+    solver: str, options: Mapping[str, Any], problem: str | None = None, instance: Instance | None = None
+) -> None:
+    """Check every option's name, type and range for ``solver``, before anything runs.
+
+    Parameters
+    ----------
+    solver
+        A registered solver name.
+    options
+        The options as a user gave them (JSON values).
+    problem
+        The problem whose implementation is checked; ``None``: every implementation that
+        takes the option (what a suite, which runs on several problems, needs).
+    instance
+        The instance, for ranges that depend on it (``destroyed_jobs`` at most ``n_jobs``).
+
+    Raises
+    ------
+    SolverError
+        One line naming the solver, the option, what it must be and what it got.
+    """
+    for name, value in options.items():
+        known, problem_text = _option_fault(solver, name, value, problem, instance)
+        if not known:
+            raise SolverError(f"solver {solver!r} has no option {name!r} (options: {problem_text})")
+        if problem_text:
+            raise SolverError(f"solver {solver!r}: option {name}: {problem_text}")
+
+
+def option_problem(
+    solver: str, name: str, value: Any, problem: str | None = None, instance: Instance | None = None
+) -> str:
+    """What is wrong with option ``name`` = ``value`` for ``solver``, as one sentence (``""`` if nothing).
+
+    The check of :func:`check_options`, for callers that name the option their own way (suite files).
+    """
+    known, problem_text = _option_fault(solver, name, value, problem, instance)
+    if not known:
+        return f"solver {solver!r} has no such option (options: {problem_text})"
+    return f"solver {solver!r}: {problem_text}" if problem_text else ""
+
+
+def _option_fault(
+    solver: str, name: str, value: Any, problem: str | None, instance: Instance | None
+) -> tuple[bool, str]:
+    """Whether the solver has option ``name`` (else the text lists its options) and what is wrong with ``value``."""
+    spec = get_solver(solver)
+    problems = spec.problems if problem is None else (problem,)
+    takers = [p for p in problems if p in spec.entries and name in _option_parameters(spec, p)]
+    if not takers or name in ("time_limit", "seed"):
+        return False, ", ".join(spec.options) or "none"
+    for taker in takers:
+        problem_text = _check_value(_option_parameters(spec, taker)[name], name, value, instance)
+        if problem_text:
+            return True, problem_text
+    return True, ""
+
+
+def _option_parameters(spec: SolverSpec, problem: str) -> Mapping[str, Any]:
+    """Each keyword parameter of the implementation of ``problem``, with its annotation as a type (or ``None``)."""
+    return _annotations(spec.implementation(problem))
+
+
+@functools.cache
+def _annotations(function: SolverFunction) -> Mapping[str, Any]:
+    parameters = list(inspect.signature(function).parameters.values())[1:]
+    return {parameter.name: _annotation(function, parameter) for parameter in parameters}
+
+
+def _check_value(annotation: Any, name: str, value: Any, instance: Instance | None) -> str:
+    """What is wrong with ``value`` for an option annotated ``annotation`` (``""`` if nothing)."""
+    if annotation is not None and _accepts(annotation, value) is False:
+        return f"expected {_describe(annotation)}, got {_shown(value)}"
+    limits = OPTION_RANGES.get(name)
+    if limits is None or value is None or isinstance(value, bool) or not isinstance(value, int | float):
+        return ""
+    if not math.isfinite(value):
+        return f"must be a finite number, got {_shown(value)}"
+    if value < limits.minimum:
+        return f"must be at least {limits.minimum:g}, got {_shown(value)}"
+    maximum = getattr(instance, limits.maximum_attribute, None) if limits.maximum_attribute else None
+    if isinstance(maximum, int) and value > maximum:
+        return f"{_shown(value)} is above {limits.maximum_meaning} ({maximum})"
+    return ""
+
+
+def _annotation(function: SolverFunction, parameter: inspect.Parameter) -> Any:
+    """The parameter's annotation as a type, evaluated in its function's module; ``None`` if unknown.
+
+    Annotations are text (``from __future__ import annotations``); one that names something
+    imported only for type checking cannot be evaluated and is left unchecked.
+    """
+    annotation = parameter.annotation
+    if annotation is inspect.Parameter.empty:
+        return None
+    if not isinstance(annotation, str):
+        return annotation
+    try:
+        return eval(annotation, dict(getattr(function, "__globals__", {})))  # noqa: S307 - the module's own text
+    except Exception:
+        return None
+
+
+def _accepts(annotation: Any, value: Any) -> bool | None:
+    """Whether ``value`` fits ``annotation``; ``None`` when the annotation is of a kind not checked here."""
+    if annotation is None or annotation is type(None):
+        return value is None
+    origin = typing.get_origin(annotation)
+    if origin is typing.Literal:
+        return any(value == choice and type(value) is type(choice) for choice in typing.get_args(annotation))
+    if origin in (typing.Union, types.UnionType):
+        answers = [_accepts(member, value) for member in typing.get_args(annotation)]
+        return True if True in answers else (None if None in answers else False)
+    if annotation is bool:
+        return isinstance(value, bool)
+    if annotation is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if annotation is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if annotation is str:
+        return isinstance(value, str)
+    return None
+
+
+def _describe(annotation: Any) -> str:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Literal:
+        return "one of " + ", ".join(_shown(choice) for choice in typing.get_args(annotation))
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join(_describe(member) for member in typing.get_args(annotation))
+    names = {bool: "true or false", int: "an integer", float: "a number", str: "a string", type(None): "null"}
+    return names.get(annotation, getattr(annotation, "__name__", str(annotation)))
+
+
+def _shown(value: Any) -> str:
+    """``value`` as a user wrote it (JSON), cut at 40 characters."""
+    try:
+        text = json.dumps(value)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."

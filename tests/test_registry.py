@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pytest
 
 from splitsched import (
@@ -59,8 +61,8 @@ def test_solver_refuses_problem_it_does_not_handle() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"time_limit": 0}, "time_limit must be a positive"),
-        ({"time_limit": "10"}, "time_limit must be a positive"),
+        ({"time_limit": 0}, r"time_limit must be a (finite )?positive"),
+        ({"time_limit": "10"}, r"time_limit must be a (finite )?positive"),
         ({"seed": 1.5}, "seed must be an integer"),
         ({"colour": "red"}, "has no option 'colour'"),
     ],
@@ -144,3 +146,68 @@ def test_jit_solver_is_warmed_up_once_outside_the_clock(temporary_solver) -> Non
     solve(example_flowshop(), "counting")
     solve(example_flowshop(), "counting")
     assert sizes == [3, 6, 6]  # one warm-up on a 3-job sub-instance, then the two real runs
+
+
+# --- option values: one check for solve(), the CLI and suites, before anything runs -------------------------
+
+
+@pytest.mark.parametrize(
+    ("solver", "instance", "options", "message"),
+    [
+        ("s0-paths-ej", example_joint_problem, {"max_paths": "lots"}, "option max_paths: expected an integer, got \"lots\""),
+        ("bnb", example_flowshop, {"bound": "bogus"}, 'option bound: expected one of "two-machine", "one-machine", got "bogus"'),
+        ("neh", example_flowshop, {"ties": 1}, 'option ties: expected one of "first", "last", got 1'),
+        ("ig", example_flowshop, {"max_iterations": -5}, "option max_iterations: must be at least 0, got -5"),
+        ("ig", example_flowshop, {"max_iterations": 2.5}, "option max_iterations: expected an integer or null, got 2.5"),
+        ("ig", example_flowshop, {"temperature_factor": float("nan")}, "option temperature_factor: must be a finite number, got NaN"),
+        ("ig", example_flowshop, {"destroyed_jobs": True}, "option destroyed_jobs: expected an integer, got true"),
+        ("cpsat", example_flowshop, {"num_workers": 0}, "option num_workers: must be at least 1, got 0"),
+        ("brute-force", example_flowshop, {"max_candidates": 10**30}, None),
+    ],
+)  # fmt: skip
+def test_option_values_are_checked_by_type_and_range(solver, instance, options, message) -> None:
+    if message is None:  # a valid value runs (a huge cap is no error)
+        assert solve(instance(), solver, **options).objective is not None
+        return
+    with pytest.raises(SolverError) as caught:
+        solve(instance(), solver, time_limit=5, **options)
+    assert str(caught.value) == f"solver {solver!r}: {message}"
+
+
+def test_destroyed_jobs_above_n_is_refused_not_clamped() -> None:
+    flowshop = example_flowshop()
+    with pytest.raises(SolverError, match=rf"destroyed_jobs: {flowshop.n_jobs + 1} is above the instance's number"):
+        solve(flowshop, "ig", seed=0, max_iterations=3, destroyed_jobs=flowshop.n_jobs + 1)
+    assert solve(flowshop, "ig", seed=0, max_iterations=3, destroyed_jobs=flowshop.n_jobs).status == Status.FEASIBLE
+
+
+def test_a_bad_option_value_is_refused_before_the_solver_runs(temporary_solver) -> None:
+    calls: list[object] = []
+
+    def typed(instance: FlowShop, *, depth: int = 2, mode: Literal["a", "b"] = "a", scale: float | None = None):
+        calls.append(instance)
+        raise AssertionError("the solver ran")
+
+    temporary_solver("flowshop", SolverEntry("typed", typed, exact=False, description="test double"))
+    for options in ({"depth": "2"}, {"mode": "c"}, {"scale": "x"}, {"depth": 2.0}):
+        with pytest.raises(SolverError, match=r"^solver 'typed': option \w+: expected "):
+            solve(example_flowshop(), "typed", **options)
+    assert calls == []
+
+
+@pytest.mark.parametrize("solver", [spec.name for spec in solvers()])
+def test_every_solver_default_passes_its_own_check(solver: str) -> None:
+    """The declared types and ranges agree with the defaults the solvers ship with."""
+    import inspect
+
+    from splitsched.registry import check_options
+
+    spec = get_solver(solver)
+    for problem in spec.problems:
+        parameters = inspect.signature(spec.implementation(problem)).parameters
+        defaults = {
+            name: parameter.default
+            for name, parameter in parameters.items()
+            if name not in ("time_limit", "seed") and parameter.default is not inspect.Parameter.empty
+        }
+        check_options(solver, defaults, problem)

@@ -100,7 +100,8 @@ from typing import Any, cast
 from splitsched.bench.recipes import build_instance, instance_sources
 from splitsched.bench.runs import InstanceRecipe, Run
 from splitsched.core.errors import InstanceError, SplitschedError
-from splitsched.registry import get_solver, solvers
+from splitsched.core.files import read_regular_bytes
+from splitsched.registry import MAX_SEED, get_solver, option_problem, solvers
 
 DEFAULT_SUITE = "quick"
 """The suite ``splitsched bench`` runs without arguments."""
@@ -225,15 +226,14 @@ def load_suite(name_or_path: str | Path = DEFAULT_SUITE) -> Suite:
 
 def _load_file(path: Path, shown: str) -> Suite:
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SuiteError(None, "cannot read file: no such file", shown) from None
-    except IsADirectoryError:
-        raise SuiteError(None, "cannot read file: is a directory", shown) from None
+        # The instance readers' door: a regular file of bounded size (a FIFO or /dev/zero would hang).
+        content = read_regular_bytes(str(path))
+    except InstanceError as error:
+        raise SuiteError(None, error.problem, shown) from None
+    try:
+        text = content.decode("utf-8")
     except UnicodeDecodeError as error:
         raise SuiteError(None, f"cannot read file: not UTF-8 text (byte {error.start})", shown) from None
-    except OSError as error:
-        raise SuiteError(None, f"cannot read file: {error.strerror}", shown) from None
     return parse_suite(text, shown, path.parent)
 
 
@@ -341,7 +341,10 @@ class _Parser:
             self.solver(table, f"solvers[{index}]", default_limit, {item.group for item in instances})
             for index, table in enumerate(self.tables(data, "solvers"))
         )
-        return Suite(name, str(version), description, instances, solvers, seeds)
+        suite = Suite(name, str(version), description, instances, solvers, seeds)
+        if not suite.runs():
+            raise self.error("solvers", "the suite yields no runs: no solver handles any of its instances (check groups)")
+        return suite
 
     # generic checks
 
@@ -368,15 +371,17 @@ class _Parser:
             raise self.error(where, f"must be a non-empty string, got {value!r}")
         return value
 
-    def integer(self, value: Any, where: str, minimum: int) -> int:
+    def integer(self, value: Any, where: str, minimum: int, maximum: int | None = None) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             raise self.error(where, f"must be an integer >= {minimum}, got {value!r}")
+        if maximum is not None and value > maximum:
+            raise self.error(where, f"must be at most {maximum} (the registry's seed range), got {value}")
         return value
 
     def seeds(self, value: Any) -> tuple[int, ...]:
         if not isinstance(value, list) or not value:
             raise self.error("seeds", f"must be a non-empty list of integers, got {value!r}")
-        seeds = tuple(self.integer(seed, f"seeds[{index}]", 0) for index, seed in enumerate(value))
+        seeds = tuple(self.integer(seed, f"seeds[{index}]", 0, MAX_SEED) for index, seed in enumerate(value))
         if len(set(seeds)) != len(seeds):
             raise self.error("seeds", f"has duplicates: {list(seeds)}")
         return seeds
@@ -417,13 +422,11 @@ class _Parser:
         options = table.get("options", {})
         if not isinstance(options, dict):
             raise self.error(f"{where}.options", "must be a table")
-        allowed = get_solver(name).options
-        for option in options:
-            if option not in allowed:
-                known = ", ".join(allowed) or "none"
-                raise self.error(
-                    f"{where}.options.{option}", f"solver {name!r} has no such option (options: {known})"
-                )
+        for option, value in options.items():
+            # The registry's check, as solve() and the CLI make it: a bad value is refused here, not an error row.
+            problem = option_problem(name, option, value)
+            if problem:
+                raise self.error(f"{where}.options.{option}", problem)
         return dict(options)
 
     def groups(self, table: Mapping[str, Any], where: str, groups: set[str]) -> tuple[str, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
@@ -385,3 +386,49 @@ def test_the_builtin_jobs_suite_pairs_jobs_with_jobs_solvers() -> None:
     solvers = {run.solver for run in suite.runs()}
     assert {"mip", "cpsat", "s1-binary", "s1-jps", "s1-hps", "cut-mix", "partition-only"} <= solvers
     assert len(suite.instances) == 4 * 3 * 3 + 3
+
+
+# --- option values, seeds and empty suites are checked at load time ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("solvers_text", "top", "message"),
+    [
+        (
+            '[[solvers]]\nname = "ig"\noptions = { max_iterations = -5 }\n',
+            "",
+            "my.toml: solvers[0].options.max_iterations: solver 'ig': must be at least 0, got -5",
+        ),
+        (
+            '[[solvers]]\nname = "bnb"\noptions = { bound = "bogus" }\n',
+            "",
+            "my.toml: solvers[0].options.bound: solver 'bnb': expected one of \"two-machine\", \"one-machine\", got \"bogus\"",
+        ),
+        (
+            '[[solvers]]\nname = "ig"\noptions = { max_iterations = inf }\n',
+            "",
+            "my.toml: solvers[0].options.max_iterations: solver 'ig': expected an integer or null, got Infinity",
+        ),
+        ('[[solvers]]\nname = "neh"\n', "seeds = [18446744073709551616]\n", "my.toml: seeds[0]: must be at most 2147483647"),
+        ('[[solvers]]\nname = "neh"\ntime_limit = inf\n', "", "my.toml: solvers[0].time_limit: must be a positive"),
+        (
+            '[[solvers]]\nname = "neh"\ngroups = ["none-of-them"]\n',
+            "",
+            "my.toml: solvers[0].groups",
+        ),
+        ('[[solvers]]\nname = "s4-greedy"\n', "", "my.toml: solvers: the suite yields no runs"),
+    ],
+)  # fmt: skip
+def test_bad_values_are_one_line_at_load_time(solvers_text: str, top: str, message: str) -> None:
+    with pytest.raises(SuiteError) as caught:
+        parse(suite_text(GENERATED_FLOWSHOP, solvers_text, top))
+    assert str(caught.value).startswith(message)
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_as_suite_file_is_refused_without_hanging(tmp_path: Path) -> None:
+    fifo = tmp_path / "suite.toml"
+    os.mkfifo(fifo)
+    with pytest.raises(SuiteError, match=r"suite\.toml: cannot read file: is a pipe \(FIFO\), not a regular file$"):
+        load_suite(fifo)
