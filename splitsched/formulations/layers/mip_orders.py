@@ -122,6 +122,9 @@ def start_values(built: LayerMip, timeline: Timeline, formulation: Formulation) 
             values[built.on_device[name]] = 1.0
         if key in starts and resource is Resource.LINK and isinstance(built.sends[name], pulp.LpVariable):
             values[built.sends[name]] = 1.0
+    for variable in built.problem.variables():
+        if variable.name.startswith("used_"):  # a lane's "some operation is here" (mip_model._first_start)
+            values[variable] = float(any(resource == variable.name[5:] for resource, _ in starts))
     orders = _orders(built, timeline)
     if formulation == "disjunctive":
         values.update(_disjunctive_start(built, orders))

@@ -55,7 +55,7 @@ from splitsched.instances.tiling.tiled_chain import TiledChain
 if TYPE_CHECKING:
     from splitsched.instances.tiling.problem import TilingProblem
 
-CBC_OPTIONS = ("integerTolerance 1e-9", "primalTolerance 1e-9")
+CBC_OPTIONS = ("integerTolerance 1e-9",)
 """As for the layer MIP: floored grids reach ``2**31`` units, and CBC's default tolerances then show."""
 
 
