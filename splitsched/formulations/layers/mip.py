@@ -188,7 +188,9 @@ def _search(
     model = MipModel(built.problem, permutation=list, start=values, cbc_options=CBC_OPTIONS)
     runner = run_cbc if backend == "cbc" else run_highs
     run = runner(model, time_limit=clock.remaining(), seed=seed)
-    if run.status is Status.INFEASIBLE and not clock.expired():
+    if run.status is Status.INFEASIBLE and clock.expired():
+        return _Search(None, False, lower, "infeasible, not confirmed in time")
+    if run.status is Status.INFEASIBLE:
         # CBC 2.10 can accept the MIP start, lose it, and then report "infeasible" under the cutoff the
         # start set, or its preprocessing can (ResNet-50, 4G, joint: the root bound met the start).
         # The start is only a hint: solve again without it and without preprocessing.

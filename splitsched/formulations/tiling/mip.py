@@ -28,7 +28,7 @@ reported bound the least over tilings.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -175,10 +175,18 @@ def solve_tiling_mip(
         return TilingOutcome(warm, max(true_lower, cutoff or 0.0), True, "not run: the bound exceeds the cutoff")
     if clock.expired():
         return TilingOutcome(warm, true_lower, False, "not run: time limit")
-    built = build_model(times, lower, upper)
+    # one unit of room: with every row tight at the horizon CBC 2.10's preprocessing called feasible
+    # models infeasible; under a cutoff, "none up to upper + 1" still proves the cutoff
+    built = build_model(times, lower, upper + 1)
     start = {} if cut else _start(built, times, warm)
-    run = run_cbc(MipModel(built.problem, list, start=start, cbc_options=CBC_OPTIONS),
-                  time_limit=clock.remaining(), seed=seed)  # fmt: skip
+    model = MipModel(built.problem, list, start=start, cbc_options=CBC_OPTIONS)
+    run = run_cbc(model, time_limit=clock.remaining(), seed=seed)
+    if run.status is Status.INFEASIBLE:
+        if clock.expired():  # no time to confirm it: nothing proven
+            return TilingOutcome(warm, true_lower, False, "infeasible, not confirmed in time")
+        # confirm without the start and the preprocessing before trusting "infeasible" (see above)
+        run = run_cbc(replace(model, start={}, cbc_options=(*CBC_OPTIONS, "preprocess off")),
+                      time_limit=clock.remaining(), seed=seed)  # fmt: skip
     if run.status is Status.INFEASIBLE:
         if not cut:
             raise SolverError("mip: CBC reports the tiling model infeasible, but the warm start solves it")
