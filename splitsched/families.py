@@ -330,6 +330,8 @@ def generate(kind: str, n: int, seed: int) -> Any:
         raise SplitschedError(f"unknown generator kind {kind!r}; known kinds: {', '.join(GENERATORS)}")
     if n < spec.min_n:
         raise InstanceError("n", f"generator {kind!r} needs n >= {spec.min_n}, got {n}")
+    if n > spec.max_n:
+        raise InstanceError("n", f"generator {kind!r} takes n <= {spec.max_n}, got {n}")
     if seed < 0:
         raise InstanceError("seed", f"must be non-negative, got {seed}")
     return spec.make(n, seed)

@@ -412,10 +412,13 @@ MAX_SEED = 2**31 - 1
 def _solver_arguments(
     spec: SolverSpec, function: SolverFunction, time_limit: float | None, seed: int | None, options: dict
 ) -> dict[str, Any]:
-    if time_limit is not None and not (isinstance(time_limit, int | float) and time_limit > 0):
-        raise SolverError(f"time_limit must be a positive number of seconds, got {time_limit!r}")
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-        raise SolverError(f"seed must be an integer, got {seed!r}")
+    if time_limit is not None and not (
+        isinstance(time_limit, int | float) and not isinstance(time_limit, bool) and 0 < time_limit < math.inf
+    ):
+        raise SolverError(f"time_limit must be a finite positive number of seconds (leave it out for no limit), "
+                          f"got {time_limit!r}")  # fmt: skip
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED):
+        raise SolverError(f"seed must be an integer from 0 to {MAX_SEED} (CP-SAT's range), got {seed!r}")
     accepted = inspect.signature(function).parameters
     for option in options:
         if option not in accepted or option in ("time_limit", "seed"):

@@ -8,31 +8,10 @@ stay the defaults; each flag replaces one number of them
 from __future__ import annotations
 
 import argparse
-import math
 
+from splitsched.cli.arguments import non_negative_number, positive_number
 from splitsched.instances.profiles.hardware import custom_network, own_compute
 from splitsched.instances.profiles.presets import ComputePreset, NetworkPreset, network_preset
-
-
-def positive_number(text: str) -> float:
-    """An argparse type: a finite number above 0."""
-    return _number(text, strict=True)
-
-
-def non_negative_number(text: str) -> float:
-    """An argparse type: a finite number of at least 0."""
-    return _number(text, strict=False)
-
-
-def _number(text: str, *, strict: bool) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not math.isfinite(value) or value < 0 or (strict and value == 0):
-        raise argparse.ArgumentTypeError(f"expected a finite number {'above' if strict else 'of at least'} 0, "
-                                         f"got {text!r}")  # fmt: skip
-    return value
 
 
 def add_network_arguments(parser: argparse.ArgumentParser, *, latency: bool = True) -> None:
@@ -82,6 +61,4 @@ __all__ = [
     "compute_from",
     "custom_compute",
     "network_from",
-    "non_negative_number",
-    "positive_number",
 ]

@@ -9,6 +9,7 @@ import itertools
 import json
 import os
 
+from splitsched.cli.arguments import seed_number
 from splitsched.cli.hardware import (
     add_compute_arguments,
     add_network_arguments,
@@ -127,7 +128,7 @@ def declare_jobs(parser: argparse.ArgumentParser) -> None:
 def declare_devices(parser: argparse.ArgumentParser) -> None:
     """Declare ``devices``'s arguments and handler on ``parser``."""
     parser.add_argument("--n", type=int, required=True, help="number of devices (S4: 10-50)")
-    parser.add_argument("--seed", type=int, default=0, help="random seed; default 0")
+    parser.add_argument("--seed", type=seed_number, default=0, help="random seed; default 0")
     parser.add_argument(
         "--profile", default="alexnet", help="shipped chain model with FLOPs: alexnet (default), vgg16, tiny-yolov2"
     )
@@ -157,7 +158,8 @@ def declare_generate(parser: argparse.ArgumentParser) -> None:
     """Declare ``generate``'s arguments and handler on ``parser``."""
     parser.add_argument("kind", help=f"one of: {', '.join(GENERATORS)}")
     parser.add_argument("--n", type=int, required=True, help="jobs (flow shops) or layers/paths/modules (graphs)")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (Taillard: the time seed); default 0")
+    parser.add_argument("--seed", type=seed_number, default=0,
+                        help="random seed (Taillard: the time seed); default 0")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the instance here (default: stdout)")
     parser.set_defaults(handler=_cmd_generate)
 

@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 from splitsched.core.errors import SplitschedError
@@ -117,6 +118,8 @@ def _version() -> str:
 
 
 def _add_solver_arguments(parser: argparse.ArgumentParser) -> None:
+    from splitsched.cli.arguments import seed_number
+
     parser.add_argument(
         "instance",
         help="instance file: Taillard text (flow shop) or a splitsched/*-v1 JSON file "
@@ -124,7 +127,7 @@ def _add_solver_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--solver", required=True, help="registered solver name (see `splitsched solvers`)")
     parser.add_argument("--time-limit", type=float, default=None, metavar="S", help="seconds for the solver")
-    parser.add_argument("--seed", type=int, default=None, metavar="N", help="random seed")
+    parser.add_argument("--seed", type=seed_number, default=None, metavar="N", help="random seed (0 to 2^31 - 1)")
     parser.add_argument(
         "--option", action="append", default=[], metavar="KEY=VALUE",
         help="solver option, repeatable (value parsed as JSON, else as a string)",
@@ -241,6 +244,7 @@ def _cmd_gantt(args: argparse.Namespace) -> int:
 
     from splitsched.figures import plot_result
 
+    _check_image_path(args.output)
     instance = read_instance(args.instance)
     family = family_of(instance)
     timeline_of = family.timeline
@@ -265,6 +269,18 @@ def _cmd_gantt(args: argparse.Namespace) -> int:
     plt.close(figure)
     print(f"wrote {args.output} (makespan {timeline.makespan:g}, status {result.status})")
     return EXIT_OK
+
+
+_IMAGE_SUFFIXES = (".png", ".pdf", ".svg")
+
+
+def _check_image_path(output: str) -> None:
+    """Refuse, before solving, an image path matplotlib would rename or cannot write as named."""
+    path = Path(output)
+    if path.is_dir():
+        raise SplitschedError(f"{output}: is a folder; give an image file such as {path / 'gantt.png'}")
+    if path.suffix.lower() not in _IMAGE_SUFFIXES:
+        raise SplitschedError(f"{output}: give an image file ending in {', '.join(_IMAGE_SUFFIXES)}")
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:

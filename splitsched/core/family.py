@@ -177,6 +177,9 @@ class GeneratorSpec:
         The family word of what ``make`` returns (``"flowshop"``, ``"layers"``).
     min_n
         Smallest ``n`` the kind accepts.
+    max_n
+        Largest ``n`` the kind accepts: a count beyond what any solver here takes is a
+        typo, refused in one line rather than built for minutes.
     """
 
     name: str
@@ -184,6 +187,7 @@ class GeneratorSpec:
     make: Callable[[int, int], Any]
     problem: str
     min_n: int = 1
+    max_n: int = 100_000
 
 
 @dataclass(frozen=True)

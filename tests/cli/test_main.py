@@ -90,7 +90,7 @@ def test_gantt_writes_png(layers_file: Path, tmp_path: Path, capsys: pytest.Capt
     [
         (["solve", "does-not-exist.txt", "--solver", "identity"], "does-not-exist.txt"),
         (["solve", "{flowshop}", "--solver", "nope"], "unknown solver 'nope'"),
-        (["solve", "{layers}", "--solver", "identity", "--time-limit", "-1"], "time_limit must be a positive"),
+        (["solve", "{layers}", "--solver", "identity", "--time-limit", "-1"], "time_limit must be a finite positive"),
         (["solve", "{flowshop}", "--solver", "identity", "--option", "novalue"], "KEY=VALUE"),
         (["solve", "{bad}", "--solver", "identity"], "line 2"),
         (["solve"], "required"),

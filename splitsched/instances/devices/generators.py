@@ -178,6 +178,8 @@ def generate_devices(
         An unknown model.
     """
     _check_positive_int(n, "n")
+    if n > MAX_GENERATED_DEVICES:
+        raise InstanceError("n", f"at most {MAX_GENERATED_DEVICES} devices are generated, got {n}")
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
         raise InstanceError("seed", f"must be an integer, got {seed!r}")
     _check_positive(ratio, "ratio")
@@ -245,6 +247,10 @@ def _with_deadlines(problem: DevicesProblem, factor: float) -> DevicesProblem:
         devices, problem.profiles, problem.bs_capacity_flops, problem.quantum_ms, problem.policy,
         problem.delay_model, problem.objective, problem.full_offload, problem.name,
     )  # fmt: skip
+
+
+MAX_GENERATED_DEVICES = 100_000
+"""The most devices :func:`generate_devices` builds (S4 uses 10-50; a larger count is a typo)."""
 
 
 def _check_positive_int(value: object, field: str) -> None:
