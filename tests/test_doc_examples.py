@@ -5,6 +5,7 @@ would type it: no ``../shared`` (``SPLITSCHED_SHARED_DATA`` points nowhere), the
 repository's ``examples/`` and ``benchmarks/`` linked in (the docs run them by path),
 an empty ``docs/teaching`` for the figures the teaching scripts write. A shell block runs
 under ``set -euo pipefail``: any failing command fails the test, with the block's output.
+A ``toml`` block is a benchmark suite: its first runs go through ``splitsched bench``.
 
 A few commands are long by design (suites of hundreds of runs, minute-long time limits,
 experiment scripts). They run with smaller arguments, each listed in :data:`SHORTER` with
@@ -60,7 +61,7 @@ class Block:
 def _blocks() -> Iterator[Block]:
     for page in PAGES:
         text = page.read_text()
-        found = list(re.finditer(r"^```(bash|python)\n(.*?)^```", text, flags=re.DOTALL | re.MULTILINE))
+        found = list(re.finditer(r"^```(bash|python|toml)\n(.*?)^```", text, flags=re.DOTALL | re.MULTILINE))
         skip = SETUP_BLOCKS if page.name == "README.md" else 0
         for match in found[skip:]:
             yield Block(page, text.count("\n", 0, match.start()) + 1, match.group(1), match.group(2))
@@ -112,11 +113,23 @@ def test_the_example_runs_as_written(block: Block, folder: Path, request: pytest
         script.write_text(block.text)
         _run([sys.executable, str(script)], folder, block)
         return
+    if block.language == "toml":
+        _run_suite(block, folder)
+        return
     script = shortened(block.text)
     if DASK_PLACEHOLDER in script:
         address = request.getfixturevalue("dask_scheduler")
         script = script.replace(DASK_PLACEHOLDER, address)
     _run(["bash", "-c", "set -euo pipefail\n" + script], folder, block)
+
+
+def _run_suite(block: Block, folder: Path) -> None:
+    """A suite file: its first runs, after making the instance files it names (``path = ...``)."""
+    (folder / "suite.toml").write_text(block.text)
+    for path in re.findall(r'^path = "([^"]+)"', block.text, flags=re.MULTILINE):
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        _run(["splitsched", "generate", "link-bottleneck", "--n", "4", "-o", path], folder, block)
+    _run(["splitsched", "bench", "suite.toml", "--first", "3", "--out", "suite.sqlite", "--quiet"], folder, block)
 
 
 @pytest.fixture
