@@ -125,3 +125,15 @@ def test_an_expired_limit_returns_the_warm_start_with_a_valid_bound() -> None:
     output = mip_layers_solver(problem, time_limit=0.0)
     assert output.status in (Status.TIME_LIMIT, Status.OPTIMAL)
     assert _checked(problem, output) >= brute_force_layers(problem).objective
+
+
+def test_the_highs_backend_solves_or_says_how_to_get_it() -> None:
+    # HiGHS runs in a child process (it cannot share one with OR-Tools); without highspy: one line
+    problem = LayerProblem(_zero_transfer_problem().graph)
+    try:
+        output = mip_layers_solver(problem, backend="highs", time_limit=60)
+    except SolverError as error:
+        assert "install highspy or use backend='cbc'" in str(error)
+        return
+    assert output.status is Status.OPTIMAL
+    assert _checked(problem, output) == brute_force_layers(problem).objective
