@@ -36,3 +36,24 @@ needs_pfsp = pytest.mark.skipif(
     reason=f"shared PFSP data not found (tried {', '.join(str(c) for c in _candidates())}); "
     "set SPLITSCHED_SHARED_DATA",
 )
+
+
+# Taillard's and Carlier's instances ship with the package (taillard:ta001, carlier:car1); the
+# reference values the tests compare with (published bounds, NEH and LB1 from the shared data's
+# bounds.csv) are copied to tests/data, so that these tests run on a machine without ../shared.
+PFSP_REFERENCE = Path(__file__).resolve().parent / "data" / "pfsp_reference.csv"
+
+
+def pfsp_reference_rows() -> list[dict[str, str]]:
+    """Rows of ``tests/data/pfsp_reference.csv``: Taillard's 120 then Carlier's 8, in order."""
+    import csv
+
+    with PFSP_REFERENCE.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def bundled_pfsp(name: str):  # -> FlowShop
+    """A bundled benchmark instance by its short name (``ta001``, ``car1``)."""
+    from splitsched import read_instance
+
+    return read_instance(f"{'carlier' if name.startswith('car') else 'taillard'}:{name}")

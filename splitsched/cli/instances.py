@@ -72,7 +72,7 @@ def _grouped(rows: list[dict[str, object]]) -> list[dict[str, object]]:
         if len(group) == 1:
             shown.append(group[0])
             continue
-        description = str(group[0]["description"]).rpartition(",")[0]  # the shared part, before per-instance facts
+        description = group[0].get("group_description", group[0]["description"])
         span = f"{first} … {last.rpartition(':')[2]}"
         known = sum(1 for row in group if row.get("optimal") is True)
         facts = f"{len(group)} instances" + (f", {known} optima known" if "optimal" in group[0] else "")

@@ -233,7 +233,8 @@ class Family:
     bundled_listing
         The bundled instances for ``splitsched instances``: one row per instance with
         ``name`` (as ``read_instance`` takes it), ``group`` (consecutive rows of one group
-        print as one line), ``description`` and any other facts (sizes, published bounds).
+        print as one line, described by ``group_description``), ``description`` and any
+        other facts (sizes, published bounds).
     solution_from_dict
         The inverse of ``solution.to_dict()`` for an instance (stores, reports).
     summarize

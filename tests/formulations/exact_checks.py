@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import csv
 import math
 
-import pytest
-
 from splitsched import FlowShop, SolverOutput, Status, simulate_flowshop
-from splitsched.instances.flowshop.taillard import read_taillard
-from tests.shared_data import PFSP_DIR
+from tests.shared_data import bundled_pfsp, pfsp_reference_rows
 
 
 def pfsp_instance(name: str) -> tuple[FlowShop, dict[str, str]]:
-    """Read a shared benchmark file and its row of ``bounds.csv``; skip if absent."""
-    if not (PFSP_DIR / f"{name}.txt").is_file():
-        pytest.skip(f"shared PFSP data not found at {PFSP_DIR}")
-    with open(PFSP_DIR / "bounds.csv", newline="") as handle:
-        row = next(row for row in csv.DictReader(handle) if row["name"] == name)
-    return read_taillard(PFSP_DIR / f"{name}.txt"), row
+    """A bundled benchmark instance (``ta001``, ``car1``) and its reference row (bounds, NEH, LB1)."""
+    row = next(row for row in pfsp_reference_rows() if row["name"] == name)
+    return bundled_pfsp(name), row
 
 
 def check_claims(instance: FlowShop, output: SolverOutput, tolerance: float = 1e-6) -> float:

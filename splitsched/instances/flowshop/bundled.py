@@ -19,6 +19,11 @@ Vallada/Ruiz best-known-solutions list, version 9, with Gmys's 2022 closures);
 ``optimal`` means the two are equal (proven optimal).
 
 A command line or :func:`resolve_bundled` names an instance ``taillard:ta001``.
+
+Carlier's eight instances (1978; ``carlier:car1`` … ``carlier:car8``, 7-14 jobs, 4-9
+machines) ship as the benchmark files themselves (``data/carlier/carN.txt``), with their
+optima in ``data/carlier.csv``; each optimum was proven by exhaustive branch-and-bound
+when the shared data was assembled, and ``tests/instances/flowshop`` proves it again.
 """
 
 from __future__ import annotations
@@ -33,10 +38,14 @@ from typing import NamedTuple
 
 from splitsched.core.errors import InstanceError
 from splitsched.instances.flowshop.problem import FlowShop
+from splitsched.instances.flowshop.taillard import parse_taillard
 from splitsched.instances.flowshop.taillard_generator import taillard_flowshop
 
 BUNDLED_PREFIX = "taillard:"
 """Prefix of a bundled instance's spec on the command line: ``taillard:ta001``."""
+
+CARLIER_PREFIX = "carlier:"
+"""Prefix of Carlier's instances: ``carlier:car1``."""
 
 _DATA = ("data", "taillard.csv")
 _COLUMNS = ("name", "n", "m", "time_seed", "lower_bound", "upper_bound", "optimal")
@@ -136,6 +145,41 @@ def published_bounds() -> Mapping[str, PublishedBounds]:
     return MappingProxyType({name: entry.bounds for name, entry in _table().items()})
 
 
+@cache
+def _carlier_table() -> Mapping[str, tuple[int, int, PublishedBounds]]:
+    """``name -> (n, m, bounds)`` of Carlier's instances, from ``data/carlier.csv``."""
+    text = resources.files(__package__).joinpath("data", "carlier.csv").read_text(encoding="utf-8")
+    return MappingProxyType({
+        row["name"]: (int(row["n"]), int(row["m"]), PublishedBounds(
+            int(row["lower_bound"]), int(row["upper_bound"]), row["optimal"] == "true"))
+        for row in csv.DictReader(io.StringIO(text))
+    })  # fmt: skip
+
+
+def carlier_names() -> tuple[str, ...]:
+    """Names of Carlier's bundled instances: ``("car1", ..., "car8")``."""
+    return tuple(_carlier_table())
+
+
+def carlier_flowshop(name: str) -> FlowShop:
+    """Carlier's instance ``name`` (``car1`` … ``car8``), read from the bundled benchmark file.
+
+    Raises
+    ------
+    InstanceError
+        If no bundled Carlier instance has that name.
+    """
+    if name not in _carlier_table():
+        raise InstanceError(None, f"unknown Carlier instance {name!r} (bundled: car1..car8)")
+    return _read_carlier(name)
+
+
+@cache
+def _read_carlier(name: str) -> FlowShop:
+    text = resources.files(__package__).joinpath("data", "carlier", f"{name}.txt").read_text(encoding="utf-8")
+    return parse_taillard(text, f"{CARLIER_PREFIX}{name}", name)
+
+
 def resolve_bundled(spec: str) -> FlowShop | None:
     """The bundled instance a spec names, or ``None`` if ``spec`` does not name one.
 
@@ -156,6 +200,12 @@ def resolve_bundled(spec: str) -> FlowShop | None:
         If ``spec`` has the prefix but names no bundled instance (one line, with
         ``spec`` as the source).
     """
+    if spec.startswith(CARLIER_PREFIX):
+        name = spec.removeprefix(CARLIER_PREFIX)
+        if name not in _carlier_table():
+            raise InstanceError(None, f"no bundled instance {name!r} (bundled: {CARLIER_PREFIX}car1 .. "
+                                f"{CARLIER_PREFIX}car8, Carlier 1978)", spec)  # fmt: skip
+        return _read_carlier(name)
     if not spec.startswith(BUNDLED_PREFIX):
         return None
     name = spec.removeprefix(BUNDLED_PREFIX)
@@ -177,8 +227,17 @@ def bundled_listing() -> list[dict[str, object]]:
         known = f"optimum {bounds.upper}" if bounds.optimal else f"bounds {bounds.lower}-{bounds.upper}"
         rows.append({
             "name": f"{BUNDLED_PREFIX}{name}", "group": f"Taillard {entry.n_jobs}x{entry.n_stages}",
+            "group_description": f"Taillard flow shops, {entry.n_jobs} jobs x {entry.n_stages} stages",
             "description": f"Taillard flow shop, {entry.n_jobs} jobs x {entry.n_stages} stages, {known}",
             "n_jobs": entry.n_jobs, "n_stages": entry.n_stages, "lower_bound": bounds.lower,
+            "upper_bound": bounds.upper, "optimal": bounds.optimal,
+        })  # fmt: skip
+    for name, (n_jobs, n_stages, bounds) in _carlier_table().items():
+        rows.append({
+            "name": f"{CARLIER_PREFIX}{name}", "group": "Carlier",
+            "group_description": "Carlier flow shops, 7-14 jobs x 4-9 stages",
+            "description": f"Carlier flow shop, {n_jobs} jobs x {n_stages} stages, optimum {bounds.upper}",
+            "n_jobs": n_jobs, "n_stages": n_stages, "lower_bound": bounds.lower,
             "upper_bound": bounds.upper, "optimal": bounds.optimal,
         })  # fmt: skip
     return rows

@@ -19,6 +19,8 @@ from splitsched.instances.flowshop.bundled import (
     bundled_listing,
     bundled_pattern,
     bundled_sizes,
+    carlier_flowshop,
+    carlier_names,
     resolve_bundled,
 )
 from splitsched.instances.flowshop.examples import example_flowshop
@@ -73,6 +75,8 @@ def _taillard(name: str) -> FlowShop:
     """A PFSP benchmark instance by name: ``ta001``..``ta120`` bundled, others (``car1``) from the shared data."""
     if name in bundled_sizes():
         return bundled_flowshop(name)
+    if name in carlier_names():
+        return carlier_flowshop(name)
     return read_taillard(pfsp_dir() / _shared_files().get(name, f"{name}.txt"))
 
 
@@ -97,6 +101,7 @@ def _shared_files() -> Mapping[str, str]:
 def taillard_sizes() -> Mapping[str, tuple[int, int]]:
     """``name -> (n, m)``: the bundled ta001–ta120, then the shared data's other PFSP files when present."""
     sizes = dict(bundled_sizes())
+    sizes.update({name: carlier_flowshop(name).processing_times.shape for name in carlier_names()})
     for row in _shared_bounds():
         sizes.setdefault(row["name"], (int(row["n"]), int(row["m"])))
     return MappingProxyType(sizes)
@@ -109,7 +114,7 @@ def _expand_taillard(reader: SuiteTable, table: Mapping[str, Any], where: str) -
         if not isinstance(name, str) or not re.fullmatch(r"[\w.-]+", name):
             raise reader.error(key, f"must be a file name without extension such as 'ta001', got {name!r}")
         if name not in sizes:
-            known = f"bundled: {bundled_pattern()}; car1, reC01, ... from the shared data's bounds.csv"
+            known = f"bundled: {bundled_pattern()}, car1..car8; reC01, ... from the shared data's bounds.csv"
             raise reader.error(key, f"no shared PFSP file {name!r} ({known})")
         n_jobs, n_stages = sizes[name]
         yield {"name": name}, name, f"taillard-{n_jobs}x{n_stages}"

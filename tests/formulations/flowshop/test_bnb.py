@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import functools
 import itertools
 import subprocess
@@ -13,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from splitsched import FlowShop, SolverError, Status, read_instance, solve
+from splitsched import FlowShop, SolverError, Status, solve
 from splitsched.formulations.flowshop import bnb as bnb_module
 from splitsched.formulations.flowshop.bnb import (
     BnbOutcome,
@@ -24,7 +23,7 @@ from splitsched.formulations.flowshop.bnb import (
 from splitsched.formulations.flowshop.bounds import lower_bound, two_machine_bound
 from splitsched.heuristics.flowshop.kernels import as_kernel_order, makespan
 from splitsched.heuristics.flowshop.neh import neh_order
-from tests.shared_data import PFSP_DIR
+from tests.shared_data import bundled_pfsp, pfsp_reference_rows
 from tests.strategies import flowshops
 
 VARIANTS = [
@@ -38,20 +37,14 @@ VARIANTS = [
 
 
 def _best_known() -> dict[str, float]:
-    bounds = PFSP_DIR / "bounds.csv"
-    if not bounds.is_file():
-        return {}
-    with bounds.open(encoding="utf-8") as handle:
-        return {row["name"]: float(row["UB"]) for row in csv.DictReader(handle)}
+    return {row["name"]: float(row["UB"]) for row in pfsp_reference_rows()}
 
 
 BEST_KNOWN = _best_known()
 
 
 def _taillard(name: str) -> FlowShop:
-    if not BEST_KNOWN:
-        pytest.skip(f"shared PFSP benchmark data not found at {PFSP_DIR.resolve()}")
-    return read_instance(PFSP_DIR / f"{name}.txt")
+    return bundled_pfsp(name)
 
 
 def _makespan(flowshop: FlowShop, order: tuple[int, ...]) -> float:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import itertools
 
 import numpy as np
@@ -10,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from splitsched import FlowShop, read_instance, solve
+from splitsched import FlowShop, solve
 from splitsched.formulations.flowshop.bounds import (
     lower_bound,
     machine_bound,
@@ -19,51 +18,38 @@ from splitsched.formulations.flowshop.bounds import (
 )
 from splitsched.heuristics.flowshop.johnson import johnson_order
 from splitsched.heuristics.flowshop.kernels import as_kernel_order, makespan
-from tests.shared_data import PFSP_DIR
+from tests.shared_data import bundled_pfsp, pfsp_reference_rows
 from tests.strategies import flowshops
 
 
 def _taillard_rows() -> list[dict[str, str]]:
-    bounds = PFSP_DIR / "bounds.csv"
-    if not bounds.is_file():
-        return []
-    with bounds.open(encoding="utf-8") as handle:
-        return [row for row in csv.DictReader(handle) if row["family"] == "taillard"]
+    return [row for row in pfsp_reference_rows() if row["family"] == "taillard"]
 
 
 TAILLARD_ROWS = _taillard_rows()
 
 
-def _skip_without_data() -> None:
-    if not TAILLARD_ROWS:
-        pytest.skip(f"shared PFSP benchmark data not found at {PFSP_DIR.resolve()}")
-
-
 def test_taillard_rows_are_all_there() -> None:
-    _skip_without_data()
     assert len(TAILLARD_ROWS) == 120
 
 
 @pytest.mark.parametrize("index", range(120), ids=[f"ta{k + 1:03d}" for k in range(120)])
 def test_machine_bound_is_the_published_lb1(index: int) -> None:
-    _skip_without_data()
     row = TAILLARD_ROWS[index]
-    times = read_instance(PFSP_DIR / row["file"]).processing_times
+    times = bundled_pfsp(row["name"]).processing_times
     assert machine_bound(times) == float(row["LB1"])
 
 
 @pytest.mark.parametrize("index", range(10), ids=[f"ta{k + 1:03d}" for k in range(10)])
 def test_taillard_20x5_bounds_are_below_the_optimum(index: int) -> None:
-    _skip_without_data()
     row = TAILLARD_ROWS[index]
-    times = read_instance(PFSP_DIR / row["file"]).processing_times
+    times = bundled_pfsp(row["name"]).processing_times
     assert machine_bound(times) <= two_machine_bound(times) == lower_bound(times) <= float(row["UB"])
 
 
 def test_ta001_two_machine_bound_closes_the_root() -> None:
     # Measured here: LB2 = 1278 = the optimum of ta001, LB1 = 1232 (Taillard's bound).
-    _skip_without_data()
-    assert two_machine_bound(read_instance(PFSP_DIR / "ta001.txt").processing_times) == 1278.0
+    assert two_machine_bound(bundled_pfsp("ta001").processing_times) == 1278.0
 
 
 @settings(max_examples=150)

@@ -15,8 +15,7 @@ from splitsched.heuristics.flowshop.iterated_greedy import (
     iterated_greedy,
 )
 from splitsched.heuristics.flowshop.neh import neh_solver
-from splitsched.instances.flowshop.taillard import read_taillard
-from tests.shared_data import PFSP_DIR
+from tests.shared_data import bundled_pfsp
 from tests.strategies import flowshops
 
 
@@ -47,10 +46,7 @@ def test_same_seed_gives_the_same_result(flowshop: FlowShop, seed: int) -> None:
 
 @pytest.fixture(scope="module")
 def ta001() -> FlowShop:
-    path = PFSP_DIR / "ta001.txt"
-    if not path.is_file():
-        pytest.skip(f"Taillard data not found: {path} is missing")
-    return read_taillard(path)
+    return bundled_pfsp("ta001")
 
 
 def test_ig_improves_neh_on_ta001(ta001: FlowShop) -> None:

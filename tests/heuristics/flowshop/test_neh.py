@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -16,8 +14,7 @@ from splitsched.heuristics.flowshop.neh import (
     neh_order_plain,
     neh_solver,
 )
-from splitsched.instances.flowshop.taillard import read_taillard
-from tests.shared_data import PFSP_DIR
+from tests.shared_data import bundled_pfsp, pfsp_reference_rows
 from tests.strategies import flowshops
 
 
@@ -73,11 +70,7 @@ def test_unknown_tie_rule_is_refused() -> None:
 
 
 def _taillard_rows() -> list[dict[str, str]]:
-    bounds = PFSP_DIR / "bounds.csv"
-    if not bounds.is_file():
-        return []
-    with bounds.open(newline="") as handle:
-        return [row for row in csv.DictReader(handle) if row["family"] == "taillard" and int(row["n"]) <= 100]
+    return [row for row in pfsp_reference_rows() if row["family"] == "taillard" and int(row["n"]) <= 100]
 
 
 TAILLARD_ROWS = _taillard_rows()
@@ -85,8 +78,6 @@ TAILLARD_ROWS = _taillard_rows()
 
 @pytest.fixture(scope="module")
 def taillard_rows() -> list[dict[str, str]]:
-    if not TAILLARD_ROWS:
-        pytest.skip(f"Taillard data not found: {PFSP_DIR / 'bounds.csv'} is missing")
     return TAILLARD_ROWS
 
 
@@ -97,7 +88,7 @@ def test_all_taillard_files_up_to_100_jobs_are_checked(taillard_rows: list[dict[
 @pytest.mark.parametrize("row", TAILLARD_ROWS, ids=[row["name"] for row in TAILLARD_ROWS])
 @pytest.mark.parametrize("ties, column", [("first", "NEH"), ("last", "NEH_lastpos")])
 def test_neh_reproduces_bounds_csv(row: dict[str, str], ties: str, column: str) -> None:
-    flowshop = read_taillard(PFSP_DIR / row["file"])
+    flowshop = bundled_pfsp(row["name"])
     output = neh_solver(flowshop, ties=ties)
     assert output.objective == float(row[column])
     assert output.objective == simulate_flowshop(flowshop, output.solution.permutation).makespan
@@ -105,10 +96,7 @@ def test_neh_reproduces_bounds_csv(row: dict[str, str], ties: str, column: str) 
 
 def test_taillard_ta001_neh_value() -> None:
     # README of the shared data: NEH (first best position) gives 1286 on ta001, optimum 1278.
-    path = PFSP_DIR / "ta001.txt"
-    if not path.is_file():
-        pytest.skip(f"Taillard data not found: {path} is missing")
-    assert neh_solver(read_taillard(path)).objective == 1286.0
+    assert neh_solver(bundled_pfsp("ta001")).objective == 1286.0
 
 
 def test_works_on_a_fortran_ordered_instance() -> None:

@@ -176,17 +176,18 @@ def test_source_builds_bundled_instances_without_shared_data(without_shared_data
         ("ta001", "taillard-20x5"), ("ta120", "taillard-500x20"),
     ]  # fmt: skip
     assert family.TAILLARD_SOURCE.build(name="ta001") == bundled_flowshop("ta001")
-    assert family.taillard_sizes() == bundled_sizes()
+    assert family.taillard_sizes() == {**bundled_sizes(), **{f"car{k}": family.carlier_flowshop(f"car{k}").processing_times.shape
+                                                          for k in range(1, 9)}}  # fmt: skip
 
 
 def test_unknown_name_without_shared_data(without_shared_data: None) -> None:
     from splitsched.bench.suite import SuiteError, parse_suite
 
     with pytest.raises(SuiteError) as caught:
-        parse_suite(_taillard_suite('["ta001", "car1"]'), "my.toml")
+        parse_suite(_taillard_suite('["ta001", "car1", "reC01"]'), "my.toml")
     assert str(caught.value) == (
-        "my.toml: instances[0].names[1]: no shared PFSP file 'car1' "
-        "(bundled: ta001..ta120; car1, reC01, ... from the shared data's bounds.csv)"
+        "my.toml: instances[0].names[2]: no shared PFSP file 'reC01' "
+        "(bundled: ta001..ta120, car1..car8; reC01, ... from the shared data's bounds.csv)"
     )
 
 
@@ -227,3 +228,13 @@ def test_other_shared_files_still_come_from_the_shared_data(
     finally:
         monkeypatch.undo()
         _clear_family_caches()
+
+
+@pytest.mark.parametrize("name", [f"car{k}" for k in range(1, 9)])
+def test_carlier_instances_ship_with_their_proven_optima(name: str) -> None:
+    from splitsched import read_instance, solve
+    from tests.shared_data import pfsp_reference_rows
+
+    row = next(row for row in pfsp_reference_rows() if row["name"] == name)
+    result = solve(read_instance(f"carlier:{name}"), "bnb")
+    assert result.status == "optimal" and result.objective == float(row["UB"])
