@@ -24,9 +24,10 @@ from splitsched.instances.profiles.importers import (
 )
 from splitsched.instances.profiles.profile import Profile
 from splitsched.instances.profiles.profile_json import format_profile, read_profile
-from tests.shared_data import SHARED_DATA
 
-PROFILES_DIR = SHARED_DATA / "profiles"
+# Copies of the shared data's raw profile files (public measurements, about 200 KB; see
+# tests/data/profiles/README.md), so that the importers are tested on a clean machine too.
+PROFILES_DIR = Path(__file__).resolve().parents[2] / "data" / "profiles"
 SHIPPED_DIR = Path(str(resources.files("splitsched.instances.profiles").joinpath("data")))
 
 needs_profiles = pytest.mark.skipif(
