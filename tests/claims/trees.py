@@ -14,7 +14,9 @@ Two fast functions screen millions of cases; neither replaces the solvers:
   on arrays (``tests/claims/test_trees.py`` checks that both give the same order on
   every case of the small classes);
 - :func:`optimum` is the exact two-stage optimum by dynamic programming over the
-  device side's down-sets (checked against ``cpsat`` in the same test file).
+  device side's down-sets (checked against ``cpsat`` in the same test file); it
+  also takes S2's multi-path trees, whose input layer may send (the raw input),
+  through :meth:`TreeCase.from_placement`.
 
 A counterexample found by screening is kept only once ``solve(problem, "s1-alg5")``
 and ``cpsat``'s proven optimum confirm it.
@@ -74,6 +76,22 @@ class TreeCase:
         """Order of "smaller": fewer layers, then the smaller largest time, then the smaller sum of times."""
         times = self.device + self.send
         return self.n_layers, max(times), sum(times)
+
+    @classmethod
+    def from_placement(cls, placement: Placement) -> TreeCase:
+        """The two-stage tree case of a placement whose device side is an out-tree (server times ignored).
+
+        Device layers are numbered in topological order; a device layer sends when
+        its output crosses to the server (any layer, not only a leaf: S2's raw input).
+        """
+        graph = placement.graph
+        order = [name for name in graph.topological_order if placement.on_device(name)]
+        index = {name: i for i, name in enumerate(order)}
+        parents = tuple(index[graph.predecessors(name)[0]] if i else -1 for i, name in enumerate(order))
+        crossing = set(placement.crossing_tensors)
+        device = tuple(int(graph.layer(name).device_time) for name in order)
+        send = tuple(int(graph.layer(name).tx_time) if name in crossing else 0 for name in order)
+        return cls(parents, device, send)
 
     def problem(self) -> LayerProblem:
         """The case as a layer problem with its placement (device side ``L0..``, then the server layers)."""
@@ -268,13 +286,14 @@ def optimum(case: TreeCase) -> int:
 
     Which layers are done fixes the device's finish time; of two partial schedules
     of the same layers, the one whose link is free earlier is never worse, so one
-    number per down-set suffices.
+    number per down-set suffices. Tensors are sent in the order they are ready,
+    which gives the link's earliest finish (server time 0: nothing else counts).
     """
     n = len(case.parents)
     children_mask = [0] * n
     for i in range(1, n):
         children_mask[case.parents[i]] |= 1 << i
-    best = {1: 0}  # layer 0 (time 0, sends only when alone) is done first
+    best = {1: case.send[0]}  # layer 0 takes no time and is done first; its tensor, if sent, goes first
     frontier = {1}
     for _ in range(n - 1):
         following: dict[int, int] = {}
@@ -295,9 +314,7 @@ def optimum(case: TreeCase) -> int:
                         following[key] = link
         best.update(following)
         frontier = set(following)
-    full = (1 << n) - 1
-    alone = case.send[0] if n == 1 else 0
-    return max(sum(case.device), best[full] + alone)
+    return max(sum(case.device), best[(1 << n) - 1])
 
 
 def refutes(case: TreeCase) -> bool:
