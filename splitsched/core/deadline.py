@@ -31,6 +31,11 @@ class Deadline:
         remaining = self.remaining()
         return remaining is not None and remaining <= 0
 
+    def check(self) -> None:
+        """Raise :class:`OutOfTime` if the limit has passed (for loops that build a model, say)."""
+        if self.expired():
+            raise OutOfTime
+
     def child(self, seconds: float | None = None) -> Deadline:
         """A deadline starting now that ends after ``seconds`` or with this one, whichever comes first.
 

@@ -168,12 +168,18 @@ def two_machine_with_lags_order(
 def _two_machine_with_lags(
     first_times: FloatArray, lag: FloatArray, second_times: FloatArray, first_free: float, second_free: float
 ) -> float:
-    """Completion on the second machine of Mitten's order, machines free from the given times."""
-    first_done, second_done = first_free, second_free
-    for job in two_machine_with_lags_order(first_times, lag, second_times):
-        first_done += first_times[job]
-        second_done = max(second_done, first_done + lag[job]) + second_times[job]
-    return second_done
+    """Completion on the second machine of Mitten's order, machines free from the given times.
+
+    The recursion ``second = max(second, first_done + lag) + b`` unrolled, in numpy
+    (a Python loop took seconds over all stage pairs of 5000 x 20): the last job ends
+    at the latest of ``second_free + sum(b)`` and, for each job ``i``, its first-machine
+    completion plus its lag plus the second-machine work from ``i`` on.
+    """
+    order = np.asarray(two_machine_with_lags_order(first_times, lag, second_times), dtype=np.int64)
+    first_done = first_free + np.cumsum(first_times[order])
+    second = second_times[order]
+    from_here = np.cumsum(second[::-1])[::-1]
+    return float(max(second_free + second.sum(), float(np.max(first_done + lag[order] + from_here))))
 
 
 def _heads_and_tails(times: FloatArray) -> tuple[FloatArray, FloatArray]:

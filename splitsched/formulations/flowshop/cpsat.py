@@ -44,7 +44,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from splitsched.core.deadline import Deadline
+from splitsched.core.deadline import Deadline, OutOfTime
 from splitsched.core.errors import SolverError
 from splitsched.core.result import SolverOutput, Status
 from splitsched.formulations.backends.cpsat import check_num_workers, run_cpsat
@@ -63,7 +63,7 @@ from splitsched.formulations.flowshop.cpsat_models import (
     integer_makespan,
 )
 from splitsched.heuristics.flowshop.iterated_greedy import iterated_greedy
-from splitsched.heuristics.flowshop.neh import neh_order
+from splitsched.heuristics.flowshop.neh import neh_order_until
 from splitsched.instances.flowshop.problem import FlowShop
 from splitsched.instances.flowshop.solution import FlowShopSolution
 
@@ -215,13 +215,13 @@ def warm_start_order(
     the time limit (at most :data:`IG_SECONDS`); it never returns worse than NEH.
     """
     if warm_start == "neh":
-        return neh_order(times)
+        return list(neh_order_until(times, clock)[0].tolist())
     remaining = clock.remaining()
     budget = IG_SECONDS if remaining is None else max(0.0, min(IG_SECONDS, remaining / 10))
     if budget <= 0:
-        return neh_order(times)
+        return list(neh_order_until(times, clock)[0].tolist())
     run = iterated_greedy(
-        times, max_iterations=IG_ITERATIONS, time_limit=budget, seed=0 if seed is None else seed
+        times, max_iterations=IG_ITERATIONS, time_limit=clock.child(budget), seed=0 if seed is None else seed
     )
     return list(run.order)
 
@@ -295,14 +295,18 @@ def _search(
     """Run ``search``, unless the warm start already meets the bound or time is up.
 
     Both checks come before the model is built: building the large models
-    (``circuit`` on 100 x 20 has 200 000 half-reified rows) takes seconds in Python.
+    (``circuit`` on 100 x 20 has 200 000 half-reified rows) takes seconds in Python,
+    and the building itself stops with the clock (minutes on 5000 jobs otherwise).
     """
     upper = integer_makespan(times, order)
     if lower >= upper:
         return _Outcome(Status.OPTIMAL, order, upper, upper)
     if clock.expired():
         return _Outcome(Status.TIME_LIMIT, order, upper, lower)
-    built = build_model(times, order, lower, formulation)
+    try:
+        built = build_model(times, order, lower, formulation, clock)
+    except OutOfTime:  # the warm start stands, with the root bound
+        return _Outcome(Status.TIME_LIMIT, order, upper, lower)
     return _SEARCHES[search](built, clock, seed, num_workers)
 
 

@@ -29,12 +29,14 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 from ortools.sat.python import cp_model
+
+from splitsched.core.deadline import Deadline
 
 Formulation = Literal["order", "circuit", "positional"]
 FORMULATIONS: tuple[Formulation, ...] = ("order", "circuit", "positional")
@@ -59,6 +61,7 @@ class ModelFrame:
     lower: int
     upper: int
     hint: tuple[int, ...]
+    clock: Deadline = field(default_factory=lambda: Deadline(None))
 
     @property
     def n_jobs(self) -> int:
@@ -97,6 +100,7 @@ def build_model(
     hint: Sequence[int],
     lower: int = 0,
     formulation: Formulation = "order",
+    clock: Deadline | None = None,
 ) -> FlowShopCpModel:
     """Build a CP-SAT model of ``Fm|prmu|Cmax`` on integer times.
 
@@ -110,14 +114,22 @@ def build_model(
         A valid lower bound on the makespan (grid units).
     formulation
         ``"order"``, ``"circuit"`` or ``"positional"`` (see the module docstring).
+    clock
+        The solve's deadline: the models have ``O(n^2 m)`` rows, minutes of Python
+        on thousands of jobs, so building stops when it expires.
 
     Returns
     -------
     FlowShopCpModel
         The model, its makespan variable and its permutation reader.
+
+    Raises
+    ------
+    OutOfTime
+        If ``clock`` expires while the model is built.
     """
     upper = integer_makespan(times, hint)
-    frame = ModelFrame(times, min(lower, upper), upper, tuple(hint))
+    frame = ModelFrame(times, min(lower, upper), upper, tuple(hint), clock or Deadline(None))
     builders = {"order": _order_model, "circuit": _circuit_model, "positional": _positional_model}
     return builders[formulation](frame)
 
@@ -158,6 +170,7 @@ def _operations(model: cp_model.CpModel, frame: ModelFrame) -> _Operations:
     tails = times.sum(axis=1, keepdims=True) - np.cumsum(times, axis=1)
     starts, intervals = [], []
     for job in range(frame.n_jobs):
+        frame.clock.check()
         row_starts, row_intervals = [], []
         for stage in range(frame.n_stages):
             latest = frame.upper - int(tails[job, stage]) - int(times[job, stage])
@@ -169,6 +182,7 @@ def _operations(model: cp_model.CpModel, frame: ModelFrame) -> _Operations:
         starts.append(row_starts)
         intervals.append(row_intervals)
     for job in range(frame.n_jobs):
+        frame.clock.check()
         for stage in range(frame.n_stages - 1):
             model.add(starts[job][stage + 1] >= starts[job][stage] + int(times[job, stage]))
     for stage in range(frame.n_stages):
@@ -205,6 +219,7 @@ def _order_model(frame: ModelFrame) -> FlowShopCpModel:
     before = _pair_literals(model, frame, operations)
     _hint_starts(model, frame, operations)
     rank = {job: position for position, job in enumerate(frame.hint)}
+    frame.clock.check()
     for (i, j), literal in before.items():
         model.add_hint(literal, rank[i] < rank[j])
 
@@ -226,6 +241,7 @@ def _pair_literals(
     before = {}
     for i in range(frame.n_jobs):
         for j in range(i + 1, frame.n_jobs):
+            frame.clock.check()
             literal = model.new_bool_var(f"before_{i}_{j}")
             for stage in range(frame.n_stages):
                 model.add(starts[i][stage] + int(times[i, stage]) <= starts[j][stage]).only_enforce_if(
@@ -272,6 +288,7 @@ def _circuit_arcs(
         for head in range(frame.n_jobs + 1):
             if tail == head:
                 continue
+            frame.clock.check()
             literal = model.new_bool_var(f"arc_{tail}_{head}")
             arcs[tail, head] = literal
             if depot in (tail, head):
@@ -294,6 +311,7 @@ def _positional_model(frame: ModelFrame) -> FlowShopCpModel:
         model.add_exactly_one(x[j][r] for j in range(n))
     completion = [[model.new_int_var(0, frame.upper, f"c_{r}_{k}") for k in range(m)] for r in range(n)]
     for r in range(n):
+        frame.clock.check()
         for k in range(m):
             duration = sum(int(times[j, k]) * x[j][r] for j in range(n))
             if r:
