@@ -35,7 +35,7 @@ from typing import TypeAlias
 import pulp
 
 from splitsched.formulations.layers.cpsat import operation_heads
-from splitsched.formulations.layers.cpsat_model import DEVICE, LINK, SERVER, Op, device_heads, duration
+from splitsched.formulations.layers.cpsat_model import DEVICE, LINK, SERVER, Op, duration
 from splitsched.instances.layers.layer_graph import LayerGraph
 from splitsched.instances.layers.placement import Placement
 from splitsched.instances.layers.schedule import Resource
@@ -181,13 +181,14 @@ def _operations(
 def joint_heads(graph: LayerGraph) -> dict[Op, int]:
     """Earliest start of every operation in every placement (integer graph).
 
-    ``dev(v)``: the device chain into ``v``; ``tx(v)``: that plus ``v``'s device time;
-    ``srv(v)``: every input ``p`` is ready by ``min(tx(p) end, srv(p) end)`` (the input
-    layer is never on the server). CP-SAT needs no such heads; the LP of the server's
-    work row does (``makespan >= earliest + work``: with 0 the LP ignores the upload of
-    the raw input that every remote schedule pays).
+    ``dev(v)``: the device work of all of ``v``'s ancestors (they are all on the device when
+    ``v`` is, and the device runs one layer at a time); ``tx(v)``: that plus ``v``'s device
+    time; ``srv(v)``: every input ``p`` is ready by ``min(tx(p) end, srv(p) end)`` (the
+    input layer is never on the server). CP-SAT needs no such heads; the LP of the
+    resource rows does (``makespan >= earliest + work``: with 0 the LP ignores the upload
+    of the raw input that every remote schedule pays).
     """
-    device = device_heads(graph)
+    device = {name: sum(duration(graph, (DEVICE, u)) for u in above) for name, above in ancestors(graph).items()}
     heads: dict[Op, int] = {}
     for name in graph.topological_order:
         sent = device[name] + duration(graph, (DEVICE, name))
@@ -269,10 +270,9 @@ def _first_start(built: LayerMip, resource: Resource) -> Presence:
 def _path_rows(built: LayerMip) -> None:
     """``makespan >= sum over v's sides of present * (earliest + duration + least tail)``, per layer ``v``.
 
-    Exact for a binary placement (each side's chain is a valid bound), and in the LP
-    it charges a fractional ``on_device[v]`` its share of the device chain: without
-    these rows the LP put a tenth of GoogLeNet on the Raspberry Pi and its bound
-    stalled 1.4 % below the proven optimum.
+    Valid for a binary placement (each side's head and tail are), and in the LP it
+    charges a fractional ``on_device[v]`` its share of the work of ``v``'s ancestors on the
+    device (or of its descendants on the server).
     """
     tails = least_tails(built.graph)
     for name in built.graph.names:
@@ -287,15 +287,14 @@ def _path_rows(built: LayerMip) -> None:
 def least_tails(graph: LayerGraph) -> dict[Op, int]:
     """Least time from the end of ``dev(v)`` / ``srv(v)`` to the makespan in any placement (integer graph).
 
-    After ``srv(v)`` every consumer is on the server; after ``dev(v)`` each consumer ``c`` runs
-    on the device, or on the server after ``tx(v)``.
+    After ``srv(v)`` every descendant runs on the server, one at a time: their server work;
+    after ``dev(v)`` each consumer ``c`` runs on the device, or on the server after ``tx(v)``.
     """
+    below = descendants(graph)
     tails: dict[Op, int] = {}
     for name in reversed(graph.topological_order):
         consumers = graph.successors(name)
-        tails[SERVER, name] = max(
-            (duration(graph, (SERVER, c)) + tails[SERVER, c] for c in consumers), default=0
-        )
+        tails[SERVER, name] = sum(duration(graph, (SERVER, w)) for w in below[name])
         tails[DEVICE, name] = max(
             (min(duration(graph, (DEVICE, c)) + tails[DEVICE, c],
                  duration(graph, (LINK, name)) + duration(graph, (SERVER, c)) + tails[SERVER, c])
@@ -303,6 +302,22 @@ def least_tails(graph: LayerGraph) -> dict[Op, int]:
             default=0,
         )  # fmt: skip
     return tails
+
+
+def ancestors(graph: LayerGraph) -> dict[str, set[str]]:
+    """Every layer's ancestors."""
+    found: dict[str, set[str]] = {}
+    for name in graph.topological_order:
+        found[name] = set().union(*({u} | found[u] for u in graph.predecessors(name)))
+    return found
+
+
+def descendants(graph: LayerGraph) -> dict[str, set[str]]:
+    """Every layer's descendants."""
+    found: dict[str, set[str]] = {}
+    for name in reversed(graph.topological_order):
+        found[name] = set().union(*({c} | found[c] for c in graph.successors(name)))
+    return found
 
 
 BOUND_MARGIN = 1e-7

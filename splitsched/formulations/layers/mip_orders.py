@@ -28,8 +28,7 @@ from typing import Literal
 import pulp
 
 from splitsched.core.timeline import Timeline
-from splitsched.formulations.layers.mip_model import LayerMip, MipOperation, Presence, after
-from splitsched.instances.layers.layer_graph import LayerGraph
+from splitsched.formulations.layers.mip_model import LayerMip, MipOperation, Presence, after, ancestors
 from splitsched.instances.layers.schedule import Resource
 
 Formulation = Literal["disjunctive", "positional"]
@@ -37,14 +36,6 @@ FORMULATIONS: tuple[Formulation, ...] = ("disjunctive", "positional")
 
 StartTimes = Mapping[tuple[str, str], float]
 """A schedule's start times on the grid by ``(resource value, layer)``: its present operations only."""
-
-
-def ancestors(graph: LayerGraph) -> dict[str, set[str]]:
-    """Every layer's ancestors."""
-    found: dict[str, set[str]] = {}
-    for name in graph.topological_order:
-        found[name] = set().union(*({u} | found[u] for u in graph.predecessors(name)))
-    return found
 
 
 def add_orders(built: LayerMip, formulation: Formulation) -> None:
