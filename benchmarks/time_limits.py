@@ -7,8 +7,8 @@ on the largest instance of that problem this script builds quickly (a 5000x20
 flow shop, a 2000-layer DAG, ...), with a small limit. Each case runs in its own
 process (so a hang is a row, not the end of the table); the wall time is measured
 around :func:`splitsched.registry.solve` only (not the instance build or Python's
-start-up), after one warm-up solve of a tiny instance for the numba solvers (their
-compilation is cached on disk, not part of a run). The table lists wall time,
+start-up), after the solver's modules are imported and, for the numba solvers, one
+warm-up solve of a tiny instance (their compilation is cached on disk, not part of a run). The table lists wall time,
 limit, overrun (wall minus limit) and the returned status; ``refused`` is a solver
 that raised (a size limit, say) with its one-line message.
 """
@@ -102,6 +102,7 @@ def run_case(solver: str, problem: str, limit: float) -> dict[str, Any]:
 
     instance = INSTANCES[problem][1]()
     spec = registry.get_solver(solver)
+    spec.implementation(instance.problem)  # import the solver's modules now: Python's imports are not the solver's time
     if spec.entries[instance.problem].jit:
         registry.warm_up(spec, instance)
     started = time.perf_counter()

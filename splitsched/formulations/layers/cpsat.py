@@ -46,7 +46,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
-from splitsched.core.deadline import Deadline
+from splitsched.core.deadline import Deadline, OutOfTime
 from splitsched.core.errors import SolverError, SplitschedError
 from splitsched.core.result import SolverOutput, Status
 from splitsched.core.timeline import Timeline
@@ -88,6 +88,7 @@ def grid_below_warm_start(
     instance: LayerProblem,
     placements: list[tuple[str, Placement]] | None = None,
     solutions: Sequence[tuple[str, LayerSolution]] = (),
+    clock: Deadline | None = None,
 ) -> IntegerGrid:
     """The exact grid of the instance's times if there is one; else a floored grid of them cut to a known makespan.
 
@@ -97,13 +98,14 @@ def grid_below_warm_start(
     matter, not, say, a 4-second upload of the raw input over 3G that no good
     schedule makes (see :data:`~splitsched.formulations.backends.integer_grid.MAX_SCALED_TIME`).
     Cutting only lowers times, so the floored model stays a relaxation.
-    ``placements`` and ``solutions`` are the warm start's candidates (:func:`candidate_placements` by default).
+    ``placements`` and ``solutions`` are the warm start's candidates (:func:`candidate_placements` by default);
+    ``clock`` as for :func:`warm_start`.
     """
     times = layer_times(instance.graph)
     grid = best_grid(times)
     if grid.exact:
         return grid
-    ceiling = warm_start(instance, instance.graph, placements, solutions).timeline.makespan
+    ceiling = warm_start(instance, instance.graph, placements, solutions, clock).timeline.makespan
     return floor_grid(np.minimum(times, ceiling))
 
 
@@ -127,12 +129,15 @@ def warm_start(
     on_grid: LayerGraph,
     placements: list[tuple[str, Placement]] | None = None,
     solutions: Sequence[tuple[str, LayerSolution]] = (),
+    clock: Deadline | None = None,
 ) -> WarmStart:
     """The best (on the grid, first on ties) of two schedules for each candidate placement, and of ``solutions``.
 
     ``placements`` defaults to :func:`candidate_placements`; the solver computes
     them once (the DSL min-cut among them) for both of its warm-start passes.
     ``solutions`` are complete schedules from elsewhere (a heuristic's), labelled.
+    Once ``clock`` has expired, the candidates not yet simulated are skipped (each
+    simulation takes tens of ms on thousands of layers); the first is always kept.
     """
     candidates = [
         (f"{rule}/{how}", LayerSolution(placement, schedule))
@@ -141,6 +146,8 @@ def warm_start(
     ]
     best: WarmStart | None = None
     for label, solution in [*candidates, *solutions]:
+        if best is not None and clock is not None and clock.expired():
+            break
         timeline = _simulate_on(on_grid, solution)
         if best is None or timeline.makespan < best.timeline.makespan:
             best = WarmStart(solution, label, timeline)
@@ -148,16 +155,20 @@ def warm_start(
     return best
 
 
-def candidate_placements(instance: LayerProblem) -> list[tuple[str, Placement]]:
+def candidate_placements(instance: LayerProblem, clock: Deadline | None = None) -> list[tuple[str, Placement]]:
     """The instance's placement, or one per partition baseline (duplicates dropped).
 
     A baseline that raises :class:`SplitschedError` (one that does not apply to
-    this graph) is skipped; local-only is the fallback if none applies.
+    this graph) is skipped; local-only is the fallback if none applies. Once
+    ``clock`` has expired the remaining baselines are skipped (DSL's min-cut takes
+    most of a second on 2000 layers).
     """
     if instance.placement is not None:
         return [("given", instance.placement)]
     found: dict[tuple, tuple[str, Placement]] = {}
     for rule, partitioner in PARTITIONERS.items():
+        if found and clock is not None and clock.expired():
+            break
         try:
             placement = partitioner(instance.graph)
         except SplitschedError:
@@ -241,7 +252,10 @@ def _search(
         return _Search(warm.solution, True, upper, upper, "not run: the warm start meets the lower bound")
     if clock.expired():
         return _Search(warm.solution, False, None, lower, "not run: time limit")
-    built = build_model(on_grid, instance.placement, warm, lower, constrain)
+    try:
+        built = build_model(on_grid, instance.placement, warm, lower, constrain, clock)
+    except OutOfTime:  # building takes seconds on thousands of layers
+        return _Search(warm.solution, False, None, lower, "not run: time limit while building the model")
     run = run_cpsat(built.model, time_limit=clock, seed=seed, num_workers=num_workers)
     solver, status = run.solver, run.status_name
     if run.status in (Status.INFEASIBLE, Status.ERROR):
@@ -320,8 +334,9 @@ def cpsat_layers_solver(
         ``num_workers`` is not a positive integer, the times are too large for
         any grid, or CP-SAT rejects the model.
     """
+    clock = Deadline(time_limit)  # started before the baselines: they take seconds on thousands of layers
     return solve_layers(
-        instance, candidate_placements(instance), time_limit=time_limit, seed=seed, num_workers=num_workers
+        instance, candidate_placements(instance, clock), time_limit=clock, seed=seed, num_workers=num_workers
     )
 
 
@@ -331,7 +346,7 @@ def solve_layers(
     *,
     constrain: PlacementConstraint | None = None,
     solutions: Sequence[tuple[str, LayerSolution]] = (),
-    time_limit: float | None = None,
+    time_limit: float | Deadline | None = None,
     seed: int | None = None,
     num_workers: int = 2,
 ) -> SolverOutput:
@@ -347,14 +362,17 @@ def solve_layers(
         Extra rules on the placement literals (joint problem only), or ``None``.
     solutions
         Complete ``(label, solution)`` candidates for the warm start; each must obey ``constrain``.
-    time_limit, seed, num_workers
+    time_limit
+        Seconds or an already running :class:`Deadline` (the caller's, started
+        before it computed ``placements``), or ``None``.
+    seed, num_workers
         As for :func:`cpsat_layers_solver`.
     """
     check_num_workers(num_workers)
-    clock = Deadline(time_limit)
-    grid = grid_below_warm_start(instance, placements, solutions)
+    clock = time_limit if isinstance(time_limit, Deadline) else Deadline(time_limit)
+    grid = grid_below_warm_start(instance, placements, solutions, clock)
     on_grid = graph_on_grid(instance.graph, grid)
-    warm = warm_start(instance, on_grid, placements, solutions)
+    warm = warm_start(instance, on_grid, placements, solutions, clock)
     lower = lower_bound(on_grid, instance.placement)
     search = _search(instance, on_grid, warm, lower, clock, seed, num_workers, constrain)
     return _output(grid, on_grid, warm, search)

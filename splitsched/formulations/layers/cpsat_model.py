@@ -36,6 +36,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from splitsched.core.deadline import Deadline
 from splitsched.core.timeline import Timeline
 from splitsched.instances.layers.layer_graph import LayerGraph
 from splitsched.instances.layers.placement import Placement
@@ -135,6 +136,7 @@ def build_model(
     warm: WarmStart,
     lower: int,
     constrain: PlacementConstraint | None = None,
+    clock: Deadline | None = None,
 ) -> LayerCpModel:
     """Build the CP-SAT model (see the module docstring).
 
@@ -150,19 +152,33 @@ def build_model(
         A valid lower bound on the makespan (grid units), at most ``warm.makespan``.
     constrain
         Extra rules on the placement literals (the many-jobs model uses it), or ``None``.
+    clock
+        The solve's deadline, read between the building steps (each takes up to a
+        few tenths of a second on thousands of layers), or ``None``.
+
+    Raises
+    ------
+    OutOfTime
+        If ``clock`` expires while the model is built.
     """
+    check = (clock if clock is not None else Deadline(None)).check
     model = cp_model.CpModel()
     upper = warm.makespan
     on_device = _placement_literals(model, graph, placement)
     if constrain is not None:
         constrain(model, on_device)
+    check()
     sends = _crossing_literals(model, graph, on_device)
+    check()
     operations = _operations(model, graph, on_device, sends, upper)
+    check()
     _precedences(model, graph, on_device, operations)
+    check()
     makespan = model.new_int_var(lower, upper, "makespan")
     for op in operations.values():
         model.add(makespan >= op.start + op.duration).only_enforce_if(op.present)
     _busy_time_cuts(model, operations, makespan)
+    check()
     model.minimize(makespan)
     built = LayerCpModel(model, on_device, sends, operations, makespan)
     _add_hint(built, warm)

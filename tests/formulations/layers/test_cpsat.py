@@ -216,7 +216,7 @@ def test_non_grid_times_are_floored_and_checked_in_true_units(placement: Placeme
 def test_floored_times_leave_a_gap_and_say_so(monkeypatch: pytest.MonkeyPatch) -> None:
     # on a grid of whole units 1/3 ms floors to 0: CP-SAT proves 0, the true makespan is above it
     monkeypatch.setattr(
-        cpsat_layers, "grid_below_warm_start", lambda instance, _placements, _solutions=(): floor_grid(layer_times(instance.graph), 0)
+        cpsat_layers, "grid_below_warm_start", lambda instance, _placements, _solutions=(), _clock=None: floor_grid(layer_times(instance.graph), 0)
     )
     tiny = 1 / 3
     graph = LayerGraph([Layer("in", (), 0, 0, 1.0), Layer("a", ("in",), tiny, 5.0, 0.0)])
@@ -266,7 +266,7 @@ WRONG_ONCE = {
 @pytest.mark.parametrize("decimals", [6, 8, 9])
 def test_large_grid_values_stay_exact(key: str, decimals: int, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
-        cpsat_layers, "grid_below_warm_start", lambda instance, _placements, _solutions=(): floor_grid(layer_times(instance.graph), decimals)
+        cpsat_layers, "grid_below_warm_start", lambda instance, _placements, _solutions=(), _clock=None: floor_grid(layer_times(instance.graph), decimals)
     )
     problem = LayerProblem(_five_layers(WRONG_ONCE[key]))
     output = cpsat_layers_solver(problem, num_workers=1)
