@@ -290,21 +290,42 @@ def _meets(makespan: float, bound: float) -> bool:
 # -- over tilings ---------------------------------------------------------------
 @dataclass(frozen=True)
 class SearchOutcome:
-    """The exact search over tilings: the best schedule, the least bound, per-tiling records."""
+    """The exact search over tilings: the best schedule, the least bound, per-tiling records.
+
+    ``bounded`` is false when the clock stopped the search before every tiling had
+    its bound: ``bound`` is then only the trivial 0.
+    """
 
     schedule: TilingSchedule
     bound: float
     all_proven: bool
     solved: int
     skipped: int
+    bounded: bool = True
 
 
 def exact_over_tilings(
-    chains: list[TiledChain], clock: Deadline, *, seed: int | None = None, num_workers: int = 2
+    chains: list[TiledChain], clock: Deadline, *, seed: int | None = None, num_workers: int = 2, total: int | None = None
 ) -> SearchOutcome:
-    """Solve every tiling, skipping those whose lower bound reaches the incumbent (module docstring)."""
-    warm = [mw_schedule(chain) for chain in chains]
-    bounds = [tiling_lower_bound(chain) for chain in chains]
+    """Solve every tiling, skipping those whose lower bound reaches the incumbent (module docstring).
+
+    MW's schedule and the bound of each tiling take milliseconds, but a problem may
+    have a thousand tilings: once ``clock`` expires the remaining tilings get neither
+    (the first always does), and then no bound is claimed. ``total`` is the number of
+    tilings of the problem when ``chains`` are only the first of them (the clock
+    expired while they were built).
+    """
+    total = len(chains) if total is None else total
+    warm: list[TilingSchedule] = []
+    bounds: list[float] = []
+    for chain in chains:
+        if warm and clock.expired():
+            break
+        warm.append(mw_schedule(chain))
+        bounds.append(tiling_lower_bound(chain))
+    if len(warm) < total:
+        incumbent = min(warm, key=lambda schedule: schedule.makespan)
+        return SearchOutcome(incumbent, 0.0, False, 0, 0, bounded=False)
     incumbent = min(warm, key=lambda schedule: schedule.makespan)
     final_bounds = list(bounds)
     all_proven, solved, skipped = True, 0, 0
@@ -340,12 +361,31 @@ def s3_cpsat_solver(
     """
     check_num_workers(num_workers)
     clock = Deadline(time_limit)
-    chains = problem_chains(instance)
-    search = exact_over_tilings(chains, clock, seed=seed, num_workers=num_workers)
+    chains = _chains_until(instance, clock)
+    search = exact_over_tilings(chains, clock, seed=seed, num_workers=num_workers, total=len(instance.tilings))
+    bound: float | None
     if search.all_proven and _meets(search.schedule.makespan, search.bound):
         status, bound = Status.OPTIMAL, search.schedule.makespan
     else:
-        status, bound = (Status.FEASIBLE if search.all_proven else Status.TIME_LIMIT), search.bound
+        status = Status.FEASIBLE if search.all_proven else Status.TIME_LIMIT
+        bound = search.bound if search.bounded else None
     return tiling_output(
-        status, search.schedule, bound, tilings=len(chains), solved=search.solved, skipped=search.skipped
-    )
+        status, search.schedule, bound, tilings=len(instance.tilings), built=len(chains), solved=search.solved,
+        skipped=search.skipped,
+    )  # fmt: skip
+
+
+def _chains_until(instance: TilingProblem, clock: Deadline) -> list[TiledChain]:
+    """The chains of the problem's tilings in its order, until ``clock`` expires (at least one).
+
+    Building one chain back-projects every tile through the network: a few ms each,
+    seconds for the thousand tilings of an 8 x 8 grid at every depth.
+    """
+    if not instance.tilings:
+        return problem_chains(instance)  # refuses, in one line
+    chains: list[TiledChain] = []
+    for grid, depth in instance.tilings:
+        if chains and clock.expired():
+            break
+        chains.append(instance.tiled_chain(grid, depth))
+    return chains
