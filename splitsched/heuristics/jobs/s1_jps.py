@@ -19,6 +19,7 @@ from functools import lru_cache
 
 import networkx as nx
 
+from splitsched.core.deadline import Deadline
 from splitsched.core.errors import SizeLimitError, SolverError
 from splitsched.core.result import SolverOutput
 from splitsched.heuristics.jobs.job_pipeline import job_level_output
@@ -38,13 +39,17 @@ DEFAULT_MAX_PATHS = 1_000_000
 """Cap on the input-to-sink paths Alg. 3 and §6 cut, per kind (GoogLeNet has 262 144)."""
 
 
-def path_cut_points(graph: LayerGraph, count: int, max_paths: int, who: str) -> list[set[str]]:
+def path_cut_points(
+    graph: LayerGraph, count: int, max_paths: int, who: str, clock: Deadline | None = None
+) -> list[set[str]]:
     """For each of ``count`` copies, the layers at which Alg. 2 cuts the graph's paths.
 
     Raises
     ------
     SizeLimitError
         If the graph has more than ``max_paths`` input-to-sink paths.
+    OutOfTime
+        If ``clock`` expires while the paths are visited (seconds for GoogLeNet's 262 144).
     """
     n_paths = graph.count_paths()
     if n_paths > max_paths:
@@ -52,7 +57,7 @@ def path_cut_points(graph: LayerGraph, count: int, max_paths: int, who: str) -> 
             f"{who}: graph {graph.name or '(unnamed)'} has {n_paths} input-to-sink paths, above "
             f"max_paths={max_paths} (raise it with --option max_paths=N)"
         )
-    choices = path_choices(graph)
+    choices = path_choices(graph) if clock is None or clock.time_limit is None else _path_choices_until(graph, clock)
     points: list[set[str]] = [set() for _ in range(count)]
     for left, right, ratio in choices:
         at_left = copies_at_left(count, ratio) if left is not None else 0
@@ -67,6 +72,28 @@ def path_choices(graph: LayerGraph) -> frozenset[tuple[str | None, str, int]]:
     device = {layer.name: layer.device_time for layer in graph.layers}
     tx = {layer.name: layer.tx_time for layer in graph.layers}
     return frozenset(_path_choice(path, device, tx) for path in graph.iter_paths())
+
+
+PATHS_BETWEEN_CLOCK_READS = 2048
+"""Paths visited between two looks at the clock in :func:`_path_choices_until` (a few ms of work)."""
+
+
+def _path_choices_until(graph: LayerGraph, clock: Deadline) -> frozenset[tuple[str | None, str, int]]:
+    """:func:`path_choices`, reading ``clock`` every :data:`PATHS_BETWEEN_CLOCK_READS` paths (not cached).
+
+    Raises
+    ------
+    OutOfTime
+        If ``clock`` expires first.
+    """
+    device = {layer.name: layer.device_time for layer in graph.layers}
+    tx = {layer.name: layer.tx_time for layer in graph.layers}
+    found = set()
+    for index, path in enumerate(graph.iter_paths()):
+        if index % PATHS_BETWEEN_CLOCK_READS == 0:
+            clock.check()
+        found.add(_path_choice(path, device, tx))
+    return frozenset(found)
 
 
 def _path_choice(
