@@ -35,7 +35,7 @@ QUICK: list[tuple[str, int, tuple[int, ...]]] = [
     ("s0-thm2", 4, (0, 1)),
     ("s0-thm3", 4, (0, 1)),
     ("s1-thm4", 5, (0, 1, 2)),
-    ("s2-pathwise", 5, (0, 1)),
+    ("s2-pathwise", 4, (0, 1, 2)),
 ]
 """The sizes the CI test checks."""
 

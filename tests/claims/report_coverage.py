@@ -122,15 +122,15 @@ def _s4_draws() -> st.SearchStrategy[tuple[int, int, str, bool]]:
 
 
 COVERAGE: dict[str, tuple[Callable[[], st.SearchStrategy[Any]], Callable[[Any], Features], int]] = {
-    "s0-thm2": (CLAIMS["s0-thm2"].instances, line_features, 300),
-    "s0-thm3": (CLAIMS["s0-thm3"].instances, multi_path_features, 300),
+    "s0-thm2": (CLAIMS["s0-thm2"].instances, line_features, 100),
+    "s0-thm3": (CLAIMS["s0-thm3"].instances, multi_path_features, 200),
     "s1-thm4": (s1_tree_cases, tree_features, 300),
     "s2-pathwise": (CLAIMS["s2-pathwise"].instances, multi_path_features, 300),
     "s1-prop1": (JOB_CLAIMS["s1-prop1"].instances, lambda case: jobs_features(case, True), 300),
     "s1-prop1-any-g": (JOB_CLAIMS["s1-prop1-any-g"].instances, lambda case: jobs_features(case, True), 300),
     "s1-thm2": (JOB_CLAIMS["s1-thm2"].instances, lambda case: jobs_features(case, False), 300),
     "s1-thm3": (JOB_CLAIMS["s1-thm3"].instances, lambda case: jobs_features(case, False), 200),
-    "s4-greedy": (_s4_draws, s4_features, 200),
+    "s4-greedy": (_s4_draws, s4_features, 100),
 }
 """Per claim: its test's strategy, the features of one draw, and the test's number of examples."""
 

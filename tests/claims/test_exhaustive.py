@@ -41,7 +41,7 @@ def test_the_enumerations_optimum_is_cpsats(key: str, data: st.DataObject) -> No
     [
         ("s0-thm2", 4, (0, 1), 1_382, 16),  # the stored counterexample is among the 16
         ("s0-thm3", 4, (0, 1), 516, 0),
-        ("s2-pathwise", 5, (0, 1), 654, 0),
+        ("s2-pathwise", 4, (0, 1, 2), 312, 0),
         ("s1-thm4", 5, (0, 1, 2), 17_695, 4),  # none up to 4 device layers
     ],
 )

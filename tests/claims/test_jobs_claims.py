@@ -149,7 +149,7 @@ def test_the_best_uniform_cut_can_be_twice_the_optimum(n: int) -> None:
     assert optimum(case, "mip") == optimum(case, "cpsat") == 10.0 * math.ceil(n / 2)
 
 
-@settings(max_examples=150)
+@settings(max_examples=75)
 @given(monotone_chains(convex=True))
 def test_best_uniform_cut_against_the_optimum_on_convex_chains(case: JobsCase) -> None:
     """Never below the optimum; never above ``2 (n + 1) / n`` times it (see ``docs/claims.md``)."""
@@ -174,7 +174,7 @@ def test_thm2_worked_example() -> None:
         assert uniform_makespan(case, 1) == pytest.approx(optimum(case))
 
 
-@settings(max_examples=30)
+@settings(max_examples=15)
 @given(thm2_tables())
 def test_table_counts_model_agrees_with_enumeration(case: JobsCase) -> None:
     """The counts model over a bare table (CBC and CP-SAT) against every multiset of cuts in Johnson's order."""
@@ -186,7 +186,7 @@ def test_table_counts_model_agrees_with_enumeration(case: JobsCase) -> None:
 
 
 # -- S1 Alg. 2 (s1-binary): correct, and how far from the optimum --------------------------------
-@settings(max_examples=150)
+@settings(max_examples=60)
 @given(monotone_chains(max_jobs=30))
 def test_s1_binary_is_never_below_the_optimum_on_monotone_chains(case: JobsCase) -> None:
     found = solve(case.problem(), "s1-binary")

@@ -43,7 +43,7 @@ from tests.claims.s4_cases import counterexample, s4_case
 CLAIM_GAP = 0.024
 """S4's "within 2.4%"."""
 
-EXAMPLES = 200
+EXAMPLES = 100
 
 
 # -- what must hold ---------------------------------------------------------------------------------

@@ -38,10 +38,11 @@ def test_rooted_tree_shapes_are_counted_right() -> None:
     assert [len(unlabelled_trees(n)) for n in range(1, 9)] == [1, 1, 2, 4, 9, 20, 48, 115]  # OEIS A000081
 
 
-@pytest.mark.parametrize(("n_device", "times"), [(4, (0, 1, 2)), (5, (0, 1))])
-def test_the_mirror_gives_alg5s_order_on_every_small_tree(n_device: int, times: tuple[int, ...]) -> None:
-    drawn = list(cases(n_device, times, labelled=True))
-    assert len(drawn) == count_cases(n_device, len(times), labelled=True)
+@pytest.mark.parametrize(("n_device", "times", "labelled"), [(4, (0, 1, 2), False), (5, (0, 1), True)])
+def test_the_mirror_gives_alg5s_order_on_every_small_tree(n_device: int, times: tuple[int, ...], labelled: bool) -> None:
+    """Every shape (or every reference order of every shape) with small times, where ties abound."""
+    drawn = list(cases(n_device, times, labelled=labelled))
+    assert len(drawn) == count_cases(n_device, len(times), labelled=labelled)
     for case in drawn:
         placement = case.problem().placement
         assert [int(name[1:]) for name in alg5_device_order(placement)] == alg5_order(case), case
@@ -54,16 +55,6 @@ def test_mirror_and_dynamic_program_against_the_registry(case: TreeCase) -> None
     assert problem.placement is not None and TreeCase.from_placement(problem.placement) == case
     assert heuristic(CLAIMS["s1-thm4"], problem).objective == makespan(case, alg5_order(case))
     assert proven_optimum(problem).objective == optimum(case)
-
-
-def test_no_counterexample_up_to_four_device_layers() -> None:
-    """All 6 737 trees with at most 4 device layers and times in {0, 1, 2, 5} (one reference order per shape)."""
-    checked = 0
-    for n_device in range(1, 5):
-        for case in cases(n_device, (0, 1, 2, 5)):
-            assert not refutes(case), case
-            checked += 1
-    assert checked == sum(count_cases(n, 4) for n in range(1, 5)) == 6_737
 
 
 def test_the_stored_case_is_the_smallest() -> None:
