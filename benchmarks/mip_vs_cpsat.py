@@ -1,12 +1,14 @@
 """``mip`` beside ``cpsat`` on every joint problem (issue 22): what each proves, and how fast.
 
-Run as ``python -m benchmarks.mip_vs_cpsat [--limit 10] [--sections layers formulations sizes jobs tiling]``.
+Run as ``python -m benchmarks.mip_vs_cpsat [--limit 10] [--sections layers half-P1 formulations sizes jobs tiling]``.
 
 Sections (every run through :func:`splitsched.registry.solve`, which re-simulates each claim):
 
 ``layers``
     GoogLeNet, Inception-v3 and ResNet-50 on a Raspberry Pi 4 and a GPU server at 3G, 4G and
     Wi-Fi: the joint problem, and P1 with DSL's placement.
+``half-P1``
+    The same graphs, P1 with the first half of the topological order on the device.
 ``formulations``
     The layer MIP's two formulations (``disjunctive``, ``positional``) and ``cpsat`` on random
     layer DAGs of 9-17 layers (two seeds, both problems).
@@ -36,6 +38,7 @@ from splitsched.heuristics.layers.partition import partition_placement
 from splitsched.instances.jobs.family import jobs_recipe
 from splitsched.instances.layers.family import scenario_problem
 from splitsched.instances.layers.generators import random_layer_dag
+from splitsched.instances.layers.placement import Placement
 from splitsched.instances.layers.problem import LayerProblem
 from splitsched.instances.tiling.family import tiling_recipe
 
@@ -54,6 +57,14 @@ def layer_cases() -> Iterator[Case]:
         yield "layers", f"{model}/{network}/joint", joint
         fixed = LayerProblem(joint.graph, partition_placement(joint.graph, "dsl"))
         yield "layers", f"{model}/{network}/dsl-P1", fixed
+
+
+def half_cases() -> Iterator[Case]:
+    """P1 with the first half of the topological order on the device (several tensors cross)."""
+    for model, network in itertools.product(MODELS, NETWORKS):
+        graph = scenario_problem(model, "rpi4", network).graph
+        half = graph.topological_order[: len(graph) // 2]
+        yield "half-P1", f"{model}/{network}/half-P1", LayerProblem(graph, Placement.from_device_layers(graph, half))
 
 
 def generated(n: int, seed: int, fixed: bool) -> LayerProblem:
@@ -85,6 +96,7 @@ def tiling_cases() -> Iterator[Case]:
 
 SECTIONS: dict[str, Callable[[], Iterator[Case]]] = {
     "layers": layer_cases,
+    "half-P1": half_cases,
     "formulations": formulation_cases,
     "sizes": size_cases,
     "jobs": jobs_cases,

@@ -7,7 +7,8 @@ makespan and floored), the warm start is the best partition baseline's schedule 
 given placement for P1) and becomes CBC's MIP start, the horizon is its makespan, and
 the makespan's lower end is the same resource bound for P1. The model is
 :mod:`splitsched.formulations.layers.mip_model` (placement, precedences, makespan)
-plus one of the resource formulations of :mod:`splitsched.formulations.layers.mip_orders`.
+plus one of the resource formulations of :mod:`splitsched.formulations.layers.mip_orders`
+(``disjunctive``, the default, chosen by measurement there).
 
 Reading the answer: the placement from the binaries, each resource's order by
 (start, end, graph position) with starts snapped to the grid (CBC's values carry
