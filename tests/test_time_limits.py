@@ -1,0 +1,182 @@
+"""Time limits (issue 19): every phase of a solver reads the clock, and a solver stopped by it says so.
+
+No assertion depends on timing. An expired clock (a limit of 1e-9 s, or
+``Deadline(0.0)``) must stop each phase that used to run past the limit (NEH, the
+local search, the greedy starts, model building, the tilings' chains, the path
+cuts) and give status ``time_limit`` (exact solvers) or ``stopped_by =
+time_limit`` (heuristics, whose status stays ``feasible``); :class:`Ticks` stops a
+loop after a chosen number of looks, and without a stop the clocked loops must do
+exactly what they did before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from splitsched.core.deadline import Deadline, OutOfTime
+from splitsched.core.result import Status
+from splitsched.families import generate
+from splitsched.formulations.flowshop.cpsat_models import build_model as flowshop_model
+from splitsched.formulations.layers import cpsat as layers_cpsat
+from splitsched.formulations.layers.cpsat_model import build_model as layer_model
+from splitsched.formulations.tiling.cpsat import exact_over_tilings
+from splitsched.heuristics.flowshop.iterated_greedy import iterated_greedy, local_search
+from splitsched.heuristics.flowshop.kernels import as_kernel_times, makespan
+from splitsched.heuristics.flowshop.neh import neh_initial_order, neh_order, neh_order_until
+from splitsched.heuristics.tiling.tiling_schedule import problem_chains
+from splitsched.instances.devices.family import devices_recipe
+from splitsched.instances.flowshop.taillard_generator import taillard_flowshop
+from splitsched.instances.jobs.family import jobs_recipe
+from splitsched.instances.tiling.family import tiling_recipe
+from splitsched.registry import solve
+from tests.core.test_deadline_slices import Ticks
+
+EXPIRED = 1e-9
+"""A time limit over before the solver starts (the registry refuses 0)."""
+
+times_strategy = arrays(
+    np.float64, st.tuples(st.integers(2, 25), st.integers(1, 5)), elements=st.integers(1, 99).map(float)
+)
+
+
+@pytest.fixture
+def looks(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """Counts every look at any Deadline (the solvers share the class)."""
+    counter = [0]
+    original = Deadline.expired
+
+    def counted(self: Deadline) -> bool:
+        counter[0] += 1
+        return original(self)
+
+    monkeypatch.setattr(Deadline, "expired", counted)
+    yield counter
+
+
+# --- the clocked loops do what the unclocked ones did --------------------------------------------------
+
+
+@given(times=times_strategy)
+@settings(max_examples=60, deadline=None)
+def test_neh_until_a_clock_that_does_not_stop_it_is_neh(times: np.ndarray) -> None:
+    order, complete = neh_order_until(times, Deadline(1e9))
+    assert complete and list(order) == neh_order(times)
+    order, complete = neh_order_until(times, Deadline(None))
+    assert complete and list(order) == neh_order(times)
+
+
+@given(times=times_strategy, ticks=st.integers(0, 6))
+@settings(max_examples=60, deadline=None)
+def test_neh_stopped_by_the_clock_returns_a_permutation(times: np.ndarray, ticks: int) -> None:
+    order, complete = neh_order_until(times, Ticks(ticks))
+    assert sorted(order.tolist()) == list(range(len(times)))
+    if ticks == 0:
+        assert not complete or len(times) <= 1
+        assert order.tolist() == neh_initial_order(times).tolist(), "nothing inserted: NEH's priority order"
+
+
+@given(times=times_strategy, seed=st.integers(0, 1000), ticks=st.integers(0, 5))
+@settings(max_examples=60, deadline=None)
+def test_local_search_stopped_anywhere_keeps_a_permutation_no_worse(times: np.ndarray, seed: int, ticks: int) -> None:
+    kernel_times = as_kernel_times(times)
+    start = neh_initial_order(times)
+    unclocked, clocked, stopped = start.copy(), start.copy(), start.copy()
+    value = local_search(kernel_times, unclocked, np.random.default_rng(seed))
+    assert local_search(kernel_times, clocked, np.random.default_rng(seed), Deadline(1e9)) == value
+    assert clocked.tolist() == unclocked.tolist(), "slices make the same passes as one call"
+    stopped_value = local_search(kernel_times, stopped, np.random.default_rng(seed), Ticks(ticks))
+    assert sorted(stopped.tolist()) == list(range(len(times)))
+    assert stopped_value == makespan(kernel_times, stopped) <= makespan(kernel_times, start)
+
+
+@given(times=times_strategy, seed=st.integers(0, 1000))
+@settings(max_examples=25, deadline=None)
+def test_iterated_greedy_under_a_far_limit_is_the_same_run(times: np.ndarray, seed: int) -> None:
+    free = iterated_greedy(times, max_iterations=15, seed=seed)
+    clocked = iterated_greedy(times, max_iterations=15, time_limit=1e9, seed=seed)
+    assert (clocked.order, clocked.makespan, clocked.stopped_by) == (free.order, free.makespan, "max_iterations")
+
+
+# --- an expired clock stops every phase ------------------------------------------------------------------
+
+
+def test_bnb_out_of_time_reports_time_limit(looks: list[int]) -> None:
+    result = solve(taillard_flowshop(40, 10, 12345), "bnb", time_limit=EXPIRED, seed=0)
+    assert result.status is Status.TIME_LIMIT and result.objective is not None and looks[0] > 0
+
+
+def test_ig_out_of_time_stops_in_neh(looks: list[int]) -> None:
+    instance = taillard_flowshop(40, 10, 12345)
+    result = solve(instance, "ig", time_limit=EXPIRED, seed=0)
+    assert result.status is Status.FEASIBLE
+    assert (result.metadata["stopped_by"], result.metadata["iterations"]) == ("time_limit", 0)
+    # Stopped before NEH's first insertion and before any local-search pass: NEH's priority order.
+    times = as_kernel_times(instance.processing_times)
+    assert result.objective == makespan(times, neh_initial_order(times))
+    assert looks[0] > 0
+
+
+def test_flowshop_cpsat_out_of_time_reports_time_limit() -> None:
+    for warm_start in ("ig", "neh"):
+        result = solve(taillard_flowshop(40, 10, 12345), "cpsat", time_limit=EXPIRED, warm_start=warm_start)
+        assert result.status is Status.TIME_LIMIT and result.objective is not None
+
+
+def test_the_cp_sat_models_stop_building_with_the_clock() -> None:
+    times = np.arange(1, 61, dtype=np.int64).reshape(20, 3)
+    with pytest.raises(OutOfTime):
+        flowshop_model(times, list(range(20)), 0, "order", Deadline(0.0))
+    assert flowshop_model(times, list(range(20)), 0, "order", Deadline(None)).frame.n_jobs == 20
+
+    instance = generate("dag", 60, 1)
+    placements = layers_cpsat.candidate_placements(instance)
+    grid = layers_cpsat.grid_below_warm_start(instance, placements)
+    on_grid = layers_cpsat.graph_on_grid(instance.graph, grid)
+    warm = layers_cpsat.warm_start(instance, on_grid, placements)
+    with pytest.raises(OutOfTime):
+        layer_model(on_grid, None, warm, 0, None, Deadline(0.0))
+
+
+def test_layer_cpsat_out_of_time_keeps_the_warm_start(looks: list[int]) -> None:
+    result = solve(generate("dag", 300, 1), "cpsat", time_limit=EXPIRED)
+    assert result.status is Status.TIME_LIMIT and result.objective is not None
+    assert result.metadata["cpsat_status"].startswith("not run")
+    assert looks[0] > 0
+
+
+def test_an_expired_clock_skips_the_remaining_baselines_and_warm_starts() -> None:
+    instance = generate("dag", 60, 1)
+    assert len(layers_cpsat.candidate_placements(instance, Deadline(0.0))) == 1
+    assert len(layers_cpsat.candidate_placements(instance)) > 1
+
+
+def test_tiling_cpsat_out_of_time_claims_no_bound_it_has_not_computed() -> None:
+    problem = tiling_recipe("tiny-yolov2", max_grid=(3, 3))
+    result = solve(problem, "cpsat", time_limit=EXPIRED)
+    assert result.status is Status.TIME_LIMIT and result.bound is None
+    assert result.metadata["built"] == 1 < result.metadata["tilings"]
+    chains = problem_chains(problem)
+    partial = exact_over_tilings(chains[:2], Deadline(None), total=len(chains))
+    assert not partial.bounded and not partial.all_proven
+
+
+def test_s4_search_out_of_time_stops_in_its_greedy_starts(looks: list[int]) -> None:
+    result = solve(devices_recipe(30, 1), "s4-search", time_limit=EXPIRED, seed=0)
+    assert result.metadata["stopped_by"] == "time_limit" and result.objective is not None
+    # The greedy starts stopped at once and the first descent scored only its start (thousands otherwise).
+    assert (result.metadata["descents"], result.metadata["evaluations"]) == (1, 1)
+    assert looks[0] > 0
+
+
+def test_cut_mix_out_of_time_skips_cbc() -> None:
+    problem = jobs_recipe(["googlenet"], 3, "rpi4", "4g")
+    stopped = solve(problem, "cut-mix", time_limit=EXPIRED)
+    assert stopped.status is Status.FEASIBLE and stopped.metadata["counts_proven"] is False
+    free = solve(problem, "cut-mix", time_limit=60.0)
+    assert free.metadata["counts_proven"] is True
