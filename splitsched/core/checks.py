@@ -25,8 +25,9 @@ def check_total_time(total: float, field: str, limit: float = sys.float_info.max
         Naming ``field`` and the sum.
     """
     if not total <= limit:
+        shown = f"{total:g}" if math.isfinite(total) else "more than 1.8e308"  # never 'inf' on a user's screen
         raise InstanceError(
-            field, f"the times sum to {total:g}, above {limit:g}: they overflow together; use a coarser unit"
+            field, f"the times sum to {shown}, above {limit:g}: they overflow together; use a coarser unit"
         )
 
 

@@ -54,9 +54,10 @@ def brute_force_flowshop(
         If ``n!`` exceeds ``max_candidates`` (9 jobs give 362 880; 10 give 3 628 800).
     """
     n_jobs = instance.n_jobs
-    if math.factorial(n_jobs) > max_candidates:
+    # lgamma first: n! of a million jobs is a number of millions of digits, slow to build or print.
+    if math.lgamma(n_jobs + 1) > math.log(max_candidates) + 1 or math.factorial(n_jobs) > max_candidates:
         raise SizeLimitError(
-            f"brute-force: {n_jobs} jobs give {math.factorial(n_jobs)} permutations, "
+            f"brute-force: {n_jobs} jobs give {shown_count_of_log(math.lgamma(n_jobs + 1))} permutations, "
             f"above max_candidates={max_candidates}"
         )
     times = instance.processing_times.tolist()
@@ -89,3 +90,11 @@ def _search_permutations(
             ready = max(ready, stage_free) + duration
             extended.append(ready)
         _search_permutations((*prefix, job), extended, remaining - {job}, times, best, clock)
+
+
+def shown_count_of_log(log_count: float) -> str:
+    """A count given by its natural log, for messages: exact up to 10^15, else ``about 1.5e+137``."""
+    if log_count < math.log(1e15):
+        return str(round(math.exp(log_count)))
+    exponent = log_count / math.log(10)
+    return f"about {10 ** (exponent % 1):.1f}e+{int(exponent)}"

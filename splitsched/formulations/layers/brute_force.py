@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from splitsched.core.errors import SizeLimitError
 from splitsched.core.result import SolverOutput, Status
@@ -47,6 +47,7 @@ def brute_force_layers(
     placements = (
         [instance.placement] if instance.placement is not None else all_placements(instance.graph, max_candidates)
     )
+    _check_counting_work(placements, len(instance.graph))
     _check_candidate_count(placements, max_candidates)
     return best_of_every_schedule(placements, time_limit)
 
@@ -74,6 +75,19 @@ def count_schedules(placement: Placement, max_states: int = 200_000) -> int:
         * math.factorial(len(placement.crossing_tensors))
         * count_linear_extensions(graph, placement.server_layers, max_states)
     )
+
+
+MAX_COUNTING_WORK = 10**8
+"""Largest ``placements x layers^2``: counting each placement's schedules costs up to ``layers^2`` steps."""
+
+
+def _check_counting_work(placements: Sequence[object], n_layers: int) -> None:
+    """Refuse, by size and in one line, an instance whose schedules would take minutes just to count."""
+    if len(placements) * n_layers**2 > MAX_COUNTING_WORK:
+        raise SizeLimitError(
+            f"brute-force: {len(placements)} placement(s) of {n_layers} layers are too many to count "
+            f"(placements x layers^2 above {MAX_COUNTING_WORK:.0e}); use cpsat or mip"
+        )
 
 
 def _check_candidate_count(placements: list[Placement], max_candidates: int) -> None:
@@ -114,6 +128,7 @@ def all_placements(graph: LayerGraph, max_placements: int) -> list[Placement]:
             if name != graph.input_layer:
                 grown.append(device)
         device_sets = grown
+        _check_counting_work(device_sets, len(graph))  # before building thousands of placements to count
         if len(device_sets) > max_placements:
             raise SizeLimitError(f"brute-force: more than {max_placements} placements of {len(graph)} layers")
     return [Placement.from_device_layers(graph, device) for device in device_sets]

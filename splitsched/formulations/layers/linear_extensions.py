@@ -16,18 +16,37 @@ def linear_extensions(graph: LayerGraph, names: Sequence[str]) -> Iterator[tuple
     names = tuple(names)
     inside = set(names)
     needs = {name: {p for p in graph.predecessors(name) if p in inside} for name in names}
-    yield from _extend((), names, needs, frozenset())
+    yield from _extend(names, needs)
 
 
-def _extend(
-    prefix: tuple[str, ...], names: tuple[str, ...], needs: dict[str, set[str]], placed: frozenset[str]
-) -> Iterator[tuple[str, ...]]:
-    if len(prefix) == len(names):
-        yield prefix
-        return
-    for name in names:
-        if name not in placed and needs[name] <= placed:
-            yield from _extend((*prefix, name), names, needs, placed | {name})
+def _extend(names: tuple[str, ...], needs: dict[str, set[str]]) -> Iterator[tuple[str, ...]]:
+    """Backtracking with an explicit stack: a chain of thousands of layers needs no Python recursion."""
+    order: list[str] = []
+    placed: set[str] = set()
+    next_try = [0]  # per depth, the first position of ``names`` not tried yet
+    while next_try:
+        if len(order) == len(names):
+            yield tuple(order)
+            next_try.pop()
+            if order:
+                placed.discard(order.pop())
+            continue
+        position = next_try[-1]
+        while position < len(names) and (names[position] in placed or not needs[names[position]] <= placed):
+            position += 1
+        if position == len(names):
+            next_try.pop()
+            if order:
+                placed.discard(order.pop())
+            continue
+        next_try[-1] = position + 1
+        order.append(names[position])
+        placed.add(names[position])
+        next_try.append(0)
+
+
+_STEPS_PER_STATE = 100
+"""Layers checked per visited down-set, on average, that counting may spend (``max_states`` x this in all)."""
 
 
 def count_linear_extensions(graph: LayerGraph, names: Sequence[str], max_states: int = 200_000) -> int:
@@ -38,7 +57,8 @@ def count_linear_extensions(graph: LayerGraph, names: Sequence[str], max_states:
     Raises
     ------
     SizeLimitError
-        If more than ``max_states`` down-sets would have to be visited.
+        If more than ``max_states`` down-sets would have to be visited, or more than
+        ``100 x max_states`` steps (one per layer and visit) spent visiting them.
     """
     names = tuple(names)
     bit = {name: 1 << i for i, name in enumerate(names)}
@@ -46,16 +66,26 @@ def count_linear_extensions(graph: LayerGraph, names: Sequence[str], max_states:
     full = (1 << len(names)) - 1
     memo: dict[int, int] = {full: 1}
 
-    def count(placed: int) -> int:
-        if placed in memo:
-            return memo[placed]
-        if len(memo) >= max_states:
-            raise SizeLimitError(f"more than {max_states} partial orders of {len(names)} layers to count")
-        total = 0
-        for i, need in enumerate(needs):
-            if not placed >> i & 1 and need & placed == need:
-                total += count(placed | 1 << i)
-        memo[placed] = total
-        return total
+    def ready(placed: int) -> list[int]:
+        return [placed | 1 << i for i, need in enumerate(needs) if not placed >> i & 1 and need & placed == need]
 
-    return count(0)
+    # Depth-first with an explicit stack: one level per placed layer would overflow Python's stack.
+    stack = [0]
+    while stack:
+        placed = stack[-1]
+        if placed in memo:
+            stack.pop()
+            continue
+        successors = ready(placed)
+        missing = [successor for successor in successors if successor not in memo]
+        if missing:
+            # Each visit costs one step per layer: bound the steps too, so that a refusal comes in seconds.
+            visited = len(memo) + len(stack)
+            if visited >= max_states or visited * len(names) >= max_states * _STEPS_PER_STATE:
+                shown = min(visited, max_states)
+                raise SizeLimitError(f"more than {shown} partial orders of {len(names)} layers to count")
+            stack.extend(missing)
+            continue
+        memo[placed] = sum(memo[successor] for successor in successors)
+        stack.pop()
+    return memo[0]

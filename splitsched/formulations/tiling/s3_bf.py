@@ -58,8 +58,8 @@ def check_size(chains: Sequence[TiledChain], max_candidates: int) -> int:
     if total > max_candidates:
         largest = max(chains, key=candidate_count)
         raise SizeLimitError(
-            f"s3-bf: {len(chains)} tiling(s) have {total} candidates (orders x offload points; "
-            f"largest {largest.grid[0]}x{largest.grid[1]} depth {largest.depth}: {candidate_count(largest)}), "
+            f"s3-bf: {len(chains)} tiling(s) have {_shown(total)} candidates (orders x offload points; "
+            f"largest {largest.grid[0]}x{largest.grid[1]} depth {largest.depth}: {_shown(candidate_count(largest))}), "
             f"above max_candidates={max_candidates}"
         )
     return total
@@ -117,3 +117,11 @@ def s3_bf_solver(instance: TilingProblem, *, max_candidates: int = DEFAULT_MAX_C
     total = check_size(chains, max_candidates)
     best = brute_force_over_tilings(chains)
     return tiling_output(Status.OPTIMAL, best, best.makespan, tilings=len(chains), candidates=total)
+
+
+def _shown(count: int) -> str:
+    """``count`` for a message: exact up to 10^15, else ``about 1.2e+96`` (never hundreds of digits)."""
+    if count < 10**15:
+        return str(count)
+    exponent = math.log10(count)  # exact enough for any int: Python's log10 takes big integers
+    return f"about {10 ** (exponent % 1):.1f}e+{int(exponent)}"
