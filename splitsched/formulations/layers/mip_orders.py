@@ -85,16 +85,17 @@ def _positional(built: LayerMip) -> None:
         tag = resource.value[0]
         z = [[problem.add_variable(f"z_{tag}_{i}_{k}", cat=pulp.LpBinary) for k in range(len(lane))]
              for i in range(len(lane))]  # fmt: skip
-        starts = [problem.add_variable(f"T_{tag}_{k}", first, upper) for k in range(len(lane))]
+        starts = [problem.add_variable(f"T_{tag}_{k}", 0, upper) for k in range(len(lane))]
         built.order_variables.update({v.name: v for row in z for v in row})
         built.order_variables.update({v.name: v for v in starts})
         for i, op in enumerate(lane):
             problem += pulp.lpSum(z[i]) == op.present
             for k, start in enumerate(starts):
                 problem += op.start >= start - (upper - op.earliest) * (1 - z[i][k])
-                problem += op.start <= start + (upper - first) * (1 - z[i][k])
+                problem += op.start <= start + upper * (1 - z[i][k])
         used = [pulp.lpSum(z[i][k] for i in range(len(lane))) for k in range(len(lane))]
         loads = [pulp.lpSum(op.duration * z[i][k] for i, op in enumerate(lane)) for k in range(len(lane))]
+        problem += starts[0] >= first * used[0]  # only a lane with something on it starts that late
         for k in range(len(lane)):
             problem += used[k] <= 1 if k == 0 else used[k] <= used[k - 1]
             if k + 1 < len(lane):
@@ -162,7 +163,7 @@ def _positional_start(
         rank = {name: k for k, name in enumerate(orders[resource])}
         times = [starts[resource.value, name] for name in orders[resource]]
         ends = [time + built.operations[resource, name].duration for time, name in zip(times, orders[resource])]
-        free = max(ends, default=float(min(op.earliest for _, op in lane)))
+        free = max(ends, default=0.0)
         for i, (name, _) in enumerate(lane):
             for k in range(len(lane)):
                 values[built.order_variables[f"z_{tag}_{i}_{k}"]] = float(rank.get(name) == k)
