@@ -10,6 +10,7 @@ only (``neh``, ``identity``, ``neurosurgeon``, ``s1-johnson``, ``s4-greedy``,
 from __future__ import annotations
 
 import json
+import os
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,8 @@ from hypothesis import strategies as st
 from tests.fuzz.harness import check_contract, check_solved, json_text, mutated_json, mutated_text
 
 FUZZ = settings(
-    max_examples=150,
+    # 150 mutants per format in CI; SPLITSCHED_FUZZ_EXAMPLES=2000 for a longer hunt.
+    max_examples=int(os.environ.get("SPLITSCHED_FUZZ_EXAMPLES", "150")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
 )

@@ -50,6 +50,9 @@ class CutSet(StrEnum):
 MAX_JOBS = 1_000_000
 """Most jobs one instance may hold: the merged graph has a copy of every job's layers."""
 
+MAX_MERGED_LAYERS = 1_000_000
+"""Most layers the merged graph may hold (every job's layers, counts x sizes): about 100 MB of graph."""
+
 
 @dataclass(frozen=True)
 class JobKind:
@@ -142,6 +145,11 @@ class JobsProblem:
         total_jobs = sum(kind.count for kind in self.kinds)
         if total_jobs > MAX_JOBS:
             raise InstanceError("jobs", f"{total_jobs} jobs in all, above {MAX_JOBS}")
+        merged_layers = sum(kind.count * len(kind.graph) for kind in self.kinds)
+        if merged_layers > MAX_MERGED_LAYERS:
+            raise InstanceError(
+                "jobs", f"{total_jobs} jobs hold {merged_layers} layers in all (counts x layers), above {MAX_MERGED_LAYERS}"
+            )
         check_total_time(
             sum(kind.count * sum(layer.device_time + layer.server_time + layer.tx_time for layer in kind.graph.layers)
                 for kind in self.kinds),

@@ -118,3 +118,14 @@ def test_a_huge_count_is_refused_before_anything_is_built() -> None:
         JobsProblem((JobKind(graph, 10**9, name="k"),))
     with pytest.raises(InstanceError, match="jobs: the times sum to"):
         JobsProblem((JobKind(LayerGraph([Layer("input", (), 0, 0, tx_time=1e307)]), 100, name="k"),))
+
+
+def test_counts_times_layers_above_the_merged_graph_limit_are_refused() -> None:
+    chain = [Layer("input", (), 0, 0, tx_time=1)] + [
+        Layer(f"l{i}", ("input" if i == 0 else f"l{i - 1}",), 1, 1, tx_time=1) for i in range(12)
+    ]
+    graph = LayerGraph(chain)
+    # 76 924 jobs of 13 layers: 1 000 012 layers, a million jobs would hold 13 million.
+    with pytest.raises(InstanceError, match=r"^jobs: 76924 jobs hold 1000012 layers in all \(counts x layers\), above 1000000$"):
+        JobsProblem((JobKind(graph, 76_924, name="k"),))
+    assert JobsProblem((JobKind(graph, 76_923, name="k"),)).n_jobs == 76_923
