@@ -332,7 +332,7 @@ class _Parser:
         name = cast(str, self.string(data, "name", "name", required=True))
         version = data.get("version")
         if isinstance(version, bool) or not isinstance(version, str | int) or str(version) == "":
-            raise self.error("version", f"must be a non-empty string or an integer, got {version!r}")
+            raise self.error("version", f"must be a non-empty string or an integer, got {_shown(version)}")
         description = self.string(data, "description", "description") or ""
         seeds = self.seeds(data.get("seeds", list(DEFAULT_SEEDS)))
         default_limit = self.time_limit(data.get("time_limit", DEFAULT_TIME_LIMIT), "time_limit")
@@ -368,19 +368,19 @@ class _Parser:
         if value is None and not required:
             return None
         if not isinstance(value, str) or not value:
-            raise self.error(where, f"must be a non-empty string, got {value!r}")
+            raise self.error(where, f"must be a non-empty string, got {_shown(value)}")
         return value
 
     def integer(self, value: Any, where: str, minimum: int, maximum: int | None = None) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise self.error(where, f"must be an integer >= {minimum}, got {value!r}")
+            raise self.error(where, f"must be an integer >= {minimum}, got {_shown(value)}")
         if maximum is not None and value > maximum:
             raise self.error(where, f"must be at most {maximum} (the registry's seed range), got {value}")
         return value
 
     def seeds(self, value: Any) -> tuple[int, ...]:
         if not isinstance(value, list) or not value:
-            raise self.error("seeds", f"must be a non-empty list of integers, got {value!r}")
+            raise self.error("seeds", f"must be a non-empty list of integers, got {_shown(value)}")
         seeds = tuple(self.integer(seed, f"seeds[{index}]", 0, MAX_SEED) for index, seed in enumerate(value))
         if len(set(seeds)) != len(seeds):
             raise self.error("seeds", f"has duplicates: {list(seeds)}")
@@ -388,7 +388,7 @@ class _Parser:
 
     def time_limit(self, value: Any, where: str) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float) or not (0 < value < math.inf):
-            raise self.error(where, f"must be a positive number of seconds, got {value!r}")
+            raise self.error(where, f"must be a positive number of seconds, got {_shown(value)}")
         return float(value)
 
     def one_or_many(self, table: Mapping[str, Any], one: str, many: str, where: str) -> list[Any]:
@@ -399,12 +399,12 @@ class _Parser:
             return [table[one]]
         values = table[many]
         if not isinstance(values, list) or not values:
-            raise self.error(f"{where}.{many}", f"must be a non-empty list, got {values!r}")
+            raise self.error(f"{where}.{many}", f"must be a non-empty list, got {_shown(values)}")
         return values
 
     def choice(self, value: Any, known: tuple[str, ...], what: str, where: str) -> str:
         if value not in known:
-            raise self.error(where, f"unknown {what} {value!r} (known: {', '.join(known)})")
+            raise self.error(where, f"unknown {what} {_shown(value)} (known: {', '.join(known)})")
         return value
 
     # solvers
@@ -432,7 +432,7 @@ class _Parser:
     def groups(self, table: Mapping[str, Any], where: str, groups: set[str]) -> tuple[str, ...]:
         chosen = table.get("groups", [])
         if not isinstance(chosen, list) or not all(isinstance(group, str) for group in chosen):
-            raise self.error(f"{where}.groups", f"must be a list of group names, got {chosen!r}")
+            raise self.error(f"{where}.groups", f"must be a list of group names, got {_shown(chosen)}")
         for index, group in enumerate(chosen):
             # A typo would silently drop the solver's runs: refuse it.
             if group not in groups:
@@ -476,3 +476,18 @@ class _Parser:
             InstanceRecipe(recipe.source, recipe.params, label or recipe.label, group or recipe.group)
             for recipe in recipes
         ]
+
+
+def _shown(value: Any) -> str:
+    """A TOML value as a message shows it: as TOML writes it where Python would differ (``true``, no ``None``)."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str | int | float):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_shown(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{key} = {_shown(item)}" for key, item in value.items()) + " }"
+    return str(value)  # dates and times: their TOML spelling

@@ -298,7 +298,7 @@ def test_suite_version_changes_run_keys() -> None:
         (suite_text(GENERATED_FLOWSHOP, ""), "my.toml: solvers: needs at least one [[solvers]] table"),
         (
             suite_text(GENERATED_FLOWSHOP).replace('version = "1"\n', ""),
-            "my.toml: version: must be a non-empty string or an integer, got None",
+            "my.toml: version: must be a non-empty string or an integer, got nothing",
         ),
         ('name = "x"\nversion = \n', "my.toml: line 2, column 11: TOML syntax error: Invalid value"),
     ],

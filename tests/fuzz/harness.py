@@ -158,8 +158,8 @@ def run_cli(argv: Sequence[str]) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-_UNSHOWABLE = re.compile(r"\b(nan|None|inf)\b")
-_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+UNSHOWABLE = re.compile(r"\b(nan|None|inf)\b")
+QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 
 
 def check_refusal(code: int, err: str, path: Path) -> None:
@@ -171,8 +171,8 @@ def check_refusal(code: int, err: str, path: Path) -> None:
     assert message.startswith("splitsched: error: "), message
     assert str(path) in message or message.startswith("splitsched: error: solver "), message
     # The user's own text, quoted, may say anything; our words around it may not.
-    ours = _QUOTED.sub("", message.removeprefix(f"splitsched: error: {path}"))
-    assert not _UNSHOWABLE.search(ours), message
+    ours = QUOTED.sub("", message.removeprefix(f"splitsched: error: {path}"))
+    assert not UNSHOWABLE.search(ours), message
     assert "Traceback" not in err and "set_int_max_str_digits" not in err, err
 
 
