@@ -205,3 +205,13 @@ def test_s3_bf_on_a_large_grid_prints_a_short_count(tmp_path: Path) -> None:
     path = _json_file(tmp_path, "t.json", TILING, lambda d: d.update(tilings={"max_grid": [6, 6]}))
     err = _refused(_solve(path, "brute-force"), None, "candidates", "about")
     assert len(err) < 300
+
+
+def test_tiled_times_that_overflow_where_the_untiled_ones_do_not_print_no_warning(tmp_path: Path) -> None:
+    # 8e-297 FLOP/s keeps the untiled network finite; tiles recompute their overlap and overflow.
+    path = _json_file(tmp_path, "t.json", TILING, lambda d: d["time_model"].update(device_flops=8e-297))
+    code, out, err = run_cli(_solve(path, "brute-force", "--json"))
+    assert (code, err) == (0, "")
+    assert json.loads(out)["status"] == "optimal"
+    code, _, err = run_cli(_solve(path, "cpsat"))
+    assert code == 2 and len(err.splitlines()) == 1, err

@@ -85,8 +85,10 @@ def exact_scale(times: npt.ArrayLike, max_decimals: int = MAX_DECIMALS) -> int |
     values = np.asarray(times, dtype=np.float64)
     for decimals in range(max_decimals + 1):
         scale = 10**decimals
-        scaled = values * scale
-        if np.all(np.abs(scaled - np.round(scaled)) <= GRID_TOLERANCE * np.maximum(1.0, np.abs(scaled))):
+        with np.errstate(over="ignore", invalid="ignore"):  # huge times overflow: not integral, refused later
+            scaled = values * scale
+            integral = np.all(np.abs(scaled - np.round(scaled)) <= GRID_TOLERANCE * np.maximum(1.0, np.abs(scaled)))
+        if integral:
             return scale
     return None
 

@@ -78,12 +78,14 @@ def _makespans(chain: TiledChain, order: tuple[int, ...], vectors: npt.NDArray[n
     device_free = np.zeros(len(vectors))
     link_free = np.zeros(len(vectors))
     server_free = np.zeros(len(vectors))
-    for path in order:
-        points = vectors[:, path]
-        device_free = device_free + chain.device_load[path, points]
-        link_free = np.maximum(link_free, device_free) + chain.send_time[path, points]
-        server_free = np.maximum(server_free, link_free) + chain.server_load[path, points]
-    return server_free + chain.tail_server_time
+    # A vector whose times overflow is worth inf, never the minimum while any finite one exists: no warning.
+    with np.errstate(over="ignore"):
+        for path in order:
+            points = vectors[:, path]
+            device_free = device_free + chain.device_load[path, points]
+            link_free = np.maximum(link_free, device_free) + chain.send_time[path, points]
+            server_free = np.maximum(server_free, link_free) + chain.server_load[path, points]
+        return server_free + chain.tail_server_time
 
 
 def brute_force_tiling(chain: TiledChain) -> TilingSchedule:
