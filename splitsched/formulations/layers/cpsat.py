@@ -39,7 +39,9 @@ returned, with the proven bound).
 
 from __future__ import annotations
 
+import itertools
 import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -139,18 +141,20 @@ def warm_start(
     Once ``clock`` has expired, the candidates not yet simulated are skipped (each
     simulation takes tens of ms on thousands of layers); the first is always kept.
     """
-    candidates = [
+    candidates = (  # lazy: building a schedule takes tenths of a second on thousands of layers
         (f"{rule}/{how}", LayerSolution(placement, schedule))
         for rule, placement in (placements if placements is not None else candidate_placements(instance))
         for how, schedule in _candidate_schedules(placement)
-    ]
+    )
     best: WarmStart | None = None
-    for label, solution in [*candidates, *solutions]:
+    for label, solution in itertools.chain(candidates, solutions):
         if best is not None and clock is not None and clock.expired():
             break
+        started = time.perf_counter()
         timeline = _simulate_on(on_grid, solution)
+        seconds = time.perf_counter() - started
         if best is None or timeline.makespan < best.timeline.makespan:
-            best = WarmStart(solution, label, timeline)
+            best = WarmStart(solution, label, timeline, seconds)
     assert best is not None, "candidate_placements never returns an empty list"
     return best
 
@@ -256,7 +260,7 @@ def _search(
         built = build_model(on_grid, instance.placement, warm, lower, constrain, clock)
     except OutOfTime:  # building takes seconds on thousands of layers
         return _Search(warm.solution, False, None, lower, "not run: time limit while building the model")
-    run = run_cpsat(built.model, time_limit=clock, seed=seed, num_workers=num_workers)
+    run = run_cpsat(built.model, time_limit=_cpsat_clock(clock, warm), seed=seed, num_workers=num_workers)
     solver, status = run.solver, run.status_name
     if run.status in (Status.INFEASIBLE, Status.ERROR):
         # the hint is a solution, so either means a modelling bug
@@ -268,6 +272,18 @@ def _search(
     proven = run.status is Status.OPTIMAL
     objective = round(solver.objective_value) if proven else None
     return _Search(solution, proven, objective, bound, status, run.branches)
+
+
+SIMULATIONS_AFTER_CPSAT = 4
+"""Schedules simulated after CP-SAT stops (the read-out, the answer in true units, the warm start's, the registry's check)."""
+
+
+def _cpsat_clock(clock: Deadline, warm: WarmStart) -> Deadline:
+    """``clock`` less the time the simulations after CP-SAT will take, so that the whole call ends on time."""
+    remaining = clock.remaining()
+    if remaining is None:
+        return clock
+    return clock.child(max(0.0, remaining - SIMULATIONS_AFTER_CPSAT * warm.simulation_seconds))
 
 
 def _output(grid: IntegerGrid, on_grid: LayerGraph, warm: WarmStart, search: _Search) -> SolverOutput:

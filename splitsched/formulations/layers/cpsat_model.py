@@ -71,11 +71,15 @@ class WarmStart:
         ``"<placement rule>/<schedule rule>"``.
     timeline
         The schedule simulated on the grid graph (integer times).
+    simulation_seconds
+        How long one simulation of a schedule took (the solver keeps time for the
+        simulations that follow CP-SAT: tenths of a second on thousands of layers).
     """
 
     solution: LayerSolution
     label: str
     timeline: Timeline
+    simulation_seconds: float = 0.0
 
     @property
     def makespan(self) -> int:

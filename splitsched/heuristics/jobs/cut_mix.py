@@ -43,7 +43,7 @@ DEFAULT_TIME_LIMIT = 10.0
 MENU_SHARE = 0.4
 """Share of the time limit (after the merged graph) the menus may take: the path cuts visit every path."""
 
-CBC_SHARE = 0.6
+CBC_SHARE = 0.5
 """Share of the time left after the menus that CBC gets; the rest builds and checks the schedule."""
 
 
