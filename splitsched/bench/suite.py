@@ -258,6 +258,11 @@ def parse_suite(text: str, source: str, folder: Path | None = None) -> Suite:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise _syntax_error(error, source) from None
+    except ValueError:
+        # tomllib's int() of more than 4300 digits: Python's advice is for programmers, not for suite authors.
+        long_number = re.search(r"\d{4301,}", text)
+        line = f"line {text.count(chr(10), 0, long_number.start()) + 1}" if long_number else None
+        raise SuiteError(line, "TOML syntax error: an integer of more than 4300 digits", source) from None
     return _Parser(source, folder or Path.cwd()).suite(data)
 
 

@@ -432,3 +432,10 @@ def test_a_fifo_as_suite_file_is_refused_without_hanging(tmp_path: Path) -> None
     os.mkfifo(fifo)
     with pytest.raises(SuiteError, match=r"suite\.toml: cannot read file: is a pipe \(FIFO\), not a regular file$"):
         load_suite(fifo)
+
+
+def test_an_integer_of_thousands_of_digits_is_our_one_line() -> None:
+    text = suite_text(GENERATED_FLOWSHOP, top="seeds = [" + "9" * 5000 + "]\n")
+    with pytest.raises(SuiteError) as caught:
+        parse(text)
+    assert str(caught.value) == "my.toml: line 3: TOML syntax error: an integer of more than 4300 digits"
