@@ -26,6 +26,7 @@ limit is checked between chunks.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numba
@@ -258,9 +259,9 @@ def s4_enum_solver(
         return refused
     total = partition_count(instance)
     if total > max_candidates:
-        counts = " x ".join(str(count) for count in option_counts(instance))
         raise SizeLimitError(
-            f"s4-enum: {total} partitions ({counts} options) exceed max_candidates={max_candidates}"
+            f"s4-enum: {_about(total)} partitions ({_options_text(option_counts(instance))}) "
+            f"exceed max_candidates={max_candidates}"
         )
     run = enumerate_partitions(instance, time_limit=time_limit)
     metadata = {"checked": run.checked, "partitions": run.total}
@@ -292,3 +293,18 @@ def s4_warm_up(_instance: object = None) -> None:
     for round_robin in (False, True):
         paper_delays_kernel(tables, tables, points, round_robin)
         scan_paper_model(tables, tables, points[0], counts, points[0], round_robin, 2, 0, 1)
+
+
+def _about(total: int) -> str:
+    """``total`` in full up to 15 digits, else ``about 4.0e+92`` (200 devices give a 93-digit count)."""
+    if total < 10**15:
+        return str(total)
+    exponent = int(math.log10(total))
+    return f"about {total / 10**exponent:.1f}e+{exponent}"
+
+
+def _options_text(counts: Sequence[int]) -> str:
+    """``6 x 6 x 3 options`` for a few devices, ``200 devices with 3-6 options`` for many."""
+    if len(counts) <= 8:
+        return " x ".join(str(count) for count in counts) + " options"
+    return f"{len(counts)} devices with {min(counts)}-{max(counts)} options"
