@@ -103,6 +103,7 @@ class Store:
         # Who holds this store's claims: pid and host say whether the claimer still
         # lives; the token tells this Store's claims from another Store in the same process.
         self._owner = uuid.uuid4().hex
+        self._claimed = False  # whether close() has claims to give back (it then needs the write lock)
         if self.path is not None:
             _check_existing(self.path)
             if not self.path.exists():
@@ -253,6 +254,7 @@ class Store:
             if held is not None and held[2] != self._owner and claim_alive(held[0], held[1], held[3]):
                 return False
             now = time.time()
+            self._claimed = True
             connection.execute(
                 "INSERT OR REPLACE INTO claims (key, pid, host, owner, claimed_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
                 (key, os.getpid(), socket.gethostname(), self._owner, now, now + expires_in),
@@ -301,8 +303,9 @@ class Store:
 
     def close(self) -> None:
         """Drop this store's remaining claims and close the connection (committed rows are already on disk)."""
-        with contextlib.suppress(sqlite3.Error, SplitschedError):
-            self.release()
+        if self._claimed:
+            with contextlib.suppress(sqlite3.Error, SplitschedError):
+                self.release()
         self._connection.close()
 
     def __enter__(self) -> Self:
