@@ -54,6 +54,7 @@ from splitsched.formulations.tiling.bounds import flow_shop_bound, stage_times, 
 from splitsched.heuristics.tiling.s3_mw import mw_schedule
 from splitsched.heuristics.tiling.tiling_schedule import (
     TilingSchedule,
+    exact_space_chains,
     problem_chains,
     tiling_output,
 )
@@ -361,8 +362,11 @@ def s3_cpsat_solver(
     """
     check_num_workers(num_workers)
     clock = Deadline(time_limit)
-    chains = _chains_until(instance, clock)
-    search = exact_over_tilings(chains, clock, seed=seed, num_workers=num_workers, total=len(instance.tilings))
+    built = _chains_until(instance, clock)
+    chains = exact_space_chains(instance, built)  # the untiled chain last, even when the clock cut the list
+    search = exact_over_tilings(
+        chains, clock, seed=seed, num_workers=num_workers, total=len(instance.tilings) + 1
+    )
     bound: float | None
     if search.all_proven and _meets(search.schedule.makespan, search.bound):
         status, bound = Status.OPTIMAL, search.schedule.makespan
@@ -370,7 +374,7 @@ def s3_cpsat_solver(
         status = Status.FEASIBLE if search.all_proven else Status.TIME_LIMIT
         bound = search.bound if search.bounded else None
     return tiling_output(
-        status, search.schedule, bound, tilings=len(instance.tilings), built=len(chains), solved=search.solved,
+        status, search.schedule, bound, tilings=len(instance.tilings), built=len(built), solved=search.solved,
         skipped=search.skipped,
     )  # fmt: skip
 

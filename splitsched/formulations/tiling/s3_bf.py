@@ -25,7 +25,7 @@ from splitsched.core.result import SolverOutput, Status
 from splitsched.heuristics.tiling.tiling_schedule import (
     TilingSchedule,
     best_over_tilings,
-    problem_chains,
+    exact_space_chains,
     tiling_output,
 )
 from splitsched.instances.tiling.tiled_chain import TiledChain
@@ -115,10 +115,10 @@ def s3_bf_solver(instance: TilingProblem, *, max_candidates: int = DEFAULT_MAX_C
     SizeLimitError
         When the candidates over all tilings exceed ``max_candidates`` (the message gives the count).
     """
-    chains = problem_chains(instance)
+    chains = exact_space_chains(instance)
     total = check_size(chains, max_candidates)
     best = brute_force_over_tilings(chains)
-    return tiling_output(Status.OPTIMAL, best, best.makespan, tilings=len(chains), candidates=total)
+    return tiling_output(Status.OPTIMAL, best, best.makespan, tilings=len(instance.tilings), candidates=total)
 
 
 def _shown(count: int) -> str:

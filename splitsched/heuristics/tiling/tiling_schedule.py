@@ -90,6 +90,26 @@ def problem_chains(problem: TilingProblem) -> list[TiledChain]:
     return chains
 
 
+def exact_space_chains(problem: TilingProblem, chains: list[TiledChain] | None = None) -> list[TiledChain]:
+    """What the exact solvers search: every candidate tiling's chain, then the untiled chain.
+
+    The untiled chain (:meth:`TilingProblem.untiled_chain`, NFL's) offers single cuts past
+    the deepest candidate tiling, local-only included. A proven optimum must not be beaten
+    by a solution the registry accepts, and ``s3-nfl``'s is one, so the exact solvers'
+    space holds it too (last: ties keep a tiling). MW, as published, searches the tilings only.
+
+    Parameters
+    ----------
+    problem
+        The tiling problem.
+    chains
+        The candidate tilings' chains if already built (perhaps only the first of them),
+        else all of them (:func:`problem_chains`).
+    """
+    built = problem_chains(problem) if chains is None else list(chains)
+    return [*built, problem.untiled_chain()]
+
+
 def tiling_output(
     status: Status, schedule: TilingSchedule, bound: float | None, **metadata: Any
 ) -> SolverOutput:
