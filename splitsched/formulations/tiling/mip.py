@@ -49,7 +49,7 @@ from splitsched.formulations.tiling.cpsat import (
     tiling_grid,
 )
 from splitsched.heuristics.tiling.s3_mw import mw_schedule
-from splitsched.heuristics.tiling.tiling_schedule import TilingSchedule, problem_chains, tiling_output
+from splitsched.heuristics.tiling.tiling_schedule import TilingSchedule, exact_space_chains, tiling_output
 from splitsched.instances.tiling.tiled_chain import TiledChain
 
 if TYPE_CHECKING:
@@ -181,16 +181,21 @@ def solve_tiling_mip(
     start = {} if cut else _start(built, times, warm)
     model = MipModel(built.problem, list, start=start, cbc_options=CBC_OPTIONS)
     run = run_cbc(model, time_limit=clock.remaining(), seed=seed)
-    if run.status is Status.INFEASIBLE:
+    unimproved = not cut and run.status is Status.OPTIMAL and (run.objective or 0.0) > upper - 0.5
+    if run.status is Status.INFEASIBLE or unimproved:
         if clock.expired():  # no time to confirm it: nothing proven
-            return TilingOutcome(warm, true_lower, False, "infeasible, not confirmed in time")
-        # confirm without the start and the preprocessing before trusting "infeasible" (see above)
-        run = run_cbc(replace(model, start={}, cbc_options=(*CBC_OPTIONS, "preprocess off")),
-                      time_limit=clock.remaining(), seed=seed)  # fmt: skip
+            return TilingOutcome(warm, true_lower, False, "not confirmed in time")
+        # CBC 2.10 "proved" MIP starts it could not improve and called feasible models infeasible
+        # (the layer MIP met both, see splitsched.formulations.layers.mip): take only the word of a
+        # run without the start (and, for "infeasible", without preprocessing too)
+        options = (*CBC_OPTIONS, "preprocess off") if cut else CBC_OPTIONS
+        run = run_cbc(replace(model, start={}, cbc_options=options), time_limit=clock.remaining(), seed=seed)
     if run.status is Status.INFEASIBLE:
-        if not cut:
-            raise SolverError("mip: CBC reports the tiling model infeasible, but the warm start solves it")
-        return TilingOutcome(warm, max(true_lower, cutoff if cutoff is not None else true_lower), True, "infeasible")
+        if not cut:  # the warm start is feasible: CBC is wrong, nothing proven
+            return TilingOutcome(warm, true_lower, False, "CBC called the model infeasible twice")
+        # no grid makespan up to the horizon: the true one is at least the next grid value (floored or not)
+        beyond = grid.to_original(upper + 2) + tail
+        return TilingOutcome(warm, min(max(true_lower, beyond), warm.makespan), True, "nothing below the cutoff")
     grid_bound = lower if run.bound is None else max(lower, math.ceil(run.bound - 1e-7 * max(1.0, run.bound)))
     bound = max(true_lower, grid.to_original(grid_bound) + tail)
     if not run.has_solution:
@@ -223,7 +228,7 @@ def mip_over_tilings(chains: list[TiledChain], clock: Deadline, *, seed: int | N
 
 def s3_mip_solver(instance: TilingProblem, *, time_limit: float | None = None, seed: int | None = None) -> SolverOutput:
     """Registry adapter: the exact MIP search over the problem's tilings (module docstring)."""
-    chains = problem_chains(instance)
+    chains = exact_space_chains(instance)
     search = mip_over_tilings(chains, Deadline(time_limit), seed=seed)
     meets = search.bound >= search.schedule.makespan or math.isclose(
         search.schedule.makespan, search.bound, rel_tol=RELATIVE_TOLERANCE, abs_tol=ABSOLUTE_TOLERANCE
@@ -233,5 +238,5 @@ def s3_mip_solver(instance: TilingProblem, *, time_limit: float | None = None, s
     else:
         status, bound = (Status.FEASIBLE if search.all_proven else Status.TIME_LIMIT), search.bound
     return tiling_output(
-        status, search.schedule, bound, tilings=len(chains), solved=search.solved, skipped=search.skipped
+        status, search.schedule, bound, tilings=len(instance.tilings), solved=search.solved, skipped=search.skipped
     )

@@ -137,3 +137,16 @@ def test_the_highs_backend_solves_or_says_how_to_get_it() -> None:
         return
     assert output.status is Status.OPTIMAL
     assert _checked(problem, output) == brute_force_layers(problem).objective
+
+
+def test_a_mip_start_cbc_cannot_improve_is_never_taken_as_proven() -> None:
+    # CBC 2.10 "proved" the warm start (98.625 ms) optimal on this DAG with the positional model,
+    # where cpsat and the disjunctive model prove 89.979 ms
+    from splitsched.instances.layers.generators import random_layer_dag
+
+    problem = LayerProblem(random_layer_dag(16, seed=1))
+    optimum = cpsat_layers_solver(problem, num_workers=1).objective
+    output = mip_layers_solver(problem, formulation="positional", time_limit=10)
+    _checked(problem, output)
+    assert output.bound is not None and output.bound <= optimum * (1 + 1e-6)
+    assert output.status is not Status.OPTIMAL or math.isclose(output.objective, optimum, rel_tol=1e-6)
