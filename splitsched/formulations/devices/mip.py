@@ -200,6 +200,15 @@ def _start_spoiled(instance: DevicesProblem, run: MipRun, read: Any) -> bool:
     return not math.isclose(run.objective, exact, rel_tol=RELATIVE_TOLERANCE, abs_tol=0.5)
 
 
+def _unimproved(instance: DevicesProblem, run: MipRun, start: tuple[int, ...]) -> bool:
+    """Whether CBC claims optimal at the MIP start's own objective (a claim it may not have proven)."""
+    if run.status is not Status.OPTIMAL or run.objective is None:
+        return False
+    delays = simulate_devices(instance, start).total_us
+    value = sum(delays) if instance.objective is Objective.TOTAL else max(delays)
+    return run.objective > value - 0.5
+
+
 def _edf_rows(mip, table: OptionTable, z, largest) -> None:
     """``M >= u o_u + sum_{a_ip >= u, s_ip > 0} s_ip z_ip`` with ``o_u >= z_ip`` (see ``devices_cpsat``)."""
     cuts = sorted({a for row_a, row_s in zip(table.ready, table.service) for a, s in zip(row_a, row_s) if s > 0})
@@ -247,13 +256,14 @@ def devices_mip_solver(instance: DevicesProblem, *, time_limit: float | None = N
         metadata["encoding"] = "levels"
     clock = Deadline(time_limit)
     run = run_cbc(built, time_limit=clock.remaining(), seed=seed)
-    if start is not None and _start_spoiled(instance, run, read):
+    if start is not None and (_start_spoiled(instance, run, read) or _unimproved(instance, run, start)):
         # CBC 2.10 can report a completed MIP start's objective from continuous values it never
         # re-optimised ("Solution of 50000 already found", objective 60000): seen on two devices,
-        # RR, largest delay. The start is only a hint: solve again without it.
+        # RR, largest delay; and it "proved" a layer model's start optimal that was not (see
+        # splitsched.formulations.layers.mip). The start is only a hint: solve again without it.
         built, read = _general_mip(instance, table, None)
         run = run_cbc(built, time_limit=clock.remaining(), seed=seed)
-        metadata["mip_start"] = "dropped: CBC's objective disagreed with its own solution"
+        metadata["mip_start"] = "dropped: CBC's claim rested on its MIP start"
     metadata["cbc_status"] = str(run.status)
     if run.status is Status.INFEASIBLE and start is None:
         return infeasible_output(run.log, metadata)
