@@ -18,9 +18,9 @@
 
 Measured (``python -m benchmarks.mip_vs_cpsat --sections formulations --limit 30``, CBC, one
 thread, shared 2-core machine): random layer DAGs of 9, 13 and 17 layers, two seeds, joint
-problem: ``disjunctive`` proves all six in 0.05-0.15 s each; ``positional`` proves four (0.12,
-0.28, 0.76 and 11.4 s) and leaves both 17-layer ones open after 30 s (incumbents 10 % above the
-optimum). With a fixed placement both prove every case at once. Hence ``disjunctive`` is the
+problem: ``disjunctive`` proves all six in 0.05-0.15 s each in every run; ``positional`` proves
+four in each of two runs (0.12-22 s) and leaves two open after 30 s (an incumbent 10 % above
+the optimum). With a fixed placement both prove every case at once. Hence ``disjunctive`` is the
 default (``benchmarks/RESULTS.md``, issue 22).
 """
 
