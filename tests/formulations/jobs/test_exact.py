@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import itertools
 
-import pytest
 from hypothesis import assume, given, settings
 
 from splitsched import solve
-from splitsched.core.errors import SizeLimitError, SolverError
+from splitsched.core.errors import SizeLimitError
 from splitsched.core.result import Status
 from splitsched.formulations.jobs.counts import counts_makespan, cut_types
 from splitsched.instances.jobs.problem import JobKind, JobsProblem
