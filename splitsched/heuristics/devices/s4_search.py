@@ -110,15 +110,21 @@ class _Search:
 
         The pair neighbourhood of 200 devices has 40 000 partitions: seconds to score.
         """
-        excess = np.empty(len(partitions), dtype=np.int64)
-        scores = np.empty(len(partitions), dtype=np.int64)
+        # Slices are joined as they come: the scorer's arrays may hold Python integers (object
+        # arrays) when totals pass 64 bits, which its caller then refuses in one line.
+        excess: list[npt.NDArray] = []
+        scores: list[npt.NDArray] = []
 
         def score(start: int, stop: int) -> None:
-            excess[start:stop], scores[start:stop] = self.keys(partitions[start:stop])
+            part_excess, part_scores = self.keys(partitions[start:stop])
+            excess.append(part_excess)
+            scores.append(part_scores)
 
         if self.slicer.run(score, len(partitions)) < len(partitions):
             return None
-        return excess, scores
+        if not excess:
+            return self.keys(partitions)  # no partition: the scorer's own empty arrays
+        return np.concatenate(excess), np.concatenate(scores)
 
     def key(self, partition: Sequence[int]) -> Key:
         excess, scores = self.keys(np.array([partition], dtype=np.int64))
