@@ -172,6 +172,9 @@ def _parse_options(pairs: Sequence[str]) -> dict[str, Any]:
             options[key] = json.loads(text)
         except json.JSONDecodeError:
             options[key] = text
+        except ValueError:  # an integer past Python's 4300-digit limit for str -> int
+            raise SplitschedError(f"--option {key}: the number has {len(text)} digits; no option takes such a "
+                                  "value") from None  # fmt: skip
     return options
 
 

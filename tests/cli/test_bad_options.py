@@ -23,6 +23,8 @@ BAD_COMMANDS = {
     "gantt to a folder": (["gantt", "taillard:ta001", "--solver", "neh", "-o", "{tmp}"], "is a folder"),
     "gantt without suffix": (["gantt", "taillard:ta001", "--solver", "neh", "-o", "{tmp}/chart"], "ending in .png"),
     "bench first zero": (["bench", "quick", "--first", "0", "--out", "{tmp}/s.sqlite"], "--first"),
+    "5000-digit option": (["solve", "taillard:ta001", "--solver", "brute-force", "--option",
+                           "max_candidates=" + "9" * 5000], "5000 digits"),
 }  # fmt: skip
 
 

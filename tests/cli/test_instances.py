@@ -99,7 +99,9 @@ def test_instances_lists_every_bundled_name_and_example(capsys: pytest.CaptureFi
     rows = json.loads(capsys.readouterr().out)
     names = [row["name"] for row in rows]
     assert [f"example:{name}" for name in examples()] == names[: len(examples())]
-    assert [f"taillard:ta{i:03d}" for i in range(1, 121)] == names[len(examples()):]
+    assert [f"taillard:ta{i:03d}" for i in range(1, 121)] + [f"carlier:car{i}" for i in range(1, 9)] == names[
+        len(examples()):
+    ]
     ta001 = next(row for row in rows if row["name"] == "taillard:ta001")
     assert (ta001["n_jobs"], ta001["n_stages"], ta001["upper_bound"], ta001["optimal"]) == (20, 5, 1278, True)
     assert main(["instances"]) == 0

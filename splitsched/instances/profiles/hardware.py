@@ -54,7 +54,7 @@ def custom_network(
         assert network is not None
         return network
     base = network.link if network is not None else LinearLink(1e6)
-    bandwidth = base.bandwidth_bps if bandwidth_bps is None else checked_positive(bandwidth_bps, "the bandwidth")
+    bandwidth = base.bandwidth_bps if bandwidth_bps is None else checked_positive(bandwidth_bps, "bandwidth_bps")
     latency = base.latency_ms if latency_ms is None else _checked_latency(latency_ms)
     link = LinearLink(bandwidth, latency)
     name = network.name if network is not None else CUSTOM_NETWORK
@@ -68,7 +68,7 @@ def custom_network(
 def _checked_latency(latency_ms: float) -> float:
     latency = float(latency_ms)
     if not (0 <= latency < math.inf):
-        raise SplitschedError(f"the latency must be a finite number of ms >= 0, got {latency_ms:g}")
+        raise SplitschedError(f"latency_ms must be a finite number of ms >= 0, got {latency_ms:g}")
     return latency
 
 

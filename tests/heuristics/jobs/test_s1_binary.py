@@ -40,7 +40,7 @@ def test_the_option_is_discovered_and_floor_stays_the_default() -> None:
 
 
 def test_an_unknown_reading_is_refused_in_one_line() -> None:
-    with pytest.raises(SolverError, match="s1-binary: split must be 'floor' or 'round', got 'ceil'"):
+    with pytest.raises(SolverError, match="option split: expected one of \"floor\", \"round\", got \"ceil\""):
         solve(JobsProblem((JobKind(chain(), 2),)), "s1-binary", split="ceil")
 
 
