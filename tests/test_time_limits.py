@@ -11,18 +11,28 @@ exactly what they did before.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 
 import numpy as np
+import pulp
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from pulp.apis import coin_api
 
 from splitsched.core.deadline import Deadline, OutOfTime
 from splitsched.core.result import Status
 from splitsched.families import generate
+from splitsched.formulations.backends.cbc import MipModel, killed_after, run_cbc
+from splitsched.formulations.flowshop.bounds import lower_bound
 from splitsched.formulations.flowshop.cpsat_models import build_model as flowshop_model
+from splitsched.formulations.flowshop.mip import FORMULATIONS
+from splitsched.formulations.flowshop.mip import build_model as flowshop_mip_model
+from splitsched.formulations.flowshop.mip_positional import positional_model
 from splitsched.formulations.layers import cpsat as layers_cpsat
 from splitsched.formulations.layers.cpsat_model import build_model as layer_model
 from splitsched.formulations.tiling.cpsat import exact_over_tilings
@@ -31,6 +41,7 @@ from splitsched.heuristics.flowshop.kernels import as_kernel_times, makespan
 from splitsched.heuristics.flowshop.neh import neh_initial_order, neh_order, neh_order_until
 from splitsched.heuristics.tiling.tiling_schedule import problem_chains
 from splitsched.instances.devices.family import devices_recipe
+from splitsched.instances.flowshop.solution import FlowShopSolution
 from splitsched.instances.flowshop.taillard_generator import taillard_flowshop
 from splitsched.instances.jobs.family import jobs_recipe
 from splitsched.instances.tiling.family import tiling_recipe
@@ -180,3 +191,49 @@ def test_cut_mix_out_of_time_skips_cbc() -> None:
     assert stopped.status is Status.FEASIBLE and stopped.metadata["counts_proven"] is False
     free = solve(problem, "cut-mix", time_limit=60.0)
     assert free.metadata["counts_proven"] is True
+
+
+# --- the MIPs: building stops with the clock, CBC gets only what is left and is killed past it -----------
+
+
+@pytest.mark.parametrize("solver", ["mip", "mip-positional"])
+def test_flowshop_mips_out_of_time_give_a_heuristic_order_and_the_root_bound(solver: str) -> None:
+    instance = taillard_flowshop(40, 10, 12345)
+    result = solve(instance, solver, time_limit=EXPIRED)  # solve() re-simulates the order
+    assert result.status is Status.TIME_LIMIT and result.solution is not None
+    assert result.objective is not None and result.bound == lower_bound(instance.processing_times) <= result.objective
+    assert isinstance(result.solution, FlowShopSolution)
+    assert sorted(result.solution.permutation) == list(range(40))
+
+
+@given(ticks=st.integers(0, 40))
+@settings(max_examples=25, deadline=None)
+def test_flowshop_mip_models_stop_building_at_any_look(ticks: int) -> None:
+    times = np.arange(1, 25, dtype=np.float64).reshape(8, 3)
+    for formulation in FORMULATIONS:
+        try:
+            built = flowshop_mip_model(times, formulation, list(range(8)), Ticks(ticks))
+        except OutOfTime:
+            continue
+        # Built to the end: the same rows as without a clock.
+        plain = flowshop_mip_model(times, formulation, list(range(8)))
+        assert built.problem.numConstraints() == plain.problem.numConstraints()
+    with pytest.raises(OutOfTime):
+        positional_model(times, Ticks(3))
+
+
+def test_cbc_is_not_started_without_time_left() -> None:
+    problem = pulp.LpProblem("one", pulp.LpMinimize)
+    x = problem.add_variable("x", 0, 1, cat=pulp.LpBinary)
+    problem += x
+    run = run_cbc(MipModel(problem, list), time_limit=0.0)
+    assert run.status is Status.TIME_LIMIT and not run.has_solution
+    assert run_cbc(MipModel(problem, list), time_limit=30.0).status is Status.OPTIMAL
+
+
+def test_a_process_still_running_at_the_deadline_is_killed() -> None:
+    # PuLP awaits CBC through its module's subprocess: a process awaited past the deadline dies.
+    with killed_after(time.monotonic() - 1.0):
+        process = coin_api.subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+        assert process.wait() != 0
+    assert coin_api.subprocess is subprocess

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import math
 import re
+import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pulp
+from pulp.apis import coin_api
 from pulp.apis.coin_api import PULP_CBC_CMD
 
 from splitsched.core.errors import SolverError
@@ -81,24 +85,105 @@ _CBC_OPTIMAL = pulp.LpSolutionOptimal
 _CBC_FEASIBLE = pulp.LpSolutionIntegerFeasible
 
 
+STOP_GRACE_S = 0.2
+"""Seconds CBC may run past its limit (to stop and write its incumbent) before it is killed."""
+
+
+class _ClockedCbc(pulp.COIN_CMD):
+    """PuLP's CBC command whose ``-sec`` is the time left when CBC starts, not when the command was made.
+
+    PuLP reads ``timeLimit`` after writing the MPS file (seconds for a large model), so
+    a property computing it from the deadline then gives CBC only what is left.
+    """
+
+    def __init__(self, deadline: float | None, **options: Any) -> None:
+        self._deadline = deadline
+        super().__init__(**options)
+
+    @property
+    def timeLimit(self) -> float | None:  # noqa: N802 - PuLP's attribute name
+        if self._deadline is None:
+            return None
+        # CBC reads a limit of 0 as "none"; a hundredth of a second stops it at its first look.
+        return round(max(0.01, self._deadline - time.monotonic()), 3)
+
+    @timeLimit.setter
+    def timeLimit(self, value: float | None) -> None:  # noqa: N802 - PuLP sets it in its constructor
+        pass
+
+
 def cbc_command(
     time_limit: float | None, seed: int | None, warm_start: bool, log_path: str, extra: tuple[str, ...] = ()
 ) -> pulp.COIN_CMD:
     """PuLP's command for the CBC binary bundled with PuLP: silent, one thread, ``extra`` options.
 
     ``COIN_CMD`` with the bundled path avoids ``PULP_CBC_CMD``, which PuLP 3.3
-    deprecates.
+    deprecates. ``time_limit`` counts from this call; CBC measures it in wall-clock
+    time (``timeMode elapsed``; its default, CPU time, runs long on a loaded machine).
     """
     options = ([] if seed is None else [f"randomCbcSeed {seed % 2**31}"]) + list(extra)
-    return pulp.COIN_CMD(
+    if time_limit is not None:
+        options.append("timeMode elapsed")
+    return _ClockedCbc(
+        None if time_limit is None else time.monotonic() + time_limit,
         path=PULP_CBC_CMD.pulp_cbc_path,
         msg=False,
-        timeLimit=time_limit,
         threads=1,
         warmStart=warm_start,
         logPath=log_path,
         options=options,
     )
+
+
+class _Killed(subprocess.Popen[bytes]):
+    """A child process killed once :attr:`deadline` (``time.monotonic()``) passes while it is awaited."""
+
+    deadline: float | None = None
+
+    def wait(self, timeout: float | None = None) -> int:
+        if timeout is not None or self.deadline is None:
+            return super().wait(timeout)
+        try:
+            return super().wait(max(0.0, self.deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            # CBC did not stop at its limit (its root LP or preprocessing does not look at the clock).
+            self.kill()
+            return super().wait()
+
+
+@contextmanager
+def killed_after(deadline: float | None) -> Iterator[None]:
+    """While inside, PuLP's CBC process is killed if it still runs at ``deadline`` (``time.monotonic()``).
+
+    PuLP waits for CBC without a timeout; its module's ``subprocess`` is swapped for
+    one whose ``Popen`` waits only until the deadline. A killed CBC leaves no
+    solution file, which :func:`run_cbc` reports as a time limit without a solution.
+    """
+    if deadline is None:
+        yield
+        return
+
+    class Clocked(_Killed):
+        pass
+
+    Clocked.deadline = deadline
+    shim = _SubprocessWith(Clocked)
+    original = coin_api.subprocess
+    coin_api.subprocess = shim
+    try:
+        yield
+    finally:
+        coin_api.subprocess = original
+
+
+class _SubprocessWith:
+    """The :mod:`subprocess` module with another ``Popen``."""
+
+    def __init__(self, popen: type[subprocess.Popen[bytes]]) -> None:
+        self.Popen = popen
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(subprocess, name)
 
 
 def run_cbc(built: MipModel, *, time_limit: float | None = None, seed: int | None = None) -> MipRun:
@@ -124,17 +209,24 @@ def run_cbc(built: MipModel, *, time_limit: float | None = None, seed: int | Non
     SolverError
         When the CBC process ends without a solution file (e.g. it crashed)
         before its time limit; the message quotes the last line of CBC's log.
+        A CBC still running :data:`STOP_GRACE_S` after the limit (which counts
+        from this call, writing the model included) is killed: a time limit
+        without a solution. A limit of 0 or less does not start CBC.
         CBC 2.10 can crash while stopping at its time limit (seen with a MIP
         start, 50 devices, 3 s): that is a time limit without a solution.
     """
+    if time_limit is not None and time_limit <= 0:
+        return MipRun(Status.TIME_LIMIT, False, None, None, "CBC not run: no time left")
     for variable, value in built.start.items():
         variable.setInitialValue(value)
     with tempfile.TemporaryDirectory(prefix="splitsched-cbc-") as folder:
         log_path = str(Path(folder) / "cbc.log")
         began = time.monotonic()
+        command = cbc_command(time_limit, seed, bool(built.start), log_path, built.cbc_options)
+        kill_at = None if time_limit is None else began + time_limit + STOP_GRACE_S
         try:
-            with following(log_path):
-                built.problem.solve(cbc_command(time_limit, seed, bool(built.start), log_path, built.cbc_options))
+            with following(log_path), killed_after(kill_at):
+                built.problem.solve(command)
         except pulp.PulpSolverError as error:
             logged = Path(log_path).read_text(errors="replace") if Path(log_path).exists() else ""
             if time_limit is not None and time.monotonic() - began >= time_limit:

@@ -59,20 +59,23 @@ import numpy as np
 import numpy.typing as npt
 import pulp
 
+from splitsched.core.deadline import Deadline, OutOfTime
 from splitsched.core.errors import SolverError
 from splitsched.core.result import SolverOutput
 from splitsched.formulations.backends.cbc import MipModel, run_cbc
 from splitsched.formulations.backends.highs import run_highs
 from splitsched.formulations.flowshop.bounds import lower_bound
 from splitsched.formulations.flowshop.mip_positional import (
+    NO_LIMIT,
     add_assignment_constraints,
     assignment_variables,
     mip_output,
     permutation_from_assignment,
     position_loads,
     positional_model,
+    timed_out,
 )
-from splitsched.heuristics.flowshop.neh import neh_order
+from splitsched.heuristics.flowshop.neh import neh_order_until
 from splitsched.instances.flowshop.problem import FlowShop
 from splitsched.instances.flowshop.simulate import simulate_flowshop
 
@@ -84,7 +87,7 @@ DEFAULT_FORMULATION: Formulation = "wilson"
 
 
 # -- formulations -------------------------------------------------------------------
-def wagner_model(times: npt.NDArray[np.float64], order: list[int]) -> MipModel:
+def wagner_model(times: npt.NDArray[np.float64], order: list[int], clock: Deadline = NO_LIMIT) -> MipModel:
     """Wagner's positional model (S0 eq. (5)) with a MIP start from ``order``.
 
     Parameters
@@ -93,13 +96,15 @@ def wagner_model(times: npt.NDArray[np.float64], order: list[int]) -> MipModel:
         Processing times ``(n_jobs, n_stages)``.
     order
         A job order; its semi-active schedule becomes the MIP start.
+    clock
+        Looked at once per row while building (raises :class:`OutOfTime`).
 
     Returns
     -------
     MipModel
         The model of :func:`~splitsched.formulations.flowshop.mip_positional.positional_model`.
     """
-    built = positional_model(times)
+    built = positional_model(times, clock)
     schedule = _schedule(times, order)
     start = {
         variable: _wagner_value(variable.name, order, schedule) for variable in built.problem.variables()
@@ -125,7 +130,7 @@ def _schedule(times: npt.NDArray[np.float64], order: list[int]) -> tuple[np.ndar
     return simulated.start[order], simulated.completion[order]
 
 
-def wilson_model(times: npt.NDArray[np.float64], order: list[int]) -> MipModel:
+def wilson_model(times: npt.NDArray[np.float64], order: list[int], clock: Deadline = NO_LIMIT) -> MipModel:
     """Wilson's positional model with heads and tails, and a MIP start from ``order``.
 
     Parameters
@@ -134,6 +139,8 @@ def wilson_model(times: npt.NDArray[np.float64], order: list[int]) -> MipModel:
         Processing times ``(n_jobs, n_stages)``.
     order
         A job order; its semi-active schedule becomes the MIP start.
+    clock
+        Looked at once per row while building (raises :class:`OutOfTime`).
 
     Returns
     -------
@@ -142,12 +149,13 @@ def wilson_model(times: npt.NDArray[np.float64], order: list[int]) -> MipModel:
     """
     n, m = times.shape
     problem = pulp.LpProblem("wilson", pulp.LpMinimize)
-    y = assignment_variables(problem, n)
+    y = assignment_variables(problem, n, clock)
     start = {(k, r): problem.add_variable(f"start_{k}_{r}", 0) for k in range(m) for r in range(n)}
     makespan = problem.add_variable("makespan", 0)
-    add_assignment_constraints(problem, y)
-    load = position_loads(y, times)
+    add_assignment_constraints(problem, y, clock)
+    load = position_loads(y, times, clock)
     for k in range(m):
+        clock.check()
         for r in range(n):
             if k + 1 < m:
                 problem += start[k, r] + load[k, r] <= start[k + 1, r], f"route_{k}_{r}"
@@ -155,6 +163,7 @@ def wilson_model(times: npt.NDArray[np.float64], order: list[int]) -> MipModel:
                 problem += start[k, r] + load[k, r] <= start[k, r + 1], f"stage_{k}_{r}"
     _add_heads_and_tails(problem, times, y, start, makespan)
     problem += makespan
+    clock.check()
     starts, _ = _schedule(times, order)
     values = {y[j, r]: float(order[r] == j) for (j, r) in y}
     values |= {start[k, r]: float(starts[r, k]) for (k, r) in start}
@@ -180,7 +189,7 @@ def _add_heads_and_tails(
         problem += makespan >= start[k, n - 1] + rest, f"tail_{k}"
 
 
-def manne_model(times: npt.NDArray[np.float64], order: list[int]) -> MipModel:
+def manne_model(times: npt.NDArray[np.float64], order: list[int], clock: Deadline = NO_LIMIT) -> MipModel:
     """Manne's disjunctive model with one order binary per pair, shared by all stages.
 
     Parameters
@@ -189,6 +198,8 @@ def manne_model(times: npt.NDArray[np.float64], order: list[int]) -> MipModel:
         Processing times ``(n_jobs, n_stages)``.
     order
         A job order: its makespan is the big-M and the horizon, its schedule the MIP start.
+    clock
+        Looked at once per job while building (raises :class:`OutOfTime`).
 
     Returns
     -------
@@ -199,17 +210,20 @@ def manne_model(times: npt.NDArray[np.float64], order: list[int]) -> MipModel:
     upper = float(simulate_flowshop(FlowShop(times), order).makespan)
     problem = pulp.LpProblem("manne", pulp.LpMinimize)
     completion = _bounded_completions(problem, times, upper)
-    before = {
-        (i, j): problem.add_variable(f"before_{i}_{j}", cat=pulp.LpBinary)
-        for i in range(n)
-        for j in range(i + 1, n)
-    }
+    before: dict[tuple[int, int], pulp.LpVariable] = {}
+    for i in range(n):
+        clock.check()
+        before |= {
+            (i, j): problem.add_variable(f"before_{i}_{j}", cat=pulp.LpBinary) for j in range(i + 1, n)
+        }
     makespan = problem.add_variable("makespan", 0, upper)
     for j in range(n):
         for k in range(1, m):
             problem += completion[j, k] >= completion[j, k - 1] + float(times[j, k]), f"route_{j}_{k}"
         problem += makespan >= completion[j, m - 1], f"makespan_{j}"
     for (i, j), literal in before.items():
+        if j == i + 1:
+            clock.check()
         for k in range(m):
             problem += (
                 completion[i, k] + float(times[j, k]) <= completion[j, k] + upper * (1 - literal),
@@ -273,7 +287,9 @@ def _order_from_pairs(before: Mapping[tuple[int, int], pulp.LpVariable], n: int)
 _BUILDERS = {"wagner": wagner_model, "wilson": wilson_model, "manne": manne_model}
 
 
-def build_model(times: npt.NDArray[np.float64], formulation: Formulation, order: list[int]) -> MipModel:
+def build_model(
+    times: npt.NDArray[np.float64], formulation: Formulation, order: list[int], clock: Deadline = NO_LIMIT
+) -> MipModel:
     """Build ``formulation`` with the NEH (or given) start and the root lower bound.
 
     Parameters
@@ -284,13 +300,20 @@ def build_model(times: npt.NDArray[np.float64], formulation: Formulation, order:
         ``"wagner"``, ``"wilson"`` or ``"manne"``.
     order
         The starting job order.
+    clock
+        Looked at while building.
 
     Returns
     -------
     MipModel
         The model with ``makespan >= lower_bound(times)`` added as a row.
+
+    Raises
+    ------
+    OutOfTime
+        If ``clock`` expires while building (``n^2`` binaries: minutes for 5000 jobs).
     """
-    built = _BUILDERS[formulation](times, order)
+    built = _BUILDERS[formulation](times, order, clock)
     floor = lower_bound(times) - built.objective_offset
     built.problem += built.problem.objective >= floor, "root_lower_bound"
     return built
@@ -324,8 +347,9 @@ def mip_solver(
     -------
     SolverOutput
         ``optimal`` with ``bound == objective``, or ``time_limit`` with the
-        incumbent (the NEH start at worst) and the better of the backend's bound
-        and :func:`splitsched.formulations.flowshop.bounds.lower_bound`.
+        incumbent (the NEH start at worst: also when the model or NEH itself is
+        not done in time) and the better of the backend's bound and
+        :func:`splitsched.formulations.flowshop.bounds.lower_bound`.
 
     Raises
     ------
@@ -334,11 +358,20 @@ def mip_solver(
     """
     _check_choice("backend", backend, BACKENDS)
     _check_choice("formulation", formulation, FORMULATIONS)
+    clock = Deadline(time_limit)
     times = instance.processing_times
-    built = build_model(times, formulation, neh_order(times))
+    metadata = {"formulation": formulation, "backend": backend}
+    root = lower_bound(times)  # before the model: the answer when it is not built in time must not take long
+    order = neh_order_until(times, clock)[0].tolist()
+    try:
+        built = build_model(times, formulation, order, clock)
+    except OutOfTime:
+        return timed_out(instance, order, root, metadata, "model not built in time")
+    if clock.expired():
+        return timed_out(instance, order, root, metadata, "no time left for the backend")
     runner = run_cbc if backend == "cbc" else run_highs
-    run = runner(built, time_limit=time_limit, seed=seed)
-    return mip_output(instance, built, run, {"formulation": formulation, "backend": backend})
+    run = runner(built, time_limit=clock.remaining(), seed=seed)
+    return mip_output(instance, built, run, metadata, order, root)
 
 
 def _check_choice(option: str, value: str, known: tuple[str, ...]) -> None:

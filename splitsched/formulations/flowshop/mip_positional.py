@@ -19,6 +19,10 @@ the job in position ``r`` waits between stages ``i`` and ``i + 1``. Eq. (5), for
 The makespan is that objective plus the last stage's total work, a constant S0
 leaves out; the solver reports the makespan. The model is the papers' baseline and
 is kept as written: no warm start, no added cuts (``mip`` is the strengthened one).
+Under a time limit the building stops with the clock (``n^2`` binaries: minutes for
+5000 jobs); a model not built in time, or a CBC stopped without a solution, gives
+status ``time_limit`` with the jobs in NEH's priority order (non-increasing total
+time, the ``O(n log n)`` start of NEH) and the root bound.
 
 This module also holds what :mod:`splitsched.formulations.flowshop.mip` reuses: the
 assignment variables and rows, and :func:`mip_output`; the CBC runner is
@@ -35,37 +39,50 @@ import numpy as np
 import numpy.typing as npt
 import pulp
 
+from splitsched.core.deadline import Deadline, OutOfTime
 from splitsched.core.errors import SolverError
 from splitsched.core.result import SolverOutput, Status
 from splitsched.formulations.backends.cbc import MipModel, MipRun, run_cbc
 from splitsched.formulations.flowshop.bounds import lower_bound
+from splitsched.heuristics.flowshop.neh import neh_initial_order
 from splitsched.instances.flowshop.problem import FlowShop
 from splitsched.instances.flowshop.simulate import simulate_flowshop
 from splitsched.instances.flowshop.solution import FlowShopSolution
 
+NO_LIMIT = Deadline(None)
+"""The clock of a model built without a time limit."""
+
 
 # -- S0 eq. (5) -------------------------------------------------------------------
-def positional_model(times: npt.NDArray[np.float64]) -> MipModel:
+def positional_model(times: npt.NDArray[np.float64], clock: Deadline = NO_LIMIT) -> MipModel:
     """S0 eq. (5), generalised to ``m`` stages (see the module docstring).
 
     Parameters
     ----------
     times
         Processing times ``(n_jobs, n_stages)``.
+    clock
+        Looked at once per row of variables or constraints.
 
     Returns
     -------
     MipModel
         The model; ``objective_offset`` is the last stage's total work.
+
+    Raises
+    ------
+    OutOfTime
+        If ``clock`` expires while building.
     """
     n, m = times.shape
     problem = pulp.LpProblem("s0_eq5", pulp.LpMinimize)
-    y = assignment_variables(problem, n)
+    y = assignment_variables(problem, n, clock)
     idle = {(i, r): problem.add_variable(f"idle_{i}_{r}", 0) for i in range(1, m) for r in range(n - 1)}
     wait = {(i, r): problem.add_variable(f"wait_{i}_{r}", 0) for i in range(m - 1) for r in range(1, n)}
-    add_assignment_constraints(problem, y)
-    load = position_loads(y, times)
+    add_assignment_constraints(problem, y, clock)
+    load = position_loads(y, times, clock)
     for i in range(m - 1):
+        clock.check()
         for r in range(n - 1):
             left = idle.get((i, r), 0) + load[i, r + 1] + wait[i, r + 1]
             right = wait.get((i, r), 0) + load[i + 1, r] + idle[i + 1, r]
@@ -77,34 +94,41 @@ def positional_model(times: npt.NDArray[np.float64]) -> MipModel:
     return MipModel(problem, lambda: permutation_from_assignment(y), offset)
 
 
-def assignment_variables(problem: pulp.LpProblem, n_jobs: int) -> dict[tuple[int, int], pulp.LpVariable]:
-    """``y[j, r]``: job ``j`` takes position ``r`` (binary)."""
-    return {
-        (j, r): problem.add_variable(f"y_{j}_{r}", cat=pulp.LpBinary)
-        for j in range(n_jobs)
-        for r in range(n_jobs)
-    }
+def assignment_variables(
+    problem: pulp.LpProblem, n_jobs: int, clock: Deadline = NO_LIMIT
+) -> dict[tuple[int, int], pulp.LpVariable]:
+    """``y[j, r]``: job ``j`` takes position ``r`` (binary); ``clock`` is looked at once per job."""
+    y = {}
+    for j in range(n_jobs):
+        clock.check()
+        y.update({(j, r): problem.add_variable(f"y_{j}_{r}", cat=pulp.LpBinary) for r in range(n_jobs)})
+    return y
 
 
-def add_assignment_constraints(problem: pulp.LpProblem, y: Mapping[tuple[int, int], pulp.LpVariable]) -> None:
-    """One job per position, one position per job."""
+def add_assignment_constraints(
+    problem: pulp.LpProblem, y: Mapping[tuple[int, int], pulp.LpVariable], clock: Deadline = NO_LIMIT
+) -> None:
+    """One job per position, one position per job; ``clock`` is looked at once per row."""
     n = math.isqrt(len(y))
     for r in range(n):
+        clock.check()
         problem += pulp.lpSum(y[j, r] for j in range(n)) == 1, f"position_{r}"
     for j in range(n):
+        clock.check()
         problem += pulp.lpSum(y[j, r] for r in range(n)) == 1, f"job_{j}"
 
 
 def position_loads(
-    y: Mapping[tuple[int, int], pulp.LpVariable], times: npt.NDArray[np.float64]
+    y: Mapping[tuple[int, int], pulp.LpVariable], times: npt.NDArray[np.float64], clock: Deadline = NO_LIMIT
 ) -> dict[tuple[int, int], pulp.LpAffineExpression]:
     """``load[i, r] = sum_j y[j, r] * times[j, i]``: the time of position ``r`` on stage ``i``."""
     n, m = times.shape
-    return {
-        (i, r): pulp.lpSum(float(times[j, i]) * y[j, r] for j in range(n) if times[j, i])
-        for i in range(m)
-        for r in range(n)
-    }
+    load = {}
+    for i in range(m):
+        for r in range(n):
+            clock.check()
+            load[i, r] = pulp.lpSum(float(times[j, i]) * y[j, r] for j in range(n) if times[j, i])
+    return load
 
 
 def permutation_from_assignment(y: Mapping[tuple[int, int], pulp.LpVariable]) -> list[int]:
@@ -123,22 +147,29 @@ def permutation_from_assignment(y: Mapping[tuple[int, int], pulp.LpVariable]) ->
 
 
 # -- output -----------------------------------------------------------------------
-def mip_output(instance: FlowShop, built: MipModel, run: MipRun, metadata: Mapping[str, Any]) -> SolverOutput:
+def mip_output(
+    instance: FlowShop,
+    built: MipModel,
+    run: MipRun,
+    metadata: Mapping[str, Any],
+    fallback: list[int],
+    root: float | None = None,
+) -> SolverOutput:
     """Turn a backend's run into a :class:`SolverOutput` in makespan terms.
 
     The bound is the larger of the backend's bound and the root bound
     :func:`splitsched.formulations.flowshop.bounds.lower_bound`, so it is always filled.
+    A run without a solution gives ``fallback`` (the MIP start, say) with status ``time_limit``;
+    ``root`` is that root bound if the caller has it already.
     """
-    root = lower_bound(instance.processing_times)
+    root = lower_bound(instance.processing_times) if root is None else root
     offset = built.objective_offset
     bound = root if run.bound is None else max(root, run.bound + offset)
-    if run.status is Status.INFEASIBLE:
+    if run.status is Status.INFEASIBLE or not run.has_solution:
         # Every permutation is a schedule, so a flow-shop MIP is never infeasible: a backend that
         # says so stopped before deciding (seen once in CI: CBC under a 0.5 s limit on a loaded
         # machine). Report that honestly instead of a false proof.
-        return SolverOutput(Status.TIME_LIMIT, bound=bound, log=run.log, metadata=metadata)
-    if not run.has_solution:
-        return SolverOutput(Status.TIME_LIMIT, bound=bound, log=run.log, metadata=metadata)
+        return timed_out(instance, fallback, bound, metadata, run.log)
     order = built.permutation()
     # An incumbent found by a heuristic may carry slack; claim its left-justified makespan
     # then. min() keeps a wrong read-out of the permutation visible to solve()'s check.
@@ -147,6 +178,16 @@ def mip_output(instance: FlowShop, built: MipModel, run: MipRun, metadata: Mappi
     if run.status is Status.OPTIMAL:
         bound = objective
     return SolverOutput(run.status, FlowShopSolution(order), objective, bound, run.log, metadata)
+
+
+def timed_out(
+    instance: FlowShop, order: list[int], bound: float, metadata: Mapping[str, Any], log: str = ""
+) -> SolverOutput:
+    """Status ``time_limit`` with ``order`` (a heuristic's) and ``bound``."""
+    makespan = simulate_flowshop(instance, order).makespan
+    return SolverOutput(
+        Status.TIME_LIMIT, FlowShopSolution(order), makespan, min(bound, makespan), log, metadata
+    )
 
 
 def mip_positional_solver(
@@ -167,9 +208,17 @@ def mip_positional_solver(
     -------
     SolverOutput
         ``optimal`` with ``bound == objective``; at the time limit ``time_limit``
-        with CBC's incumbent (if any) and the better of CBC's bound and
-        :func:`splitsched.formulations.flowshop.bounds.lower_bound`.
+        with CBC's incumbent (NEH's priority order without one) and the better of
+        CBC's bound and :func:`splitsched.formulations.flowshop.bounds.lower_bound`.
     """
-    built = positional_model(instance.processing_times)
-    run = run_cbc(built, time_limit=time_limit, seed=seed)
-    return mip_output(instance, built, run, {"formulation": "s0-eq5", "backend": "cbc"})
+    clock = Deadline(time_limit)
+    metadata = {"formulation": "s0-eq5", "backend": "cbc"}
+    # Both before the model: the answer when it is not built in time must not take long (0.1 s on 5000 x 20).
+    fallback = neh_initial_order(instance.processing_times).tolist()
+    root = lower_bound(instance.processing_times)
+    try:
+        built = positional_model(instance.processing_times, clock)
+    except OutOfTime:
+        return timed_out(instance, fallback, root, metadata, "model not built in time")
+    run = run_cbc(built, time_limit=clock.remaining(), seed=seed)
+    return mip_output(instance, built, run, metadata, fallback, root)
