@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from typing import cast
 
 import numpy as np
 import pulp
@@ -35,6 +36,8 @@ from splitsched.formulations.flowshop.mip import build_model as flowshop_mip_mod
 from splitsched.formulations.flowshop.mip_positional import positional_model
 from splitsched.formulations.layers import cpsat as layers_cpsat
 from splitsched.formulations.layers.cpsat_model import build_model as layer_model
+from splitsched.formulations.layers.mip import build_layer_mip
+from splitsched.formulations.layers.mip_orders import Formulation as LayerFormulation
 from splitsched.formulations.tiling.cpsat import exact_over_tilings
 from splitsched.heuristics.flowshop.iterated_greedy import iterated_greedy, local_search
 from splitsched.heuristics.flowshop.kernels import as_kernel_times, makespan
@@ -237,3 +240,29 @@ def test_a_process_still_running_at_the_deadline_is_killed() -> None:
         process = coin_api.subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
         assert process.wait() != 0
     assert coin_api.subprocess is subprocess
+
+
+def test_layer_mip_out_of_time_keeps_the_warm_start() -> None:
+    instance = generate("dag", 300, 1)
+    result = solve(instance, "mip", time_limit=EXPIRED)
+    assert result.status is Status.TIME_LIMIT and result.objective is not None
+    assert result.metadata["mip_status"].startswith("not run")
+    assert result.objective == result.metadata["warm_start_objective"]
+
+
+@given(ticks=st.integers(0, 60), formulation=st.sampled_from(["disjunctive", "positional"]))
+@settings(max_examples=30, deadline=None)
+def test_the_layer_mip_stops_building_at_any_look(ticks: int, formulation: str) -> None:
+    instance = generate("dag", 12, 1)
+    placements = layers_cpsat.candidate_placements(instance)
+    grid = layers_cpsat.grid_below_warm_start(instance, placements)
+    on_grid = layers_cpsat.graph_on_grid(instance.graph, grid)
+    warm = layers_cpsat.warm_start(instance, on_grid, placements)
+    chosen = cast(LayerFormulation, formulation)
+    plain = build_layer_mip(on_grid, None, warm, 0, chosen)
+    try:
+        built = build_layer_mip(on_grid, None, warm, 0, chosen, clock=Ticks(ticks))
+    except OutOfTime:
+        return
+    assert built.problem.numVariables() == plain.problem.numVariables()
+    assert built.problem.numConstraints() == plain.problem.numConstraints()

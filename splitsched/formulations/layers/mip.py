@@ -29,7 +29,7 @@ from typing import Literal, cast
 
 import pulp
 
-from splitsched.core.deadline import Deadline
+from splitsched.core.deadline import Deadline, OutOfTime
 from splitsched.core.errors import SolverError
 from splitsched.core.result import SolverOutput, Status
 from splitsched.formulations.backends.cbc import MipModel, MipRun, run_cbc
@@ -38,6 +38,7 @@ from splitsched.formulations.backends.integer_grid import IntegerGrid
 from splitsched.formulations.layers.cpsat import (
     ABSOLUTE_TOLERANCE,
     RELATIVE_TOLERANCE,
+    SIMULATIONS_AFTER_CPSAT,
     candidate_placements,
     graph_on_grid,
     grid_below_warm_start,
@@ -119,7 +120,8 @@ def mip_layers_solver(
         On an unknown formulation or backend, times too large for any grid, or a
         backend that cannot run.
     """
-    return solve_layers_mip(instance, candidate_placements(instance), time_limit=time_limit, seed=seed,
+    clock = Deadline(time_limit)  # started before the baselines: they take seconds on thousands of layers
+    return solve_layers_mip(instance, candidate_placements(instance, clock), time_limit=clock, seed=seed,
                             formulation=formulation, backend=backend)  # fmt: skip
 
 
@@ -129,7 +131,7 @@ def solve_layers_mip(
     *,
     constrain: MipPlacementConstraint | None = None,
     solutions: Sequence[tuple[str, LayerSolution]] = (),
-    time_limit: float | None = None,
+    time_limit: float | Deadline | None = None,
     seed: int | None = None,
     formulation: str = DEFAULT_FORMULATION,
     backend: str = "cbc",
@@ -138,12 +140,14 @@ def solve_layers_mip(
 
     ``placements`` and ``solutions`` are the warm start's candidates; each must obey
     ``constrain``, which adds rules on the ``on_device`` variables (joint problem only).
+    ``time_limit`` is seconds or an already running :class:`Deadline` (the caller's,
+    started before it computed ``placements``), or ``None``.
     """
     check_options(formulation, backend)
-    clock = Deadline(time_limit)
-    grid = grid_below_warm_start(instance, placements, solutions)
+    clock = time_limit if isinstance(time_limit, Deadline) else Deadline(time_limit)
+    grid = grid_below_warm_start(instance, placements, solutions, clock)
     on_grid = graph_on_grid(instance.graph, grid)
-    warm = warm_start(instance, on_grid, placements, solutions)
+    warm = warm_start(instance, on_grid, placements, solutions, clock)
     lower = lower_bound(on_grid, instance.placement)
     chosen = cast(Formulation, formulation), cast(Backend, backend)
     search = _search(instance, on_grid, warm, lower, clock, seed, *chosen, constrain)
@@ -157,14 +161,17 @@ def build_layer_mip(
     lower: int,
     formulation: Formulation,
     constrain: MipPlacementConstraint | None = None,
+    clock: Deadline | None = None,
 ) -> LayerMip:
     """The complete model; its horizon is one grid unit above the warm start's makespan.
 
     With the horizon exactly at the warm start, CBC 2.10's preprocessing declared a feasible
     4-layer model infeasible (every row tight at the bound); one unit of room avoids that.
+    An expired ``clock`` raises :class:`OutOfTime` while building.
     """
-    built = build_base(on_grid, placement, warm.makespan + 1, lower, constrain)
-    add_orders(built, formulation)
+    clock = clock or Deadline(None)
+    built = build_base(on_grid, placement, warm.makespan + 1, lower, constrain, clock)
+    add_orders(built, formulation, clock)
     return built
 
 
@@ -184,13 +191,17 @@ def _search(
         return _Search(None, True, upper, "not run: the warm start meets the lower bound")
     if clock.expired():
         return _Search(None, False, lower, "not run: time limit")
-    built = build_layer_mip(on_grid, instance.placement, warm, lower, formulation, constrain)
-    values = start_values(built, warm.timeline, formulation)
+    try:
+        built = build_layer_mip(on_grid, instance.placement, warm, lower, formulation, constrain, clock)
+        values = start_values(built, warm.timeline, formulation)
+        clock.check()
+    except OutOfTime:  # pair binaries: minutes of Python on 2000 layers
+        return _Search(None, False, lower, "not run: time limit while building the model")
     model = MipModel(built.problem, permutation=list, start=values, cbc_options=CBC_OPTIONS)
     runner = run_cbc if backend == "cbc" else run_highs
-    run = runner(model, time_limit=clock.remaining(), seed=seed)
+    run = runner(model, time_limit=_backend_seconds(clock, warm), seed=seed)
     if run.status is Status.INFEASIBLE or (run.status is Status.OPTIMAL and (run.objective or 0.0) > upper - 0.5):
-        return _strict_search(instance, built, model, runner, clock, seed, lower)
+        return _strict_search(instance, built, model, runner, clock, seed, lower, warm)
     bound = lower if run.bound is None else max(lower, grid_ceil(run.bound))
     solution = read_solution(built, instance.graph) if run.has_solution else None
     return _Search(solution, run.status is Status.OPTIMAL, min(bound, upper), _status_name(run))
@@ -204,6 +215,7 @@ def _strict_search(
     clock: Deadline,
     seed: int | None,
     lower: int,
+    warm: WarmStart,
 ) -> _Search:
     """Solve again without the MIP start, and take only that run's word.
 
@@ -217,13 +229,21 @@ def _strict_search(
     """
     if clock.expired():
         return _Search(None, False, lower, "not verified: time limit")
-    run = runner(replace(model, start={}), time_limit=clock.remaining(), seed=seed)
+    run = runner(replace(model, start={}), time_limit=_backend_seconds(clock, warm), seed=seed)
     if run.status is Status.INFEASIBLE:
         return _Search(None, False, lower, "CBC called the model infeasible twice: nothing proven")
     bound = lower if run.bound is None else max(lower, grid_ceil(run.bound))
     solution = read_solution(built, instance.graph) if run.has_solution else None
     proven = run.status is Status.OPTIMAL
     return _Search(solution, proven, min(bound, built.upper - 1), f"without the MIP start: {_status_name(run)}")
+
+
+def _backend_seconds(clock: Deadline, warm: WarmStart) -> float | None:
+    """The time left less what the simulations after the backend take, so that the whole call ends on time."""
+    remaining = clock.remaining()
+    if remaining is None:
+        return None
+    return max(0.0, remaining - SIMULATIONS_AFTER_CPSAT * warm.simulation_seconds)
 
 
 def _status_name(run: MipRun) -> str:

@@ -34,6 +34,7 @@ from typing import TypeAlias
 
 import pulp
 
+from splitsched.core.deadline import Deadline
 from splitsched.formulations.layers.cpsat_model import DEVICE, LINK, SERVER, Op, duration
 from splitsched.instances.layers.layer_graph import LayerGraph
 from splitsched.instances.layers.placement import Placement
@@ -92,25 +93,36 @@ class LayerMip:
         return [(name, op) for (lane, name), op in self.operations.items() if lane is resource]
 
 
+NO_LIMIT = Deadline(None)
+"""The clock of a model built without a time limit."""
+
+
 def build_base(
     graph: LayerGraph,
     placement: Placement | None,
     upper: int,
     lower: int,
     constrain: MipPlacementConstraint | None = None,
+    clock: Deadline = NO_LIMIT,
 ) -> LayerMip:
-    """Placement, operations, precedences, makespan and resource rows (module docstring)."""
+    """Placement, operations, precedences, makespan and resource rows (module docstring).
+
+    ``clock`` is looked at between the phases and once per layer in the longer ones;
+    an expired one raises :class:`~splitsched.core.deadline.OutOfTime`.
+    """
     problem = pulp.LpProblem("layers", pulp.LpMinimize)
     on_device = _placement(problem, graph, placement)
     if constrain is not None:
         constrain(problem, on_device)
+    clock.check()
     sends = _crossing(problem, graph, on_device, placement)
     makespan = problem.add_variable("makespan", lower, upper)
     problem += makespan
+    clock.check()
     operations = _operations(problem, graph, placement, on_device, sends, upper)
     built = LayerMip(problem, graph, upper, on_device, sends, operations, makespan)
-    _precedences(built)
-    _makespan_rows(built)
+    _precedences(built, clock)
+    _makespan_rows(built, clock)
     return built
 
 
@@ -231,10 +243,11 @@ def after(
     problem += later.start >= earlier.start + earlier.duration - big * slack
 
 
-def _precedences(built: LayerMip) -> None:
+def _precedences(built: LayerMip, clock: Deadline) -> None:
     """SPEC §3's ready times, each relaxed unless the operations it links are present."""
     ops, on_device, graph = built.operations, built.on_device, built.graph
     for name in graph.names:
+        clock.check()
         if (LINK, name) in ops:
             after(built.problem, ops[LINK, name], ops[DEVICE, name], 1 - built.sends[name], built.upper)
         for source in graph.predecessors(name):
@@ -255,10 +268,11 @@ def _constant(expression: Presence) -> Presence:
     return expression
 
 
-def _makespan_rows(built: LayerMip) -> None:
+def _makespan_rows(built: LayerMip, clock: Deadline) -> None:
     """Every present operation ends by ``upper`` and, with its least tail, by the makespan; the resource rows."""
     problem, upper, makespan = built.problem, built.upper, built.makespan
     tails = operation_tails(built)
+    clock.check()
     for key, op in built.operations.items():
         present = _constant(op.present)
         problem += op.start + op.duration * present <= upper
@@ -268,6 +282,7 @@ def _makespan_rows(built: LayerMip) -> None:
         if lane:
             work = pulp.lpSum(op.duration * op.present for _, op in lane)
             problem += makespan >= _idle(built, resource, tails) + work
+    clock.check()
     _path_rows(built)
 
 

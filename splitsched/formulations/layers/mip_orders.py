@@ -31,8 +31,16 @@ from typing import Literal
 
 import pulp
 
+from splitsched.core.deadline import Deadline
 from splitsched.core.timeline import Timeline
-from splitsched.formulations.layers.mip_model import LayerMip, MipOperation, Presence, after, ancestors
+from splitsched.formulations.layers.mip_model import (
+    NO_LIMIT,
+    LayerMip,
+    MipOperation,
+    Presence,
+    after,
+    ancestors,
+)
 from splitsched.instances.layers.schedule import Resource
 
 Formulation = Literal["disjunctive", "positional"]
@@ -42,12 +50,17 @@ StartTimes = Mapping[tuple[str, str], float]
 """A schedule's start times on the grid by ``(resource value, layer)``: its present operations only."""
 
 
-def add_orders(built: LayerMip, formulation: Formulation) -> None:
-    """Add ``formulation``'s rows for every resource."""
+def add_orders(built: LayerMip, formulation: Formulation, clock: Deadline = NO_LIMIT) -> None:
+    """Add ``formulation``'s rows for every resource.
+
+    Both have about ``n^2`` binaries for ``n`` layers (minutes of Python for 2000):
+    ``clock`` is looked at once per operation; an expired one raises
+    :class:`~splitsched.core.deadline.OutOfTime`.
+    """
     if formulation == "disjunctive":
-        _disjunctive(built)
+        _disjunctive(built, clock)
     else:
-        _positional(built)
+        _positional(built, clock)
 
 
 def _both(a: MipOperation, b: MipOperation) -> Presence:
@@ -58,11 +71,12 @@ def _both(a: MipOperation, b: MipOperation) -> Presence:
     return value
 
 
-def _disjunctive(built: LayerMip) -> None:
+def _disjunctive(built: LayerMip, clock: Deadline) -> None:
     above = ancestors(built.graph)
     for resource in Resource:
         lane = built.on(resource)
         for a, (first, op_a) in enumerate(lane):
+            clock.check()
             for second, op_b in lane[a + 1 :]:
                 ordered = resource is not Resource.LINK and (first in above[second] or second in above[first])
                 if ordered or (op_a.duration == 0 and op_b.duration == 0):
@@ -75,7 +89,7 @@ def _disjunctive(built: LayerMip) -> None:
                 after(built.problem, op_a, op_b, y + both, built.upper)
 
 
-def _positional(built: LayerMip) -> None:
+def _positional(built: LayerMip, clock: Deadline) -> None:
     problem, upper = built.problem, built.upper
     for resource in Resource:
         lane = [op for _, op in built.on(resource)]
@@ -83,17 +97,22 @@ def _positional(built: LayerMip) -> None:
             continue
         first = min(op.earliest for op in lane)
         tag = resource.value[0]
-        z = [[problem.add_variable(f"z_{tag}_{i}_{k}", cat=pulp.LpBinary) for k in range(len(lane))]
-             for i in range(len(lane))]  # fmt: skip
+        z = []
+        for i in range(len(lane)):
+            clock.check()
+            z.append([problem.add_variable(f"z_{tag}_{i}_{k}", cat=pulp.LpBinary) for k in range(len(lane))])
         starts = [problem.add_variable(f"T_{tag}_{k}", 0, upper) for k in range(len(lane))]
         built.order_variables.update({v.name: v for row in z for v in row})
         built.order_variables.update({v.name: v for v in starts})
         for i, op in enumerate(lane):
+            clock.check()
             problem += pulp.lpSum(z[i]) == op.present
             for k, start in enumerate(starts):
                 problem += op.start >= start - (upper - op.earliest) * (1 - z[i][k])
                 problem += op.start <= start + upper * (1 - z[i][k])
+        clock.check()
         used = [pulp.lpSum(z[i][k] for i in range(len(lane))) for k in range(len(lane))]
+        clock.check()
         loads = [pulp.lpSum(op.duration * z[i][k] for i, op in enumerate(lane)) for k in range(len(lane))]
         problem += starts[0] >= first * used[0]  # only a lane with something on it starts that late
         for k in range(len(lane)):
