@@ -18,8 +18,10 @@ every ``w`` tried gives a valid bound, and the best one is kept.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import replace
 
+from splitsched.core.deadline import Deadline, OutOfTime
 from splitsched.heuristics.jobs.job_pipeline import single_cuts
 from splitsched.heuristics.layers.partition import dsl_placement
 from splitsched.instances.jobs.cuts import Cut
@@ -33,23 +35,44 @@ SEARCH_STEPS = 14
 """Golden-section steps on ``w``: the interval shrinks to about 0.1 % of ``[0, 1]``."""
 
 
-def load_bound(problem: JobsProblem) -> float:
-    """The bound of the module docstring, in the instance's time unit."""
-    best = max(_mixed_load(problem, 0.0), _mixed_load(problem, 1.0))
+def load_bound(problem: JobsProblem, clock: Deadline | None = None) -> float | None:
+    """The bound of the module docstring, in the instance's time unit.
+
+    Every weight's load is a bound, so a search stopped by ``clock`` (each weight
+    costs a min-cut per kind: tens of milliseconds for GoogLeNet) returns the best
+    load it has evaluated, or ``None`` if the clock expired before the first.
+    """
+    evaluated: list[float] = []
+
+    def load(weight: float) -> float:
+        if clock is not None and clock.expired():
+            raise OutOfTime
+        evaluated.append(_mixed_load(problem, weight))
+        return evaluated[-1]
+
+    try:
+        _golden_section(load)
+    except OutOfTime:
+        pass
+    return max(evaluated, default=None)
+
+
+def _golden_section(load: Callable[[float], float]) -> None:
+    """Evaluate ``load`` at 0, 1 and the golden-section points towards its largest value."""
+    load(0.0)
+    load(1.0)
     low, high = 0.0, 1.0
     left, right = high - GOLDEN * (high - low), low + GOLDEN * (high - low)
-    at_left, at_right = _mixed_load(problem, left), _mixed_load(problem, right)
+    at_left, at_right = load(left), load(right)
     for _ in range(SEARCH_STEPS):
-        best = max(best, at_left, at_right)
         if at_left < at_right:
             low, left, at_left = left, right, at_right
             right = low + GOLDEN * (high - low)
-            at_right = _mixed_load(problem, right)
+            at_right = load(right)
         else:
             high, right, at_right = right, left, at_left
             left = high - GOLDEN * (high - low)
-            at_left = _mixed_load(problem, left)
-    return max(best, at_left, at_right)
+            at_left = load(left)
 
 
 def _mixed_load(problem: JobsProblem, weight: float) -> float:

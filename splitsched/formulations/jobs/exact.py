@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import time
 from typing import cast
 
 from ortools.sat.python import cp_model
@@ -78,21 +79,48 @@ def jobs_mip_solver(
         counts, bound, proven, log = solve_counts_mip(instance, types, time_limit=time_limit, seed=seed)
         return counts_output(instance, types, counts, bound, proven, log, {"model": "counts", "backend": "cbc"})
     clock = Deadline(time_limit)
-    loads = load_bound(instance)
-    mix = _cut_mix(instance, time_limit, seed)
+    mix, mix_seconds = _cut_mix(instance, clock, seed)
+    loads = load_bound(instance, clock)
+    if _no_time_for_the_merged_model(clock, mix_seconds):
+        return _mix_only(mix, loads, "mip_status")
+    placements = warm_placements(instance)
     output = solve_layers_mip(
-        LayerProblem(instance.merged_graph), warm_placements(instance), constrain=job_rules_mip(instance),
-        solutions=[("cut-mix", mix)], time_limit=clock.remaining(), seed=seed, formulation=formulation,
-        backend=backend,
+        LayerProblem(instance.merged_graph), placements, constrain=job_rules_mip(instance),
+        solutions=[("cut-mix", cast(LayerSolution, mix.solution))], time_limit=clock, seed=seed,
+        formulation=formulation, backend=backend,
     )  # fmt: skip
     return with_load_bound(output, loads)
 
 
-def _cut_mix(instance: JobsProblem, time_limit: float | None, seed: int | None) -> LayerSolution:
-    """``cut-mix``'s schedule of the merged graph (a warm-start candidate), within its share of the limit."""
-    mix_limit = CUT_MIX_SHARE * time_limit if time_limit is not None else None
+def _cut_mix(instance: JobsProblem, clock: Deadline, seed: int | None) -> tuple[SolverOutput, float]:
+    """``cut-mix``'s schedule of the merged graph (a warm-start candidate) within its share of the limit, and its seconds.
+
+    Its merged graph and job-level schedule take seconds on 200 jobs whatever its limit.
+    """
+    began = time.perf_counter()
+    mix_limit = CUT_MIX_SHARE * clock.time_limit if clock.time_limit is not None else None
     mix = cut_mix_solver(instance, time_limit=mix_limit, seed=seed, max_paths=WARM_START_MAX_PATHS)
-    return cast(LayerSolution, mix.solution)
+    return mix, time.perf_counter() - began
+
+
+MERGED_SETUP_PER_MIX = 2.0
+"""The merged model runs only with at least this many times ``cut-mix``'s seconds left: before its
+search it puts the merged graph on a grid and simulates the warm starts, and after it simulates the
+answers (each a pass over the merged graph, as ``cut-mix``'s schedule is: 0.8 s and 0.25 s per
+simulation on 200 jobs' 15 501 layers, where ``cut-mix`` takes about 1.7 s)."""
+
+
+def _no_time_for_the_merged_model(clock: Deadline, mix_seconds: float) -> bool:
+    remaining = clock.remaining()
+    return remaining is not None and remaining < MERGED_SETUP_PER_MIX * mix_seconds
+
+
+def _mix_only(mix: SolverOutput, loads: float | None, status_key: str) -> SolverOutput:
+    """``cut-mix``'s schedule with status ``time_limit`` and the load bound (if the clock left time for it)."""
+    metadata = {"model": "merged-layers", "load_bound": loads, "warm_start": "cut-mix",
+                status_key: "not run: time limit"}  # fmt: skip
+    bound = None if loads is None or mix.objective is None else min(loads, mix.objective)
+    return SolverOutput(Status.TIME_LIMIT, mix.solution, mix.objective, bound, mix.log, metadata)
 
 
 def jobs_cpsat_solver(
@@ -106,18 +134,25 @@ def jobs_cpsat_solver(
         )
         return counts_output(instance, types, counts, bound, proven, log, {"model": "counts", "backend": "cpsat"})
     clock = Deadline(time_limit)
-    loads = load_bound(instance)
-    mix = _cut_mix(instance, time_limit, seed)
+    mix, mix_seconds = _cut_mix(instance, clock, seed)
+    loads = load_bound(instance, clock)
+    if _no_time_for_the_merged_model(clock, mix_seconds):
+        return _mix_only(mix, loads, "cpsat_status")
+    placements = warm_placements(instance)
     merged = LayerProblem(instance.merged_graph)
     output = solve_layers(
-        merged, warm_placements(instance), constrain=job_rules(instance), solutions=[("cut-mix", mix)],
-        time_limit=clock.remaining(), seed=seed, num_workers=num_workers,
+        merged, placements, constrain=job_rules(instance),
+        solutions=[("cut-mix", cast(LayerSolution, mix.solution))], time_limit=clock, seed=seed,
+        num_workers=num_workers,
     )  # fmt: skip
     return with_load_bound(output, loads)
 
 
-def with_load_bound(output: SolverOutput, loads: float) -> SolverOutput:
-    """``output`` with the better of its bound and the load bound; optimal when the objective meets it."""
+def with_load_bound(output: SolverOutput, loads: float | None) -> SolverOutput:
+    """``output`` with the better of its bound and the load bound (if any); optimal when the objective meets it."""
+    if loads is None:
+        return SolverOutput(output.status, output.solution, output.objective, output.bound, output.log,
+                            {**output.metadata, "model": "merged-layers", "load_bound": None})  # fmt: skip
     bound = loads if output.bound is None else max(output.bound, loads)
     status = output.status
     objective = output.objective
@@ -154,14 +189,19 @@ def job_rules(problem: JobsProblem):
 
 
 def warm_placements(problem: JobsProblem) -> list[tuple[str, Placement]]:
-    """Merged placements of the partition baselines (each within the kinds' cut sets)."""
+    """Merged placements of the partition baselines (each within the kinds' cut sets).
+
+    A baseline's cut depends on the job's kind only: computed once per kind (DSL's
+    min-cut per job took 9.5 s for 200 jobs).
+    """
     found: dict[tuple, tuple[str, Placement]] = {}
     for partition in ("local-only", "dsl", "neurosurgeon", "remote-only"):
         try:
-            cuts = [allowed_partition(problem.kinds[job.kind], problem.stage_graphs[job.kind], partition)
-                    for job in problem.jobs]  # fmt: skip
+            per_kind = {k: allowed_partition(problem.kinds[k], problem.stage_graphs[k], partition)
+                        for k in sorted({job.kind for job in problem.jobs})}  # fmt: skip
         except SplitschedError:
             continue
+        cuts = [per_kind[job.kind] for job in problem.jobs]
         placement = problem.merge_placements(cuts)
         found.setdefault(placement.sides, (partition, placement))
     return list(found.values())

@@ -35,7 +35,7 @@ import numpy as np
 import numpy.typing as npt
 import pulp
 
-from splitsched.core.deadline import Deadline
+from splitsched.core.deadline import Deadline, OutOfTime
 from splitsched.core.errors import SolverError
 from splitsched.core.result import SolverOutput, Status
 from splitsched.formulations.backends.cbc import MipModel, run_cbc
@@ -48,6 +48,7 @@ from splitsched.formulations.tiling.cpsat import (
     TilingOutcome,
     tiling_grid,
 )
+from splitsched.formulations.tiling.cpsat import _chains_until as chains_until
 from splitsched.heuristics.tiling.s3_mw import mw_schedule
 from splitsched.heuristics.tiling.tiling_schedule import TilingSchedule, exact_space_chains, tiling_output
 from splitsched.instances.tiling.tiled_chain import TiledChain
@@ -78,18 +79,33 @@ def grid_makespan(times: npt.NDArray[np.int64], order: tuple[int, ...], offload:
     return server
 
 
-def build_model(times: npt.NDArray[np.int64], lower: int, upper: int) -> _Model:
-    """The positional model of the module docstring on integer ``times`` ``(3, P, modes)``."""
+def build_model(
+    times: npt.NDArray[np.int64], lower: int, upper: int, clock: Deadline | None = None
+) -> _Model:
+    """The positional model of the module docstring on integer ``times`` ``(3, P, modes)``.
+
+    ``clock`` is looked at once per path or position (``P^2`` times the modes binaries:
+    seconds for the 64 paths of an 8 x 8 grid); an expired one raises :class:`OutOfTime`.
+    """
+    clock = clock or Deadline(None)
     problem = pulp.LpProblem("tiling", pulp.LpMinimize)
     _, n, modes = times.shape
-    w = {(p, o, k): problem.add_variable(f"w_{p}_{o}_{k}", cat=pulp.LpBinary)
-         for p in range(n) for o in range(modes) for k in range(n)}  # fmt: skip
+    w: dict[tuple[int, int, int], pulp.LpVariable] = {}
     for p in range(n):
+        clock.check()
+        w |= {(p, o, k): problem.add_variable(f"w_{p}_{o}_{k}", cat=pulp.LpBinary)
+              for o in range(modes) for k in range(n)}  # fmt: skip
+    for p in range(n):
+        clock.check()
         problem += pulp.lpSum(w[p, o, k] for o in range(modes) for k in range(n)) == 1
     for k in range(n):
+        clock.check()
         problem += pulp.lpSum(w[p, o, k] for p in range(n) for o in range(modes)) == 1
-    load = [[pulp.lpSum(int(times[s, p, o]) * w[p, o, k] for p in range(n) for o in range(modes)) for k in range(n)]
-            for s in range(3)]  # fmt: skip
+    load: list[list[pulp.LpAffineExpression]] = [[] for _ in range(3)]
+    for s in range(3):
+        for k in range(n):
+            clock.check()
+            load[s].append(pulp.lpSum(int(times[s, p, o]) * w[p, o, k] for p in range(n) for o in range(modes)))
     heads = [0, int(times[0].min()), int((times[0] + times[1]).min())]
     tails = [int((times[1] + times[2]).min()), int(times[2].min()), 0]
     starts = [[problem.add_variable(f"B_{s}_{k}", heads[s], upper) for k in range(n)] for s in range(3)]
@@ -177,7 +193,10 @@ def solve_tiling_mip(
         return TilingOutcome(warm, true_lower, False, "not run: time limit")
     # one unit of room: with every row tight at the horizon CBC 2.10's preprocessing called feasible
     # models infeasible; under a cutoff, "none up to upper + 1" still proves the cutoff
-    built = build_model(times, lower, upper + 1)
+    try:
+        built = build_model(times, lower, upper + 1, clock)
+    except OutOfTime:
+        return TilingOutcome(warm, true_lower, False, "not run: time limit while building the model")
     start = {} if cut else _start(built, times, warm)
     model = MipModel(built.problem, list, start=start, cbc_options=CBC_OPTIONS)
     run = run_cbc(model, time_limit=clock.remaining(), seed=seed)
@@ -206,11 +225,27 @@ def solve_tiling_mip(
 
 
 # -- over tilings ---------------------------------------------------------------
-def mip_over_tilings(chains: list[TiledChain], clock: Deadline, *, seed: int | None = None) -> SearchOutcome:
-    """Every tiling in lower-bound order with :func:`solve_tiling_mip`, skipping those that cannot win."""
-    warm = [mw_schedule(chain) for chain in chains]
-    bounds = [tiling_lower_bound(chain) for chain in chains]
+def mip_over_tilings(
+    chains: list[TiledChain], clock: Deadline, *, seed: int | None = None, total: int | None = None
+) -> SearchOutcome:
+    """Every tiling in lower-bound order with :func:`solve_tiling_mip`, skipping those that cannot win.
+
+    As ``cpsat``'s :func:`~splitsched.formulations.tiling.cpsat.exact_over_tilings`: once
+    ``clock`` expires the remaining tilings get neither MW's schedule nor a bound (the
+    first always does), and then no bound is claimed; ``total`` is the number of tilings
+    of the problem when ``chains`` are only the first of them.
+    """
+    total = len(chains) if total is None else total
+    warm: list[TilingSchedule] = []
+    bounds: list[float] = []
+    for chain in chains:
+        if warm and clock.expired():
+            break
+        warm.append(mw_schedule(chain))
+        bounds.append(tiling_lower_bound(chain))
     incumbent = min(warm, key=lambda schedule: schedule.makespan)
+    if len(warm) < total:
+        return SearchOutcome(incumbent, 0.0, False, 0, 0, bounded=False)
     final_bounds = list(bounds)
     all_proven, solved, skipped = True, 0, 0
     for index in sorted(range(len(chains)), key=lambda k: (bounds[k], warm[k].makespan, k)):
@@ -228,15 +263,20 @@ def mip_over_tilings(chains: list[TiledChain], clock: Deadline, *, seed: int | N
 
 def s3_mip_solver(instance: TilingProblem, *, time_limit: float | None = None, seed: int | None = None) -> SolverOutput:
     """Registry adapter: the exact MIP search over the problem's tilings (module docstring)."""
-    chains = exact_space_chains(instance)
-    search = mip_over_tilings(chains, Deadline(time_limit), seed=seed)
+    clock = Deadline(time_limit)
+    built = chains_until(instance, clock)  # seconds for the thousand tilings of an 8 x 8 grid
+    chains = exact_space_chains(instance, built)  # the untiled chain last, even when the clock cut the list
+    search = mip_over_tilings(chains, clock, seed=seed, total=len(instance.tilings) + 1)
     meets = search.bound >= search.schedule.makespan or math.isclose(
         search.schedule.makespan, search.bound, rel_tol=RELATIVE_TOLERANCE, abs_tol=ABSOLUTE_TOLERANCE
     )
+    bound: float | None
     if search.all_proven and meets:
         status, bound = Status.OPTIMAL, search.schedule.makespan
     else:
-        status, bound = (Status.FEASIBLE if search.all_proven else Status.TIME_LIMIT), search.bound
+        status = Status.FEASIBLE if search.all_proven else Status.TIME_LIMIT
+        bound = search.bound if search.bounded else None
     return tiling_output(
-        status, search.schedule, bound, tilings=len(instance.tilings), solved=search.solved, skipped=search.skipped
-    )
+        status, search.schedule, bound, tilings=len(instance.tilings), built=len(built), solved=search.solved,
+        skipped=search.skipped,
+    )  # fmt: skip
