@@ -52,7 +52,7 @@ from typing import Any
 
 import pulp
 
-from splitsched.core.deadline import Deadline
+from splitsched.core.deadline import Deadline, OutOfTime
 from splitsched.core.errors import SolverError
 from splitsched.core.result import SolverOutput, Status
 from splitsched.formulations.backends.cbc import MipModel, MipRun, run_cbc
@@ -87,16 +87,30 @@ def refusal(problem: DevicesProblem) -> str | None:
     return None
 
 
-def _assignment_mip(problem: DevicesProblem, table: OptionTable) -> tuple[MipModel, Any]:
-    """Devices to SJF positions; returns the model and a reader of the partition."""
-    costs, choice = assignment_costs(problem, table)
+def _assignment_mip(
+    table: OptionTable, costs: list[list[int]], choice: list[list[int]], clock: Deadline
+) -> tuple[MipModel, Any]:
+    """Devices to SJF positions; returns the model and a reader of the partition.
+
+    ``clock`` is looked at once per device or position (``N^2`` binaries: about a
+    second for 200 devices); an expired one raises :class:`OutOfTime`.
+    """
     n = table.n
     mip = pulp.LpProblem("devices_assignment", pulp.LpMinimize)
-    x = {(i, k): mip.add_variable(f"x_{i}_{k}", cat=pulp.LpBinary) for i in range(n) for k in range(n)}
-    mip += pulp.lpSum(costs[i][k] * x[i, k] for i in range(n) for k in range(n))
+    x: dict[tuple[int, int], pulp.LpVariable] = {}
     for i in range(n):
+        clock.check()
+        x |= {(i, k): mip.add_variable(f"x_{i}_{k}", cat=pulp.LpBinary) for k in range(n)}
+    objective = pulp.LpAffineExpression()
+    for i in range(n):
+        clock.check()
+        objective += pulp.lpSum(costs[i][k] * x[i, k] for k in range(n))
+    mip += objective
+    for i in range(n):
+        clock.check()
         mip += pulp.lpSum(x[i, k] for k in range(n)) == 1, f"device_{i}"
     for k in range(n):
+        clock.check()
         mip += pulp.lpSum(x[i, k] for i in range(n)) == 1, f"position_{k}"
 
     def partition() -> tuple[int, ...]:
@@ -108,10 +122,15 @@ def _assignment_mip(problem: DevicesProblem, table: OptionTable) -> tuple[MipMod
 
 
 def _general_mip(
-    problem: DevicesProblem, table: OptionTable, start: tuple[int, ...] | None
+    problem: DevicesProblem, table: OptionTable, start: tuple[int, ...] | None, clock: Deadline
 ) -> tuple[MipModel, Any]:
-    """The level model (module docstring); returns the model and a reader of the partition."""
+    """The level model (module docstring); returns the model and a reader of the partition.
+
+    ``clock`` is looked at between the phases and once per level or device in the
+    longer ones; an expired one raises :class:`OutOfTime`.
+    """
     n = table.n
+    clock.check()
     mip = pulp.LpProblem("devices_levels", pulp.LpMinimize)
     z = [
         [mip.add_variable(f"z_{i}_{p}", cat=pulp.LpBinary) for p in points]
@@ -132,6 +151,7 @@ def _general_mip(
     weight = 1 if problem.policy is Policy.SJF else 2
     pairs = []
     for k in range(len(thresholds)):
+        clock.check()
         t = mip.add_variable(f"t_{k}", 0)
         for m in range(1, n):
             mip += t >= m * above[k] - m * (m + 1) // 2, f"pairs_{k}_{m}"
@@ -139,7 +159,8 @@ def _general_mip(
     total = pulp.lpSum(ready) + pulp.lpSum(service) + weight * pulp.lpSum(d * t for d, t in zip(deltas, pairs))
     largest_objective = problem.objective is Objective.MAX
     rows = [i for i in range(n) if largest_objective or table.deadline[i] is not None]
-    bs = _bs_rows(problem, mip, table, rows, u, y, above, thresholds, deltas)
+    clock.check()
+    bs = _bs_rows(problem, mip, table, rows, u, y, above, thresholds, deltas, clock)
     for i in rows:
         if table.deadline[i] is not None:
             mip += ready[i] + bs[i] <= table.deadline[i], f"deadline_{i}"
@@ -149,7 +170,7 @@ def _general_mip(
             mip += largest >= ready[i] + bs[i], f"max_{i}"
         mip += n * largest >= total, "max_vs_total"
         if problem.policy is Policy.SJF:
-            _edf_rows(mip, table, z, largest)
+            _edf_rows(mip, table, z, largest, clock)
         mip += largest
     else:
         mip += total
@@ -167,12 +188,13 @@ def _general_mip(
     return MipModel(mip, permutation=list, start=values), partition
 
 
-def _bs_rows(problem, mip, table, rows, u, y, above, thresholds, deltas) -> dict[int, Any]:
+def _bs_rows(problem, mip, table, rows, u, y, above, thresholds, deltas, clock: Deadline) -> dict[int, Any]:
     """``R_i`` lower bounds (exact for binary ``z``) for the devices in ``rows``."""
     n = table.n
     bs = {}
     counts = [pulp.lpSum(y[j][k] for j in range(n)) for k in range(len(thresholds))]
     for i in rows:
+        clock.check()
         r = mip.add_variable(f"R_{i}", 0)
         terms = []
         for k, theta in enumerate(thresholds):
@@ -209,10 +231,11 @@ def _unimproved(instance: DevicesProblem, run: MipRun, start: tuple[int, ...]) -
     return run.objective > value - 0.5
 
 
-def _edf_rows(mip, table: OptionTable, z, largest) -> None:
+def _edf_rows(mip, table: OptionTable, z, largest, clock: Deadline) -> None:
     """``M >= u o_u + sum_{a_ip >= u, s_ip > 0} s_ip z_ip`` with ``o_u >= z_ip`` (see ``devices_cpsat``)."""
     cuts = sorted({a for row_a, row_s in zip(table.ready, table.service) for a, s in zip(row_a, row_s) if s > 0})
     for c, threshold in enumerate(cuts):
+        clock.check()
         late = [
             (z[i][k], s)
             for i in range(table.n)
@@ -232,45 +255,68 @@ def devices_mip_solver(instance: DevicesProblem, *, time_limit: float | None = N
     ------
     SolverError
         For the timed model or the variance objective (the message names the alternative).
+
+    Notes
+    -----
+    ``time_limit`` covers the whole call: a model not built in time (``N^2`` binaries
+    for the assignment) or a CBC stopped without a solution gives status
+    ``time_limit`` with the warm start (for the assignment: every device at its best
+    point for the SJF position of its index, a valid choice without deadlines) and
+    the simple bound.
     """
     reason = refusal(instance)
     if reason is not None:
         raise SolverError(reason)
+    clock = Deadline(time_limit)
     table = OptionTable.of(instance)
     metadata: dict[str, Any] = {"model": str(instance.delay_model), "policy": str(instance.policy)}
     if not all(table.points):
         return infeasible_output("a device has no allowed partition point", metadata)
+    start: tuple[int, ...] | None = None
     if assignment_applies(instance, table):
-        built, read = _assignment_mip(instance, table)
         metadata["encoding"] = "assignment"
-        start = None
+        costs, choice = assignment_costs(instance, table)
+        fallback: tuple[int, ...] | None = tuple(choice[i][i] for i in range(table.n))
+        build = lambda: _assignment_mip(table, costs, choice, clock)  # noqa: E731
     else:
         table = reduced_table(instance, table)
         if not all(table.points):
             device = instance.devices[next(i for i, points in enumerate(table.points) if not points)].name
             return infeasible_output(f"device {device} misses its deadline at every point, even alone", metadata)
+        metadata["encoding"] = "levels"
         start = start_partition(instance, table)
         if start is not None and deadline_excess(table, simulate_devices(instance, start).total_us):
             start = None
-        built, read = _general_mip(instance, table, start)
-        metadata["encoding"] = "levels"
-    clock = Deadline(time_limit)
+        fallback = start
+        build = lambda: _general_mip(instance, table, start, clock)  # noqa: E731
+    floor = simple_bound(instance, table)
+    try:
+        built, read = build()
+    except OutOfTime:
+        metadata["cbc_status"] = "not run: time limit while building the model"
+        return devices_output(instance, fallback, proven=False, bound=floor, model_objective=None,
+                              log="", metadata=metadata)  # fmt: skip
     run = run_cbc(built, time_limit=clock.remaining(), seed=seed)
     if start is not None and (_start_spoiled(instance, run, read) or _unimproved(instance, run, start)):
         # CBC 2.10 can report a completed MIP start's objective from continuous values it never
         # re-optimised ("Solution of 50000 already found", objective 60000): seen on two devices,
         # RR, largest delay; and it "proved" a layer model's start optimal that was not (see
         # splitsched.formulations.layers.mip). The start is only a hint: solve again without it.
-        built, read = _general_mip(instance, table, None)
-        run = run_cbc(built, time_limit=clock.remaining(), seed=seed)
         metadata["mip_start"] = "dropped: CBC's claim rested on its MIP start"
+        try:
+            built, read = _general_mip(instance, table, None, clock)
+        except OutOfTime:
+            metadata["cbc_status"] = "not run again: time limit while building the model"
+            return devices_output(instance, fallback, proven=False, bound=floor, model_objective=None,
+                                  log=run.log, metadata=metadata)  # fmt: skip
+        run = run_cbc(built, time_limit=clock.remaining(), seed=seed)
     metadata["cbc_status"] = str(run.status)
     if run.status is Status.INFEASIBLE and start is None:
         return infeasible_output(run.log, metadata)
     bound = None if run.bound is None else math.ceil(run.bound - 1e-6)
-    bound = simple_bound(instance, table) if bound is None else max(bound, simple_bound(instance, table))
+    bound = floor if bound is None else max(bound, floor)
     if not run.has_solution:
-        return devices_output(instance, start, proven=False, bound=bound, model_objective=None,
+        return devices_output(instance, fallback, proven=False, bound=bound, model_objective=None,
                               log=run.log, metadata=metadata)  # fmt: skip
     partition = read()
     delays = simulate_devices(instance, partition).total_us
