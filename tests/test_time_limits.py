@@ -34,16 +34,19 @@ from splitsched.formulations.flowshop.cpsat_models import build_model as flowsho
 from splitsched.formulations.flowshop.mip import FORMULATIONS
 from splitsched.formulations.flowshop.mip import build_model as flowshop_mip_model
 from splitsched.formulations.flowshop.mip_positional import positional_model
+from splitsched.formulations.jobs.bounds import load_bound
 from splitsched.formulations.layers import cpsat as layers_cpsat
 from splitsched.formulations.layers.cpsat_model import build_model as layer_model
 from splitsched.formulations.layers.mip import build_layer_mip
 from splitsched.formulations.layers.mip_orders import Formulation as LayerFormulation
 from splitsched.formulations.tiling.cpsat import exact_over_tilings
+from splitsched.formulations.tiling.mip import mip_over_tilings
 from splitsched.heuristics.flowshop.iterated_greedy import iterated_greedy, local_search
 from splitsched.heuristics.flowshop.kernels import as_kernel_times, makespan
 from splitsched.heuristics.flowshop.neh import neh_initial_order, neh_order, neh_order_until
 from splitsched.heuristics.tiling.tiling_schedule import problem_chains
 from splitsched.instances.devices.family import devices_recipe
+from splitsched.instances.devices.generators import generate_devices
 from splitsched.instances.flowshop.solution import FlowShopSolution
 from splitsched.instances.flowshop.taillard_generator import taillard_flowshop
 from splitsched.instances.jobs.family import jobs_recipe
@@ -266,3 +269,44 @@ def test_the_layer_mip_stops_building_at_any_look(ticks: int, formulation: str) 
         return
     assert built.problem.numVariables() == plain.problem.numVariables()
     assert built.problem.numConstraints() == plain.problem.numConstraints()
+
+
+@pytest.mark.parametrize("objective", ["total", "max"])
+def test_devices_mip_out_of_time_gives_a_valid_choice_and_the_simple_bound(objective: str) -> None:
+    # total: the assignment model (its fallback is the diagonal assignment); max: the level model
+    problem = generate_devices(40, 3, policy="sjf", objective=objective)
+    result = solve(problem, "mip", time_limit=EXPIRED)  # solve() re-simulates the choice
+    assert result.status is Status.TIME_LIMIT and result.objective is not None
+    assert result.metadata["cbc_status"].startswith("not run")
+    assert result.bound is not None and result.bound <= result.objective
+    free = solve(problem, "mip")
+    assert free.status is Status.OPTIMAL and free.objective is not None and free.objective <= result.objective
+
+
+def test_jobs_mips_out_of_time_answer_with_cut_mix() -> None:
+    problem = jobs_recipe(["googlenet"], 3, "rpi4", "4g")  # a DAG with cuts "any": the merged model
+    mix = solve(problem, "cut-mix", time_limit=EXPIRED)
+    for solver, key in (("mip", "mip_status"), ("cpsat", "cpsat_status")):
+        result = solve(problem, solver, time_limit=EXPIRED)
+        assert result.status is Status.TIME_LIMIT and result.metadata[key] == "not run: time limit"
+        assert result.objective == mix.objective and result.metadata["load_bound"] is None
+
+
+def test_the_load_bound_stopped_by_the_clock_is_a_weaker_bound() -> None:
+    problem = jobs_recipe(["googlenet", "resnet50"], 4, "rpi4", "4g")
+    full = load_bound(problem)
+    assert full is not None
+    assert load_bound(problem, Deadline(0.0)) is None
+    for ticks in range(1, 12):
+        partial = load_bound(problem, Ticks(ticks))
+        assert partial is not None and partial <= full
+
+
+def test_tiling_mip_out_of_time_claims_no_bound_it_has_not_computed() -> None:
+    problem = tiling_recipe("tiny-yolov2", max_grid=(3, 3))
+    result = solve(problem, "mip", time_limit=EXPIRED)
+    assert result.status is Status.TIME_LIMIT and result.bound is None
+    assert result.metadata["built"] == 1 < result.metadata["tilings"]
+    chains = problem_chains(problem)
+    partial = mip_over_tilings(chains[:2], Deadline(None), total=len(chains))
+    assert not partial.bounded and not partial.all_proven
