@@ -158,6 +158,8 @@ def killed_after(deadline: float | None) -> Iterator[None]:
     PuLP waits for CBC without a timeout; its module's ``subprocess`` is swapped for
     one whose ``Popen`` waits only until the deadline. A killed CBC leaves no
     solution file, which :func:`run_cbc` reports as a time limit without a solution.
+    The swap is process-wide: CBC runs from two threads at once would share one
+    deadline (the solvers run CBC from one thread; the benchmarks use processes).
     """
     if deadline is None:
         yield

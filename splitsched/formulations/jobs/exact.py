@@ -117,8 +117,9 @@ def _no_time_for_the_merged_model(clock: Deadline, mix_seconds: float) -> bool:
 
 def _mix_only(mix: SolverOutput, loads: float | None, status_key: str) -> SolverOutput:
     """``cut-mix``'s schedule with status ``time_limit`` and the load bound (if the clock left time for it)."""
-    metadata = {"model": "merged-layers", "load_bound": loads, "warm_start": "cut-mix",
-                status_key: "not run: time limit"}  # fmt: skip
+    metadata: dict[str, object] = {"model": "merged-layers", "warm_start": "cut-mix", status_key: "not run: time limit"}
+    if loads is not None:
+        metadata["load_bound"] = loads
     bound = None if loads is None or mix.objective is None else min(loads, mix.objective)
     return SolverOutput(Status.TIME_LIMIT, mix.solution, mix.objective, bound, mix.log, metadata)
 
@@ -150,9 +151,9 @@ def jobs_cpsat_solver(
 
 def with_load_bound(output: SolverOutput, loads: float | None) -> SolverOutput:
     """``output`` with the better of its bound and the load bound (if any); optimal when the objective meets it."""
-    if loads is None:
+    if loads is None:  # the clock stopped the load bound before its first weight
         return SolverOutput(output.status, output.solution, output.objective, output.bound, output.log,
-                            {**output.metadata, "model": "merged-layers", "load_bound": None})  # fmt: skip
+                            {**output.metadata, "model": "merged-layers"})  # fmt: skip
     bound = loads if output.bound is None else max(output.bound, loads)
     status = output.status
     objective = output.objective
