@@ -328,7 +328,21 @@ def format_result(instance: Instance, result: Result) -> str:
     ]
     solution = result.solution
     details = family.summarize(instance, solution) if isinstance(solution, family.solution_type) else []
-    return "\n".join(lines + details)
+    return "\n".join(_wrapped(line) for line in lines + details)
+
+
+_VALUE_COLUMN = 11
+"""Where a summary line's value starts (``objective  ...``): continuation lines align there."""
+
+
+def _wrapped(line: str, width: int = 100) -> str:
+    """``line`` broken at spaces to ``width`` columns, continuations under the value (names never split)."""
+    import textwrap
+
+    if len(line) <= width:
+        return line
+    return textwrap.fill(line, width, subsequent_indent=" " * _VALUE_COLUMN, break_long_words=False,
+                         break_on_hyphens=False)  # fmt: skip
 
 
 def _number(value: float | None, unit: str = "") -> str:

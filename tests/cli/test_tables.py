@@ -54,3 +54,14 @@ def test_models_show_a_dash_for_profiles_without_flops(capsys: pytest.CaptureFix
     assert main(["models"]) == 0
     row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("msr-resnet50 "))
     assert row.split()[2] == "-"
+
+
+def test_a_solve_summary_wraps_long_lanes_at_100_columns(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "g.json"
+    assert main(["scenario", "googlenet", "--device", "rpi4", "--bandwidth", "50", "-o", str(path)]) == 0
+    capsys.readouterr()
+    assert main(["solve", str(path), "--solver", "remote-only"]) == 0
+    out = capsys.readouterr().out
+    assert max(len(line) for line in out.splitlines()) <= 100
+    server = out[out.index("server     "):].split()[1:]
+    assert "fc" in server and "conv1_conv" in server  # every layer name survives whole
