@@ -189,19 +189,20 @@ def _search(
     upper = warm.makespan
     if lower >= upper:
         return _Search(None, True, upper, "not run: the warm start meets the lower bound")
-    if clock.expired():
+    work = _work_clock(clock, warm)
+    if work.expired():
         return _Search(None, False, lower, "not run: time limit")
     try:
-        built = build_layer_mip(on_grid, instance.placement, warm, lower, formulation, constrain, clock)
+        built = build_layer_mip(on_grid, instance.placement, warm, lower, formulation, constrain, work)
         values = start_values(built, warm.timeline, formulation)
-        clock.check()
+        work.check()
     except OutOfTime:  # pair binaries: minutes of Python on 2000 layers
         return _Search(None, False, lower, "not run: time limit while building the model")
     model = MipModel(built.problem, permutation=list, start=values, cbc_options=CBC_OPTIONS)
     runner = run_cbc if backend == "cbc" else run_highs
-    run = runner(model, time_limit=_backend_seconds(clock, warm), seed=seed)
+    run = runner(model, time_limit=work.remaining(), seed=seed)
     if run.status is Status.INFEASIBLE or (run.status is Status.OPTIMAL and (run.objective or 0.0) > upper - 0.5):
-        return _strict_search(instance, built, model, runner, clock, seed, lower, warm)
+        return _strict_search(instance, built, model, runner, work, seed, lower)
     bound = lower if run.bound is None else max(lower, grid_ceil(run.bound))
     solution = read_solution(built, instance.graph) if run.has_solution else None
     return _Search(solution, run.status is Status.OPTIMAL, min(bound, upper), _status_name(run))
@@ -215,7 +216,6 @@ def _strict_search(
     clock: Deadline,
     seed: int | None,
     lower: int,
-    warm: WarmStart,
 ) -> _Search:
     """Solve again without the MIP start, and take only that run's word.
 
@@ -229,7 +229,7 @@ def _strict_search(
     """
     if clock.expired():
         return _Search(None, False, lower, "not verified: time limit")
-    run = runner(replace(model, start={}), time_limit=_backend_seconds(clock, warm), seed=seed)
+    run = runner(replace(model, start={}), time_limit=clock.remaining(), seed=seed)
     if run.status is Status.INFEASIBLE:
         return _Search(None, False, lower, "CBC called the model infeasible twice: nothing proven")
     bound = lower if run.bound is None else max(lower, grid_ceil(run.bound))
@@ -238,12 +238,16 @@ def _strict_search(
     return _Search(solution, proven, min(bound, built.upper - 1), f"without the MIP start: {_status_name(run)}")
 
 
-def _backend_seconds(clock: Deadline, warm: WarmStart) -> float | None:
-    """The time left less what the simulations after the backend take, so that the whole call ends on time."""
+def _work_clock(clock: Deadline, warm: WarmStart) -> Deadline:
+    """``clock`` less the simulations after the model (read-out, answers, the registry's check) for building and CBC.
+
+    Without that reserve a model stopped at the limit overran it by the simulations: 0.9 s on 8 s for 200 jobs'
+    15 501 layers.
+    """
     remaining = clock.remaining()
     if remaining is None:
-        return None
-    return max(0.0, remaining - SIMULATIONS_AFTER_CPSAT * warm.simulation_seconds)
+        return clock
+    return clock.child(max(0.0, remaining - SIMULATIONS_AFTER_CPSAT * warm.simulation_seconds))
 
 
 def _status_name(run: MipRun) -> str:
