@@ -8,18 +8,9 @@ import pytest
 from hypothesis import settings
 
 from splitsched.core.errors import InstanceError
-from tests.shared_data import PFSP_DIR
 
 settings.register_profile("default", deadline=None)
 settings.load_profile("default")
-
-
-@pytest.fixture
-def pfsp_dir() -> Path:
-    """The PFSP benchmark folder; the test is skipped when it is not there."""
-    if not PFSP_DIR.is_dir():
-        pytest.skip(f"shared benchmark data not found at {PFSP_DIR.resolve()}")
-    return PFSP_DIR
 
 
 @pytest.fixture

@@ -1,16 +1,15 @@
 """Where the project's shared reference data lives, for tests that read it.
 
 Looked up in order: ``$SPLITSCHED_SHARED_DATA``, ``<repo>/../shared/data`` (the
-workplace layout) and ``/work/shared/data``. Tests that need it skip, with the
-places tried, when none exists.
+workplace layout) and ``/work/shared/data``. No test needs it: the tests read the
+bundled instances and the copies in ``tests/data``, and compare with the shared files
+only where they exist.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-
-import pytest
 
 _REPO = Path(__file__).resolve().parents[1]
 
@@ -31,11 +30,6 @@ def _locate() -> Path:
 SHARED_DATA = _locate()
 PFSP_DIR = SHARED_DATA / "pfsp"
 
-needs_pfsp = pytest.mark.skipif(
-    not PFSP_DIR.is_dir(),
-    reason=f"shared PFSP data not found (tried {', '.join(str(c) for c in _candidates())}); "
-    "set SPLITSCHED_SHARED_DATA",
-)
 
 
 # Taillard's and Carlier's instances ship with the package (taillard:ta001, carlier:car1); the
@@ -57,3 +51,18 @@ def bundled_pfsp(name: str):  # -> FlowShop
     from splitsched import read_instance
 
     return read_instance(f"{'carlier' if name.startswith('car') else 'taillard'}:{name}")
+
+
+TAILLARD_FILES_SHA256 = Path(__file__).resolve().parent / "data" / "taillard_files_sha256.csv"
+
+
+def taillard_file_digests() -> dict[str, str]:
+    """SHA-256 of each benchmark file ``taNNN.txt`` of the shared data, recorded in ``tests/data``.
+
+    The bundled instances are rebuilt by Taillard's generator; comparing their text with
+    these digests checks them against the independent files on a machine without them.
+    """
+    import csv
+
+    with TAILLARD_FILES_SHA256.open(newline="", encoding="utf-8") as handle:
+        return {row["name"]: row["sha256"] for row in csv.DictReader(handle)}

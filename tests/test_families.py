@@ -47,9 +47,12 @@ def test_taillard_content_is_read_as_a_flowshop_named_after_the_file(write_file)
     assert flowshop == FlowShop([[1, 4], [2, 5], [3, 6]], name="my_shop")
 
 
-def test_ta001_reads_the_same_through_either_door(pfsp_dir: Path) -> None:
-    flowshop = read_instance(pfsp_dir / "ta001.txt")
-    assert flowshop == read_taillard(pfsp_dir / "ta001.txt")
+def test_ta001_reads_the_same_through_either_door(write_file) -> None:
+    from splitsched.instances.flowshop.taillard import format_taillard
+
+    path = write_file("ta001.txt", format_taillard(read_instance("taillard:ta001")))  # the file, byte for byte
+    flowshop = read_instance(path)
+    assert flowshop == read_taillard(path) == read_instance("taillard:ta001")
     assert flowshop.processing_times[0, 0] == 54
 
 

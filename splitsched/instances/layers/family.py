@@ -178,7 +178,7 @@ def _expand_scenarios(reader: SuiteTable, table: Mapping[str, Any], where: str) 
     if latency is not None and not (_positive_number(latency) or latency == 0):
         raise reader.error(f"{where}.latency_ms", f"must be a number of ms >= 0, got {latency!r}")
     for model, device, network, bandwidth in itertools.product(models, devices, networks, bandwidths):
-        params = {"model": model, "device": device, "server": server, "network": network}
+        params: dict[str, Any] = {"model": model, "device": device, "server": server, "network": network}
         label = f"{model}@{device}+{server}/{network}"
         if bandwidth is not None:
             params["bandwidth_bps"] = bandwidth

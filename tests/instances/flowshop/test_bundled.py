@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,8 +21,12 @@ from splitsched.instances.flowshop.bundled import (
     resolve_bundled,
 )
 from splitsched.instances.flowshop.taillard import format_taillard, read_taillard
-from splitsched.instances.flowshop.taillard_generator import TAILLARD_TIME_SEEDS, taillard_instance
-from tests.shared_data import PFSP_DIR, needs_pfsp
+from splitsched.instances.flowshop.taillard_generator import (
+    TAILLARD_TIME_SEEDS,
+    taillard_flowshop,
+    taillard_instance,
+)
+from tests.shared_data import PFSP_DIR, pfsp_reference_rows, taillard_file_digests
 
 NAMES = [f"ta{k:03d}" for k in range(1, 121)]
 
@@ -69,12 +74,13 @@ def test_fingerprint_of_all_120_instances() -> None:
     assert digest.hexdigest() == FINGERPRINT
 
 
-@needs_pfsp
 @pytest.mark.parametrize("name", NAMES)
 def test_rebuilt_instance_equals_the_shared_file(name: str) -> None:
+    text = format_taillard(bundled_flowshop(name))
+    assert hashlib.sha256(text.encode()).hexdigest() == taillard_file_digests()[name]
     path = PFSP_DIR / f"{name}.txt"
-    assert bundled_flowshop(name) == read_taillard(path)
-    assert format_taillard(bundled_flowshop(name)) == path.read_text(encoding="utf-8")
+    if path.is_file():  # the file itself too, where the shared data is
+        assert bundled_flowshop(name) == read_taillard(path)
 
 
 # --- published bounds ---------------------------------------------------------------------------------------
@@ -94,10 +100,8 @@ def test_bounds_table_is_consistent() -> None:
     assert sum(bound.optimal for bound in bounds.values()) == 108  # the shared README: 12 open
 
 
-@needs_pfsp
 def test_bounds_equal_the_shared_bounds_csv() -> None:
-    with (PFSP_DIR / "bounds.csv").open(newline="", encoding="utf-8") as handle:
-        rows = {row["name"]: row for row in csv.DictReader(handle) if row["family"] == "taillard"}
+    rows = {row["name"]: row for row in pfsp_reference_rows() if row["family"] == "taillard"}
     assert set(rows) == set(NAMES)
     for name, (lower, upper, optimal) in published_bounds().items():
         row = rows[name]
@@ -197,13 +201,35 @@ def _taillard_run_keys() -> list[str]:
     return [run.key for run in load_suite("taillard").runs()]
 
 
-@needs_pfsp
-def test_run_keys_and_groups_do_not_depend_on_the_shared_data(monkeypatch: pytest.MonkeyPatch) -> None:
+OTHER_FILES = {"reC01": "reC01.txt", "VFR10_5_1": "vrf_small/VFR10_5_1.txt"}
+
+
+@pytest.fixture
+def shared_pfsp(tmp_path: Path) -> Path:
+    """A shared-data ``pfsp`` folder as the project's: ``bounds.csv`` with Taillard's rows and two
+    other instances (files written here from small generated shops), so the tests run anywhere."""
+    folder = tmp_path / "pfsp"
+    rows = [row for row in pfsp_reference_rows() if row["family"] == "taillard"]
+    for seed, (name, file) in enumerate(OTHER_FILES.items()):
+        shop = taillard_flowshop(5 + seed, 3, 1000 + seed, name=name)
+        (folder / file).parent.mkdir(parents=True, exist_ok=True)
+        (folder / file).write_text(format_taillard(shop), encoding="utf-8")
+        rows.append({**rows[0], "name": name, "family": "other", "file": file, "n": str(shop.n_jobs), "m": "3"})
+    with (folder / "bounds.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return folder
+
+
+def test_run_keys_and_groups_do_not_depend_on_the_shared_data(
+    monkeypatch: pytest.MonkeyPatch, shared_pfsp: Path
+) -> None:
     from splitsched.bench.suite import load_suite
 
     seen = []
     try:
-        for pfsp_dir in (lambda: PFSP_DIR, _no_shared_data):
+        for pfsp_dir in (lambda: shared_pfsp, _no_shared_data):
             monkeypatch.setattr(family, "pfsp_dir", pfsp_dir)
             _clear_family_caches()
             seen.append((_taillard_run_keys(), [recipe.group for recipe in load_suite("taillard").instances]))
@@ -214,17 +240,15 @@ def test_run_keys_and_groups_do_not_depend_on_the_shared_data(monkeypatch: pytes
     assert seen[0] == seen[1]
 
 
-@needs_pfsp
-@pytest.mark.parametrize(("name", "file"), [("car1", "car1.txt"), ("reC01", "reC01.txt"),
-                                            ("VFR10_5_1", "vrf_small/VFR10_5_1.txt")])  # fmt: skip
+@pytest.mark.parametrize(("name", "file"), OTHER_FILES.items())
 def test_other_shared_files_still_come_from_the_shared_data(
-    monkeypatch: pytest.MonkeyPatch, name: str, file: str
+    monkeypatch: pytest.MonkeyPatch, shared_pfsp: Path, name: str, file: str
 ) -> None:
-    monkeypatch.setattr(family, "pfsp_dir", lambda: PFSP_DIR)
+    monkeypatch.setattr(family, "pfsp_dir", lambda: shared_pfsp)
     _clear_family_caches()
     try:
-        assert family.TAILLARD_SOURCE.build(name=name) == read_taillard(PFSP_DIR / file)
-        assert family.taillard_sizes()[name] == read_taillard(PFSP_DIR / file).processing_times.shape
+        assert family.TAILLARD_SOURCE.build(name=name) == read_taillard(shared_pfsp / file)
+        assert family.taillard_sizes()[name] == read_taillard(shared_pfsp / file).processing_times.shape
     finally:
         monkeypatch.undo()
         _clear_family_caches()

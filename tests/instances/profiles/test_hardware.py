@@ -9,7 +9,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from splitsched.core.errors import SplitschedError
-from splitsched.instances.profiles.hardware import custom_network, flop_rate_compute, own_compute, scaled_compute
+from splitsched.instances.profiles.hardware import (
+    custom_network,
+    flop_rate_compute,
+    own_compute,
+    scaled_compute,
+)
 from splitsched.instances.profiles.models import load_model
 from splitsched.instances.profiles.presets import DEVICES, SERVERS, network_preset
 
