@@ -182,7 +182,8 @@ def read_instance(path: str | os.PathLike[str]) -> Any:
     Parameters
     ----------
     path
-        A bundled instance's name (``taillard:ta001`` … ``taillard:ta120``), a
+        A bundled instance's name (``taillard:ta001`` … ``taillard:ta120``,
+        ``carlier:car1`` … ``carlier:car8``), a
         built-in example (``example:joint-problem``; ``splitsched instances`` lists both), a
         JSON file whose ``format`` tag names a family's format (``splitsched/layers-v1``,
         ``splitsched/jobs-v1``, ``splitsched/devices-v1``, ``splitsched/tiling-v1``, ...), or
