@@ -38,6 +38,7 @@ tiling was not proven in time (the tilings left unsolved keep their lower bound)
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -104,7 +105,7 @@ class _Model:
     makespan: cp_model.IntVar
 
 
-def _grid_makespan(times: npt.NDArray[np.int64], order: tuple[int, ...], offload: tuple[int, ...]) -> int:
+def grid_makespan(times: npt.NDArray[np.int64], order: tuple[int, ...], offload: tuple[int, ...]) -> int:
     """The flow shop's makespan in grid units (no tail)."""
     device = link = server = 0
     for path in order:
@@ -115,12 +116,17 @@ def _grid_makespan(times: npt.NDArray[np.int64], order: tuple[int, ...], offload
     return server
 
 
-def _identical_pairs(times: npt.NDArray[np.int64]) -> set[tuple[int, int]]:
-    """Pairs ``(i, j)``, ``i < j``, of paths with the same times at every point: ``i`` may go first."""
+def identical_path_groups(times: npt.NDArray[np.int64]) -> list[list[int]]:
+    """Paths with the same times at every point, grouped in index order (any order within a group is as good)."""
     groups: dict[bytes, list[int]] = {}
     for path in range(times.shape[1]):
         groups.setdefault(np.ascontiguousarray(times[:, path, :]).tobytes(), []).append(path)
-    return {(a, b) for paths in groups.values() for k, a in enumerate(paths) for b in paths[k + 1 :]}
+    return list(groups.values())
+
+
+def _identical_pairs(times: npt.NDArray[np.int64]) -> set[tuple[int, int]]:
+    """Pairs ``(i, j)``, ``i < j``, of identical paths: ``i`` may go first."""
+    return {(a, b) for paths in identical_path_groups(times) for k, a in enumerate(paths) for b in paths[k + 1 :]}
 
 
 def build_model(times: npt.NDArray[np.int64], lower: int, upper: int) -> _Model:
@@ -246,7 +252,7 @@ def solve_tiling(
     relaxed = flow_shop_bound(times.astype(np.float64))
     lower = math.ceil(relaxed - 1e-9 * max(1.0, relaxed))  # float round-off must not raise the bound
     true_lower = max(tiling_lower_bound(chain), grid.to_original(lower) + tail)
-    upper = _grid_makespan(times, warm.order, warm.offload)
+    upper = grid_makespan(times, warm.order, warm.offload)
     cut = cutoff is not None and cutoff < warm.makespan
     if cut and cutoff is not None:
         # a schedule faster than the cutoff has a grid makespan strictly below this
@@ -305,10 +311,14 @@ class SearchOutcome:
     bounded: bool = True
 
 
-def exact_over_tilings(
-    chains: list[TiledChain], clock: Deadline, *, seed: int | None = None, num_workers: int = 2, total: int | None = None
+TilingSolver = Callable[[TiledChain, TilingSchedule, Deadline, float], TilingOutcome]
+"""One tiling's exact search: ``(chain, warm start, clock, cutoff) -> TilingOutcome`` (CP-SAT or CBC)."""
+
+
+def search_over_tilings(
+    chains: list[TiledChain], clock: Deadline, solve_one: TilingSolver, *, total: int | None = None
 ) -> SearchOutcome:
-    """Solve every tiling, skipping those whose lower bound reaches the incumbent (module docstring).
+    """Solve every tiling with ``solve_one``, skipping those whose lower bound reaches the incumbent.
 
     MW's schedule and the bound of each tiling take milliseconds, but a problem may
     have a thousand tilings: once ``clock`` expires the remaining tilings get neither
@@ -324,19 +334,16 @@ def exact_over_tilings(
             break
         warm.append(mw_schedule(chain))
         bounds.append(tiling_lower_bound(chain))
-    if len(warm) < total:
-        incumbent = min(warm, key=lambda schedule: schedule.makespan)
-        return SearchOutcome(incumbent, 0.0, False, 0, 0, bounded=False)
     incumbent = min(warm, key=lambda schedule: schedule.makespan)
+    if len(warm) < total:
+        return SearchOutcome(incumbent, 0.0, False, 0, 0, bounded=False)
     final_bounds = list(bounds)
     all_proven, solved, skipped = True, 0, 0
     for index in sorted(range(len(chains)), key=lambda k: (bounds[k], warm[k].makespan, k)):
         if bounds[index] >= incumbent.makespan:
             skipped += 1
             continue
-        outcome = solve_tiling(
-            chains[index], warm[index], clock, cutoff=incumbent.makespan, seed=seed, num_workers=num_workers
-        )
+        outcome = solve_one(chains[index], warm[index], clock, incumbent.makespan)
         solved += 1
         final_bounds[index] = outcome.bound
         all_proven = all_proven and outcome.proven
@@ -344,6 +351,39 @@ def exact_over_tilings(
             incumbent = outcome.schedule
     bound = min(min(final_bounds), incumbent.makespan)
     return SearchOutcome(incumbent, bound, all_proven, solved, skipped)
+
+
+def exact_over_tilings(
+    chains: list[TiledChain], clock: Deadline, *, seed: int | None = None, num_workers: int = 2, total: int | None = None
+) -> SearchOutcome:
+    """:func:`search_over_tilings` with CP-SAT per tiling (:func:`solve_tiling`)."""
+
+    def solve_one(chain: TiledChain, warm: TilingSchedule, clock: Deadline, cutoff: float) -> TilingOutcome:
+        return solve_tiling(chain, warm, clock, cutoff=cutoff, seed=seed, num_workers=num_workers)
+
+    return search_over_tilings(chains, clock, solve_one, total=total)
+
+
+def exact_tiling_output(
+    instance: TilingProblem, clock: Deadline, search: Callable[[list[TiledChain], int], SearchOutcome]
+) -> SolverOutput:
+    """Build the chains while ``clock`` allows, run ``search(chains, total)`` and report it (CP-SAT or CBC).
+
+    The untiled chain comes last, even when the clock cut the list
+    (:func:`~splitsched.heuristics.tiling.tiling_schedule.exact_space_chains`).
+    """
+    built = chains_until(instance, clock)
+    outcome = search(exact_space_chains(instance, built), len(instance.tilings) + 1)
+    bound: float | None
+    if outcome.all_proven and _meets(outcome.schedule.makespan, outcome.bound):
+        status, bound = Status.OPTIMAL, outcome.schedule.makespan
+    else:
+        status = Status.FEASIBLE if outcome.all_proven else Status.TIME_LIMIT
+        bound = outcome.bound if outcome.bounded else None
+    return tiling_output(
+        status, outcome.schedule, bound, tilings=len(instance.tilings), built=len(built), solved=outcome.solved,
+        skipped=outcome.skipped,
+    )  # fmt: skip
 
 
 def s3_cpsat_solver(
@@ -362,24 +402,14 @@ def s3_cpsat_solver(
     """
     check_num_workers(num_workers)
     clock = Deadline(time_limit)
-    built = _chains_until(instance, clock)
-    chains = exact_space_chains(instance, built)  # the untiled chain last, even when the clock cut the list
-    search = exact_over_tilings(
-        chains, clock, seed=seed, num_workers=num_workers, total=len(instance.tilings) + 1
-    )
-    bound: float | None
-    if search.all_proven and _meets(search.schedule.makespan, search.bound):
-        status, bound = Status.OPTIMAL, search.schedule.makespan
-    else:
-        status = Status.FEASIBLE if search.all_proven else Status.TIME_LIMIT
-        bound = search.bound if search.bounded else None
-    return tiling_output(
-        status, search.schedule, bound, tilings=len(instance.tilings), built=len(built), solved=search.solved,
-        skipped=search.skipped,
-    )  # fmt: skip
+
+    def search(chains: list[TiledChain], total: int) -> SearchOutcome:
+        return exact_over_tilings(chains, clock, seed=seed, num_workers=num_workers, total=total)
+
+    return exact_tiling_output(instance, clock, search)
 
 
-def _chains_until(instance: TilingProblem, clock: Deadline) -> list[TiledChain]:
+def chains_until(instance: TilingProblem, clock: Deadline) -> list[TiledChain]:
     """The chains of the problem's tilings in its order, until ``clock`` expires (at least one).
 
     Building one chain back-projects every tile through the network: a few ms each,

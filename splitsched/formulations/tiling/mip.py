@@ -41,16 +41,16 @@ from splitsched.core.result import SolverOutput, Status
 from splitsched.formulations.backends.cbc import MipModel, run_cbc
 from splitsched.formulations.tiling.bounds import flow_shop_bound, tiling_lower_bound
 from splitsched.formulations.tiling.cpsat import (
-    ABSOLUTE_TOLERANCE,
     FLOAT_NOISE,
-    RELATIVE_TOLERANCE,
     SearchOutcome,
     TilingOutcome,
+    exact_tiling_output,
+    grid_makespan,
+    identical_path_groups,
+    search_over_tilings,
     tiling_grid,
 )
-from splitsched.formulations.tiling.cpsat import _chains_until as chains_until
-from splitsched.heuristics.tiling.s3_mw import mw_schedule
-from splitsched.heuristics.tiling.tiling_schedule import TilingSchedule, exact_space_chains, tiling_output
+from splitsched.heuristics.tiling.tiling_schedule import TilingSchedule
 from splitsched.instances.tiling.tiled_chain import TiledChain
 
 if TYPE_CHECKING:
@@ -66,17 +66,6 @@ class _Model:
     assign: dict[tuple[int, int, int], pulp.LpVariable]
     starts: list[list[pulp.LpVariable]]
     makespan: pulp.LpVariable
-
-
-def grid_makespan(times: npt.NDArray[np.int64], order: tuple[int, ...], offload: tuple[int, ...]) -> int:
-    """The flow shop's makespan in grid units (no tail)."""
-    device = link = server = 0
-    for path in order:
-        point = offload[path]
-        device += int(times[0, path, point])
-        link = max(link, device) + int(times[1, path, point])
-        server = max(server, link) + int(times[2, path, point])
-    return server
 
 
 def build_model(
@@ -125,10 +114,7 @@ def build_model(
 def _order_identical(problem: pulp.LpProblem, times: npt.NDArray[np.int64], w: dict) -> None:
     """Identical paths ``a < b``: ``a``'s position is below ``b``'s (any order of them is as good)."""
     _, n, modes = times.shape
-    groups: dict[bytes, list[int]] = {}
-    for path in range(n):
-        groups.setdefault(np.ascontiguousarray(times[:, path, :]).tobytes(), []).append(path)
-    for paths in groups.values():
+    for paths in identical_path_groups(times):
         for a, b in zip(paths, paths[1:]):
             position = [pulp.lpSum(k * w[p, o, k] for o in range(modes) for k in range(n)) for p in (a, b)]
             problem += position[0] + 1 <= position[1]
@@ -228,55 +214,19 @@ def solve_tiling_mip(
 def mip_over_tilings(
     chains: list[TiledChain], clock: Deadline, *, seed: int | None = None, total: int | None = None
 ) -> SearchOutcome:
-    """Every tiling in lower-bound order with :func:`solve_tiling_mip`, skipping those that cannot win.
+    """:func:`~splitsched.formulations.tiling.cpsat.search_over_tilings` with :func:`solve_tiling_mip` per tiling."""
 
-    As ``cpsat``'s :func:`~splitsched.formulations.tiling.cpsat.exact_over_tilings`: once
-    ``clock`` expires the remaining tilings get neither MW's schedule nor a bound (the
-    first always does), and then no bound is claimed; ``total`` is the number of tilings
-    of the problem when ``chains`` are only the first of them.
-    """
-    total = len(chains) if total is None else total
-    warm: list[TilingSchedule] = []
-    bounds: list[float] = []
-    for chain in chains:
-        if warm and clock.expired():
-            break
-        warm.append(mw_schedule(chain))
-        bounds.append(tiling_lower_bound(chain))
-    incumbent = min(warm, key=lambda schedule: schedule.makespan)
-    if len(warm) < total:
-        return SearchOutcome(incumbent, 0.0, False, 0, 0, bounded=False)
-    final_bounds = list(bounds)
-    all_proven, solved, skipped = True, 0, 0
-    for index in sorted(range(len(chains)), key=lambda k: (bounds[k], warm[k].makespan, k)):
-        if bounds[index] >= incumbent.makespan:
-            skipped += 1
-            continue
-        outcome = solve_tiling_mip(chains[index], warm[index], clock, cutoff=incumbent.makespan, seed=seed)
-        solved += 1
-        final_bounds[index] = outcome.bound
-        all_proven = all_proven and outcome.proven
-        if outcome.schedule.makespan < incumbent.makespan:
-            incumbent = outcome.schedule
-    return SearchOutcome(incumbent, min(min(final_bounds), incumbent.makespan), all_proven, solved, skipped)
+    def solve_one(chain: TiledChain, warm: TilingSchedule, clock: Deadline, cutoff: float) -> TilingOutcome:
+        return solve_tiling_mip(chain, warm, clock, cutoff=cutoff, seed=seed)
+
+    return search_over_tilings(chains, clock, solve_one, total=total)
 
 
 def s3_mip_solver(instance: TilingProblem, *, time_limit: float | None = None, seed: int | None = None) -> SolverOutput:
     """Registry adapter: the exact MIP search over the problem's tilings (module docstring)."""
     clock = Deadline(time_limit)
-    built = chains_until(instance, clock)  # seconds for the thousand tilings of an 8 x 8 grid
-    chains = exact_space_chains(instance, built)  # the untiled chain last, even when the clock cut the list
-    search = mip_over_tilings(chains, clock, seed=seed, total=len(instance.tilings) + 1)
-    meets = search.bound >= search.schedule.makespan or math.isclose(
-        search.schedule.makespan, search.bound, rel_tol=RELATIVE_TOLERANCE, abs_tol=ABSOLUTE_TOLERANCE
-    )
-    bound: float | None
-    if search.all_proven and meets:
-        status, bound = Status.OPTIMAL, search.schedule.makespan
-    else:
-        status = Status.FEASIBLE if search.all_proven else Status.TIME_LIMIT
-        bound = search.bound if search.bounded else None
-    return tiling_output(
-        status, search.schedule, bound, tilings=len(instance.tilings), built=len(built), solved=search.solved,
-        skipped=search.skipped,
-    )  # fmt: skip
+
+    def search(chains: list[TiledChain], total: int) -> SearchOutcome:
+        return mip_over_tilings(chains, clock, seed=seed, total=total)
+
+    return exact_tiling_output(instance, clock, search)
