@@ -6,7 +6,6 @@ decide that something hangs.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import sqlite3
@@ -23,22 +22,16 @@ from splitsched.bench.runner import Failure, execute, record_outcomes, run_suite
 from splitsched.bench.runs import InstanceRecipe, Run
 from splitsched.bench.store import Store
 from tests.bench import toy_solvers
-from tests.bench.toy_solvers import flowshop_recipe, sleepy_runs
+from tests.bench.toy_solvers import (
+    flowshop_recipe,
+    sleepy_runs,
+    toy_registry,  # noqa: F401  (the fixture)
+)
 
 REPO = Path(__file__).resolve().parents[2]
 
-pytestmark = pytest.mark.skipif(
-    multiprocessing.get_start_method() != "fork",
-    reason="the toy solvers reach the workers through a forked copy of the patched registry",
-)
+pytestmark = [toy_solvers.FORK_ONLY, pytest.mark.usefixtures("toy_registry")]
 
-
-@pytest.fixture(autouse=True)
-def toy_registry() -> Iterator[None]:
-    """The toy solvers, registered for this test only."""
-    toy_solvers.register()
-    yield
-    toy_solvers.unregister()
 
 
 @pytest.fixture

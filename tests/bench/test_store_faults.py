@@ -7,14 +7,12 @@ executed exactly once, whichever driver ran it and however they interleaved.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import socket
 import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,20 +28,12 @@ from splitsched.cli.main import main
 from splitsched.families import read_instance
 from splitsched.registry import solve
 from tests.bench import toy_solvers
+from tests.bench.toy_solvers import toy_registry  # noqa: F401  (the fixture)
 
 REPO = Path(__file__).resolve().parents[2]
 
-pytestmark = pytest.mark.skipif(
-    multiprocessing.get_start_method() != "fork",
-    reason="the toy solvers reach the workers through a forked copy of the patched registry",
-)
+pytestmark = [toy_solvers.FORK_ONLY, pytest.mark.usefixtures("toy_registry")]
 
-
-@pytest.fixture(autouse=True)
-def toy_registry() -> Iterator[None]:
-    toy_solvers.register()
-    yield
-    toy_solvers.unregister()
 
 
 def filled_store(path: Path, rows: int = 300) -> None:

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import ctypes
 import faulthandler
+import multiprocessing
 import os
 import threading
 import time
+from collections.abc import Iterator
 
 import numpy as np
+import pytest
 
 from splitsched import registry
 from splitsched.bench.runs import InstanceRecipe, Run
@@ -121,3 +124,18 @@ def sleepy_runs(count: int = 16, pause: float = 0.4) -> list[Run]:
         Run("sigkill", "1", flowshop_recipe(seed), "toy-sleepy", {"pause": pause}, time_limit=30.0)
         for seed in range(count)
     ]
+
+
+FORK_ONLY = pytest.mark.skipif(
+    multiprocessing.get_start_method() != "fork",
+    reason="the toy solvers reach the workers through a forked copy of the patched registry",
+)
+"""``pytestmark`` of the modules whose harness workers run the toy solvers."""
+
+
+@pytest.fixture
+def toy_registry() -> Iterator[None]:
+    """The toy solvers, registered for one test only (a module uses it with ``autouse``)."""
+    register()
+    yield
+    unregister()
