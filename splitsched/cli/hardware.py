@@ -49,10 +49,16 @@ def compute_from(args: argparse.Namespace, side: str, preset: ComputePreset) -> 
     return own_compute(preset, getattr(args, f"{side}_speed"), getattr(args, f"{side}_gflops"))
 
 
+def speed_params(args: argparse.Namespace) -> dict[str, float]:
+    """The speeds given, as a scenario's parameters (``device_factor``, ``server_gflops``, ...)."""
+    given = {f"{side}_{key}": getattr(args, f"{side}_{flag}") for side in ("device", "server")
+             for flag, key in (("speed", "factor"), ("gflops", "gflops"))}  # fmt: skip
+    return {key: value for key, value in given.items() if value is not None}
+
+
 def custom_compute(args: argparse.Namespace) -> bool:
     """Whether any device or server speed was given."""
-    return any(getattr(args, f"{side}_{what}") is not None for side in ("device", "server") for what in ("speed",
-                                                                                                       "gflops"))
+    return bool(speed_params(args))
 
 
 __all__ = [
@@ -61,4 +67,5 @@ __all__ = [
     "compute_from",
     "custom_compute",
     "network_from",
+    "speed_params",
 ]

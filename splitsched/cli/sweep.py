@@ -19,7 +19,7 @@ from splitsched.bench.sweep import (
     parse_solvers,
     run_sweep,
 )
-from splitsched.cli.hardware import add_compute_arguments
+from splitsched.cli.hardware import add_compute_arguments, speed_params
 from splitsched.core import progress
 from splitsched.core.errors import SplitschedError
 from splitsched.instances.profiles.presets import DEFAULT_SERVER
@@ -105,16 +105,6 @@ def _workers(text: str) -> int:
     return value
 
 
-def _speeds(args: argparse.Namespace) -> dict[str, float]:
-    """The scenario parameters of ``--device-speed`` and friends that were given."""
-    speeds = {f"{side}_{key}": getattr(args, f"{side}_{flag}") for side in ("device", "server")
-              for flag, key in (("speed", "factor"), ("gflops", "gflops"))}  # fmt: skip
-    for side in ("device", "server"):
-        if speeds[f"{side}_factor"] is not None and speeds[f"{side}_gflops"] is not None:
-            raise SplitschedError(f"give --{side}-speed or --{side}-gflops, not both")
-    return {key: value for key, value in speeds.items() if value is not None}
-
-
 def _cmd_sweep(args: argparse.Namespace) -> int:
     if args.verbose:
         os.environ[progress.ENVIRONMENT] = "stderr"  # the worker processes inherit it
@@ -127,7 +117,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         latency_ms=None if args.latency_ms is None else _number(args.latency_ms, "--latency-ms", minimum=0,
                                                                  strict=False),
         time_limit=_number(args.time_limit, "--time-limit", minimum=0, strict=True),
-        speeds=_speeds(args),
+        speeds=speed_params(args),  # a factor and a FLOP rate together: refused when the first run is built
     )  # fmt: skip
     outcome = run_sweep(sweep, args.output, workers=_workers(args.workers), progress=not (args.quiet or args.verbose))
     print(f"{outcome.title}\n{outcome.summary}; store {outcome.store}\n")
