@@ -79,13 +79,16 @@ def draw(claim: Claim, problem: LayerProblem, path: Path) -> tuple[float, float]
     """Draw the algorithm's schedule above the optimal one; return both makespans."""
     results = [(claim.solver, heuristic(claim, problem)), ("cpsat (optimal)", optimum(problem))]
     timelines = [evaluate(problem, result.solution) for _, result in results]
-    figure, axes = plt.subplots(2, 1, figsize=(7, 5.0), sharex=True)
+    figure, axes = plt.subplots(2, 1, figsize=(7, 5.6), sharex=True)
     for ax, (name, _), timeline in zip(axes, results, timelines):
         plot_gantt(timeline, ax=ax, title=f"{claim.key}: {name}, makespan {timeline.makespan:g} ms")
     axes[0].set_xlim(0, max(t.makespan for t in timelines) * 1.05 or 1)
-    figure.text(0.5, 0.01, f"{claim.statement}.\nAbove: {claim.solver}'s schedule; below: cpsat's proven optimum. "
-                "One bar per operation, labelled with its layer; operations of length 0 have no bar.", ha="center", va="bottom", fontsize=7.5)
-    figure.tight_layout(rect=(0, 0.07, 1, 1))
+    found, best = (timeline.makespan for timeline in timelines)
+    figure.text(0.5, 0.01, f"Claimed ({claim.key}): {claim.statement}. Counterexample: {claim.solver} {found:g} ms, "
+                f"optimum {best:g} ms.\nAbove: {claim.solver}'s schedule; below: cpsat's proven optimum. One bar per "
+                "operation, labelled with its layer; operations of length 0 have no bar.",
+                ha="center", va="bottom", fontsize=7, wrap=True)  # fmt: skip
+    figure.tight_layout(rect=(0, 0.12, 1, 1))
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path, dpi=110)
     plt.close(figure)
