@@ -42,10 +42,13 @@ expansions (about 50 ms each) and grows the node stack when needed.
 from __future__ import annotations
 
 import math
+import os
 import time
 from collections.abc import Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -56,6 +59,25 @@ from splitsched.core.progress import Ticker
 from splitsched.core.result import SolverOutput, Status
 from splitsched.core.solution import job_indices
 from splitsched.formulations.flowshop import bnb_kernels as kernels
+from splitsched.formulations.flowshop.bnb_parallel import (
+    DaskRunner,
+    ExecutorRunner,
+    InlineRunner,
+    LocalRunner,
+    Master,
+    MasterReport,
+    TaskRunner,
+    available_cores,
+    can_fork_workers,
+)
+from splitsched.formulations.flowshop.bnb_pool import (
+    Kernel,
+    Nodes,
+    SearchData,
+    instance_key,
+    kernel_module,
+    read_checkpoint,
+)
 from splitsched.formulations.flowshop.bounds import (
     machine_bound,
     stage_pair_bounds,
@@ -137,6 +159,10 @@ def branch_and_bound(
     branching: Branching = "bidirectional",
     stage_pairs: StagePairs = "learned",
     node_limit: int | None = None,
+    kernel: Kernel = "v2",
+    num_workers: int | None = 1,
+    scheduler: str | Any | None = None,
+    checkpoint: str | os.PathLike[str] | None = None,
 ) -> BnbOutcome:
     """Solve ``Fm|prmu|Cmax`` by branch-and-bound from a given incumbent.
 
@@ -161,25 +187,46 @@ def branch_and_bound(
     node_limit
         Stop after this many node expansions (``None``: no limit); like the time
         limit, an early stop returns the incumbent and the global lower bound.
+    kernel
+        ``"v2"`` (default): the current node kernel; ``"v1"``: the issue-3 kernel,
+        kept as a same-process baseline.
+    num_workers
+        ``1`` (default): the serial search in this process; more: that many worker
+        processes on this machine (``None``: one per core), see
+        :mod:`splitsched.formulations.flowshop.bnb_parallel`. With ``scheduler``: the
+        most tasks at once (``None``: one per worker thread of the cluster).
+    scheduler
+        Run the tasks on a Dask cluster: its scheduler address (``"tcp://host:8786"``)
+        or a ``distributed.Client``; or on a ``concurrent.futures`` executor.
+    checkpoint
+        An ``.npz`` file: the open nodes, incumbent and node count are saved there
+        every few seconds and at the end; if it exists, the search resumes from it.
 
     Returns
     -------
     BnbOutcome
         Best order, its makespan, the global lower bound, whether it is proven
-        optimal, and the node count.
+        optimal, and the node count (with a checkpoint: since the first run).
 
     Raises
     ------
     SolverError
-        If ``incumbent`` is not a permutation of the jobs or an option is unknown.
+        If ``incumbent`` is not a permutation of the jobs, an option is unknown, or
+        the checkpoint cannot be used (one line naming the file).
     """
     clock = Deadline(time_limit)
     _check_options(bound, branching, stage_pairs, node_limit)
+    _check_parallel_options(kernel, num_workers, scheduler, checkpoint)
     p = as_kernel_times(times)
     search = _Search(
-        p, _starting_order(incumbent, p.shape[0]), incumbent is not None, bound, branching, stage_pairs
+        p, _starting_order(incumbent, p.shape[0]), incumbent is not None, bound, branching, stage_pairs, kernel
     )
-    search.run(clock, node_limit)
+    saved = _restore(search, checkpoint)
+    runner = _runner(search, num_workers, scheduler, saved)
+    if runner is None:
+        search.run(clock, node_limit)
+    else:
+        _run_master(search, runner, clock, node_limit, saved, None)
     return search.outcome()
 
 
@@ -189,6 +236,10 @@ def bnb_solver(
     time_limit: float | None = None,
     seed: int | None = None,
     bound: Bound = "two-machine",
+    kernel: Kernel = "v2",
+    num_workers: int | None = None,
+    scheduler: str | Any | None = None,
+    checkpoint: str | os.PathLike[str] | None = None,
 ) -> SolverOutput:
     """Registry adapter: the search of :func:`branch_and_bound`, fed incumbents by iterated greedy.
 
@@ -198,7 +249,9 @@ def bnb_solver(
     each slice that leaves the proof open, iterated greedy restarted from the
     incumbent gets a tenth of that slice (measured: this closes Taillard's ta043 and
     ta050 within a minute, which the search alone does not). Everything stops at
-    ``time_limit``.
+    ``time_limit``. With several workers the search after the probe is the parallel
+    one of :mod:`splitsched.formulations.flowshop.bnb_parallel`, and iterated greedy
+    gets a tenth of 1, 2, 4, ... seconds in the master while the workers search.
 
     Parameters
     ----------
@@ -212,6 +265,19 @@ def bnb_solver(
     bound
         ``"two-machine"`` (default) or ``"one-machine"`` node bounds (see
         :func:`branch_and_bound`).
+    kernel
+        ``"v2"`` (default) or ``"v1"``, the issue-3 node kernel (a baseline).
+    num_workers
+        Worker processes on this machine (``None``, the default: one per core; ``1``:
+        the serial search). In a daemonic process (a Dask worker's), which may not
+        start processes, the search is serial. With ``scheduler``: the most tasks at
+        once (``None``: one per worker thread of the cluster).
+    scheduler
+        A Dask scheduler address (``"tcp://host:8786"``) or ``distributed.Client`` to
+        run the search on (needs the ``dask`` extra).
+    checkpoint
+        A ``.npz`` file to save the search to every few seconds and at the end, and
+        to resume from if it exists (it must be of the same instance).
 
     Returns
     -------
@@ -219,31 +285,32 @@ def bnb_solver(
         Status ``optimal`` with ``bound == objective`` when proven, else
         ``time_limit`` with the incumbent and the global lower bound. Metadata:
         ``nodes``, ``root_bound``, ``incumbent_source`` (who found the final
-        order: ``"neh"``, ``"iterated_greedy"`` or ``"search"``),
+        order: ``"neh"``, ``"iterated_greedy"``, ``"search"`` or ``"checkpoint"``),
         ``start_makespan`` (of the first incumbent), ``incumbent_seconds`` (iterated
-        greedy, in all) and ``search_seconds`` (wall clock).
+        greedy, in all), ``search_seconds`` (wall clock), ``workers`` (processes or
+        worker threads that searched) and ``tasks`` (parallel search tasks run).
     """
     started = time.perf_counter()
     clock = Deadline(time_limit, started=started)
+    _check_parallel_options(kernel, num_workers, scheduler, checkpoint)
     times = as_kernel_times(instance.processing_times)
     # The root bounds first (not interruptible: about 2 s on 5000 x 20), then NEH in
     # what time is left (NEH alone takes seconds there), offered as the incumbent.
-    search = _Search(times, np.arange(times.shape[0], dtype=np.int64), True, bound, "bidirectional", "learned")
-    neh, _ = neh_order_until(times, clock)
-    start_value = float(makespan(times, neh))
-    if not search.offer(neh, start_value):  # a cut-short NEH may lose to the identity order
-        start_value = float(search.best_value[0])
-    # A short probe from NEH first: most small instances close within it, and then
-    # the iterated greedy below (tens of ms) would dominate the runtime.
-    search.run(clock.child(PROBE_SECONDS), None)
-    source = "search" if search.best_value[0] < start_value else "neh"
+    search = _Search(
+        times, np.arange(times.shape[0], dtype=np.int64), True, bound, "bidirectional", "learned", kernel
+    )
+    saved = _restore(search, checkpoint)
     improver = _IncumbentImprover(times, seed)
-    if not search.is_closed():
-        ig_started = time.perf_counter()
-        if _offer_iterated_greedy(search, times, clock, seed):
-            source = "iterated_greedy"
-        improver.seconds = time.perf_counter() - ig_started
-    last_improver = _search_in_slices(search, improver, clock)
+    if saved is None or not saved.resumed:
+        start_value, source = _first_incumbent(search, times, clock, improver, seed)
+    else:
+        start_value, source = float(search.best_value[0]), "checkpoint"
+    runner = _runner(search, num_workers, scheduler, saved)
+    report = None
+    if runner is None:
+        last_improver = _search_in_slices(search, improver, clock)
+    else:
+        report, last_improver = _run_master(search, runner, clock, None, saved, improver)
     outcome = search.outcome()
     metadata = {
         "nodes": outcome.nodes,
@@ -252,10 +319,85 @@ def bnb_solver(
         "start_makespan": start_value,
         "incumbent_seconds": improver.seconds,
         "search_seconds": time.perf_counter() - started - improver.seconds,
+        "workers": 1 if report is None else report.workers,
+        "tasks": 0 if report is None else report.tasks,
     }
     status = Status.OPTIMAL if outcome.proven else Status.TIME_LIMIT
     solution = FlowShopSolution(outcome.order)
     return SolverOutput(status, solution, outcome.makespan, outcome.lower_bound, metadata=metadata)
+
+
+def _first_incumbent(
+    search: _Search, times: np.ndarray, clock: Deadline, improver: _IncumbentImprover, seed: int | None
+) -> tuple[float, str]:
+    """NEH, a 10 ms probe of the search, then iterated greedy if the proof is open.
+
+    Returns the makespan of the first incumbent and who found the current one.
+    """
+    neh, _ = neh_order_until(times, clock)
+    start_value = float(makespan(times, neh))
+    if not search.offer(neh, start_value):  # a cut-short NEH may lose to the identity order
+        start_value = float(search.best_value[0])
+    # A short probe from NEH first: most small instances close within it, and then
+    # the iterated greedy below (tens of ms) would dominate the runtime.
+    search.run(clock.child(PROBE_SECONDS), None)
+    source = "search" if search.best_value[0] < start_value else "neh"
+    if not search.is_closed():
+        ig_started = time.perf_counter()
+        if _offer_iterated_greedy(search, times, clock, seed):
+            source = "iterated_greedy"
+        improver.seconds = time.perf_counter() - ig_started
+    return start_value, source
+
+
+def _runner(
+    search: _Search, num_workers: int | None, scheduler: object, saved: _CheckpointFile | None
+) -> TaskRunner | None:
+    """Where the tasks run; ``None`` for the serial search (one worker, no checkpoint).
+
+    One local worker with a checkpoint runs the master loop in this process, so that
+    it can save; a daemonic process (which may not start processes) does the same
+    with any number of local workers.
+    """
+    data = search.data()
+    if search.is_closed():  # nothing to search: no workers to start
+        return None if saved is None else InlineRunner(data)
+    if isinstance(scheduler, Executor):
+        return ExecutorRunner(data, scheduler, num_workers or available_cores())
+    if scheduler is not None:
+        return DaskRunner(data, scheduler, num_workers)
+    workers = available_cores() if num_workers is None else num_workers
+    if workers > 1 and can_fork_workers():
+        return LocalRunner(data, workers)
+    return None if saved is None else InlineRunner(data)
+
+
+def _run_master(
+    search: _Search,
+    runner: TaskRunner,
+    clock: Deadline,
+    node_limit: int | None,
+    saved: _CheckpointFile | None,
+    improver: _IncumbentImprover | None,
+) -> tuple[MasterReport, str | None]:
+    """The parallel search (closing ``runner`` after); who improved the incumbent last, as in :func:`_search_in_slices`."""
+    before = float(search.best_value[0])
+    improved_to = [math.inf]
+
+    def improve(budget: Deadline) -> None:
+        if improver is not None and improver.improve(search, budget):
+            improved_to[0] = float(search.best_value[0])
+
+    checkpoint = None if saved is None else (saved.path, saved.key)
+    master = Master(search, search.data(), runner, clock, node_limit, checkpoint, improve)
+    try:
+        report = master.run()
+    finally:
+        runner.close()
+    final = float(search.best_value[0])
+    if final >= before:
+        return report, None
+    return report, "iterated_greedy" if final == improved_to[0] else "search"
 
 
 def _search_in_slices(search: _Search, improver: _IncumbentImprover, clock: Deadline) -> str | None:
@@ -342,8 +484,11 @@ class _Search:
         bound: str,
         branching: str,
         stage_pairs: str,
+        kernel: str = "v2",
     ):
         n_jobs, n_stages = times.shape
+        self.kernel = kernel
+        self.kernels = kernel_module(kernel)
         self.times = times
         through = np.cumsum(times, axis=1)
         self.head = np.ascontiguousarray(through - times)
@@ -354,7 +499,7 @@ class _Search:
         self.pairs = _stage_pairs(times, stage_pairs, root_pairs)
         self.pair_order, self.pair_lag = _pair_data(times, self.pairs)
         self.pair_rank = np.arange(len(self.pairs))
-        self.bound_mode = kernels.TWO_MACHINE if bound == "two-machine" else kernels.ONE_MACHINE
+        self.bound_mode = self.kernels.TWO_MACHINE if bound == "two-machine" else self.kernels.ONE_MACHINE
         self.bidirectional = branching == "bidirectional"
         learned = stage_pairs == "learned"
         self.ranked_pairs = min(n_stages, len(self.pairs)) if learned else len(self.pairs)
@@ -367,12 +512,12 @@ class _Search:
         self.stack_front = np.empty((capacity, n_stages))
         self.stack_back = np.empty((capacity, n_stages))
         self.stack_bound = np.empty(capacity)
-        self.counters = np.zeros(kernels.N_COUNTERS, np.int64)
+        self.counters = np.zeros(self.kernels.N_COUNTERS, np.int64)
         self._push_root()
 
     @property
     def expansions(self) -> int:
-        return int(self.counters[kernels.EXPANSIONS])
+        return int(self.counters[self.kernels.EXPANSIONS])
 
     def run(self, clock: Deadline, node_limit: int | None) -> None:
         """Expand nodes until none is open, ``clock`` expires or ``node_limit`` nodes are expanded."""
@@ -387,13 +532,13 @@ class _Search:
                     return
                 batch = min(batch, node_limit - self.expansions)
             batch_started = time.perf_counter()
-            code = kernels.search(
+            code = self.kernels.search(
                 self.times, self.head, self.tail, self.pairs, self.pair_order, self.pair_lag,
                 self.stack_perm, self.stack_cut, self.stack_front, self.stack_back, self.stack_bound,
                 self.counters, self.best_perm, self.best_value, self.bound_mode, self.bidirectional,
                 self.pair_rank, self.ranked_pairs, self.full_every, batch,
             )  # fmt: skip
-            if code == kernels.STACK_FULL:
+            if code == self.kernels.STACK_FULL:
                 self._grow()
             batch = _next_batch(batch, time.perf_counter() - batch_started)
 
@@ -425,12 +570,40 @@ class _Search:
         order = tuple(int(job) for job in self.best_perm)
         return BnbOutcome(order, value, min(global_bound, value), proven, self.expansions, self.root_bound)
 
+    def data(self) -> SearchData:
+        """The constant arrays every task of a parallel search needs."""
+        return SearchData(
+            self.kernel, self.times, self.head, self.tail, self.pairs, self.pair_order, self.pair_lag,
+            self.pair_rank.copy(), self.bound_mode, self.bidirectional, self.ranked_pairs, self.full_every,
+        )  # fmt: skip
+
+    def open_nodes(self) -> Nodes:
+        """The open nodes of the stack, copied."""
+        size = self._stack_size()
+        return Nodes(
+            self.stack_perm[:size].copy(), self.stack_cut[:size].copy(), self.stack_front[:size].copy(),
+            self.stack_back[:size].copy(), self.stack_bound[:size].copy(),
+        )  # fmt: skip
+
+    def load_nodes(self, nodes: Nodes, expansions: int) -> None:
+        """Make ``nodes`` the stack (least bound on top) and ``expansions`` the node count."""
+        while self.stack_perm.shape[0] < len(nodes) + self.times.shape[0] + 1:
+            self._grow()
+        ordered = nodes.stack_order()
+        size = len(ordered)
+        for array, rows in zip(
+            (self.stack_perm, self.stack_cut, self.stack_front, self.stack_back, self.stack_bound), ordered.arrays()
+        ):
+            array[:size] = rows
+        self.counters[self.kernels.STACK_SIZE] = size
+        self.counters[self.kernels.EXPANSIONS] = expansions
+
     def _least_open_bound(self) -> float:
         size = self._stack_size()
         return float(self.stack_bound[:size].min()) if size else math.inf
 
     def _stack_size(self) -> int:
-        return int(self.counters[kernels.STACK_SIZE])
+        return int(self.counters[self.kernels.STACK_SIZE])
 
     def _push_root(self) -> None:
         n_jobs = self.times.shape[0]
@@ -439,7 +612,7 @@ class _Search:
         self.stack_front[0] = 0.0
         self.stack_back[0] = 0.0
         self.stack_bound[0] = self.root_bound
-        self.counters[kernels.STACK_SIZE] = 1
+        self.counters[self.kernels.STACK_SIZE] = 1
 
     def _grow(self) -> None:
         for name in ("stack_perm", "stack_cut", "stack_front", "stack_back", "stack_bound"):
@@ -559,6 +732,47 @@ def _offer_iterated_greedy(search: _Search, times: np.ndarray, clock: Deadline, 
         times, max_iterations=IG_ITERATIONS_PER_JOB * times.shape[0], time_limit=clock.child(seconds), seed=seed
     )
     return search.offer(as_kernel_order(run.order), float(run.makespan))
+
+
+@dataclass(frozen=True)
+class _CheckpointFile:
+    """The checkpoint option: the file, the instance's hash, and whether the search resumed from it."""
+
+    path: Path
+    key: str
+    resumed: bool
+
+
+def _restore(search: _Search, checkpoint: str | os.PathLike[str] | None) -> _CheckpointFile | None:
+    """Load the checkpoint into ``search`` if the file exists (its incumbent is offered, its nodes become the stack)."""
+    if checkpoint is None:
+        return None
+    path = Path(checkpoint)
+    key = instance_key(search.times)
+    saved = read_checkpoint(path, key, *search.times.shape)
+    if saved is None:
+        return _CheckpointFile(path, key, False)
+    value = float(makespan(search.times, saved.best_perm))
+    if value != saved.best_value:
+        raise SolverError(f"bnb: checkpoint {path} is damaged (its incumbent's makespan is {value:g}, "
+                          f"not the {saved.best_value:g} it records)")
+    # The nodes were pruned against the saved incumbent: it (or a better one) must stay.
+    search.offer(saved.best_perm, value)
+    search.load_nodes(saved.nodes.below(float(search.best_value[0])), saved.expansions)
+    return _CheckpointFile(path, key, True)
+
+
+def _check_parallel_options(kernel: str, num_workers: object, scheduler: object, checkpoint: object) -> None:
+    kernel_module(kernel)
+    if num_workers is not None and (isinstance(num_workers, bool) or not isinstance(num_workers, int) or num_workers < 1):
+        raise SolverError(f"bnb: num_workers must be a positive integer or None, got {num_workers!r}")
+    dask_client = hasattr(scheduler, "scatter") and hasattr(scheduler, "submit")
+    if scheduler is not None and not (
+        (isinstance(scheduler, str) and scheduler.strip()) or dask_client or isinstance(scheduler, Executor)
+    ):
+        raise SolverError(f"bnb: scheduler must be a Dask scheduler address or client, got {scheduler!r}")
+    if checkpoint is not None and not (isinstance(checkpoint, str | os.PathLike) and str(checkpoint).strip()):
+        raise SolverError(f"bnb: checkpoint must be a file path, got {checkpoint!r}")
 
 
 def _check_options(bound: str, branching: str, stage_pairs: str, node_limit: int | None) -> None:
