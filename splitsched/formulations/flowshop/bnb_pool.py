@@ -18,6 +18,7 @@ import importlib
 import os
 import tempfile
 import time
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -208,9 +209,8 @@ def run_task(
     perm = np.array(best_perm, dtype=np.int64)
     deadline = time.perf_counter() + seconds
     batch = _FIRST_BATCH
+    # The clock is read after each call, so that every task makes progress, however short its budget.
     while counters[kernels.STACK_SIZE] > 0 and counters[kernels.EXPANSIONS] < max_expansions:
-        if time.perf_counter() >= deadline:
-            break
         batch = min(batch, max_expansions - int(counters[kernels.EXPANSIONS]))
         started = time.perf_counter()
         code = kernels.search(
@@ -220,6 +220,8 @@ def run_task(
         )  # fmt: skip
         if code == kernels.STACK_FULL:
             stack.grow()
+        elif time.perf_counter() >= deadline:
+            break
         batch = next_batch(batch, time.perf_counter() - started)
     left = stack.nodes(int(counters[kernels.STACK_SIZE])).below(float(best[0]))
     return TaskResult(left, float(best[0]), perm, int(counters[kernels.EXPANSIONS]))
@@ -308,7 +310,7 @@ def read_checkpoint(path: Path, key: str, n_jobs: int, n_stages: int) -> Checkpo
     try:
         with np.load(path, allow_pickle=False) as saved:
             stored = {name: saved[name] for name in saved.files}
-    except (OSError, ValueError, KeyError, EOFError) as error:
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:
         raise SolverError(f"bnb: checkpoint {path} cannot be read: {_one_line(error)}") from None
     names = ("key", "digest", "format", "perm", "cut", "front", "back", "bound", "best_perm", "best_value", "nodes")
     missing = [name for name in names if name not in stored]

@@ -167,7 +167,7 @@ SOLVERS = (
                 description="reference: enumerates every permutation / placement and schedule (small instances)"),
     SolverEntry("bnb", f"{_EXACT}.bnb:bnb_solver", exact=True, jit=True, warm_up=f"{_EXACT}.bnb:bnb_warm_up",
                 description="branch-and-bound for Fm|prmu|Cmax: bidirectional, one-/two-machine bounds, "
-                "NEH+IG incumbent"),
+                "NEH+IG incumbent; parallel on all cores (num_workers) or a Dask cluster (scheduler), checkpoint"),
     SolverEntry("mip-positional", f"{_EXACT}.mip_positional:mip_positional_solver", exact=True,
                 description="S0 eq. (5): positional MIP with idle and waiting times, m stages, CBC "
                 "(the papers' baseline)"),
