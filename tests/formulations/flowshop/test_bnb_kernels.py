@@ -99,7 +99,7 @@ def _kernel_optimum(times: np.ndarray, module: object, **options: object) -> tup
     return float(best_value[0]), int(counters[module.EXPANSIONS])  # type: ignore[attr-defined]
 
 
-KERNEL_SETTINGS = [
+KERNEL_SETTINGS: list[dict[str, int | bool]] = [
     {},
     {"head_tail": True},
     {"rate_percent": 0},
