@@ -1,7 +1,7 @@
 """Many devices, one base station (S4 §IV): the exact models (``cpsat``, ``mip``) and the heuristics' gaps.
 
 Run as ``python -m benchmarks.devices_exact [--sizes 50] [--ratios 1 10 100 1000]
-[--limit 60] [--variance-sizes 5 10 15 20 30] [--max-sizes 10 20 30 40 50] [--gap-sizes 10 30 50]
+[--limit 60] [--variance-sizes 5 10 15 20 30] [--variance-solvers cpsat bnb] [--max-sizes 10 20 30 40 50] [--gap-sizes 10 30 50]
 [--gap-limit 20] [--seed 0] [--deadline-factor 1.0] [--skip exact variance max gaps]``.
 
 Instances come from :func:`splitsched.instances.devices.generators.generate_devices`
@@ -21,9 +21,10 @@ Four tables:
    and the largest delay; both solvers, each with ``--limit`` seconds. Target: every
    run proven optimal (or infeasible) within the limit; a run that misses it prints
    a ``MISSED`` line.
-2. **Variance** (``cpsat`` only; ``mip`` refuses it): the largest ``N`` of
-   ``--variance-sizes`` proven within the limit, per policy and ``R`` (a policy/ratio
-   stops at its first unproven size).
+2. **Variance** (``cpsat`` and ``bnb``, the branch-and-bound over SJF ranks of
+   :mod:`splitsched.formulations.devices.variance_bnb`; ``mip`` refuses it): per
+   ``--variance-solvers``, the largest ``N`` of ``--variance-sizes`` proven within the
+   limit, per policy and ``R`` (a policy/ratio stops at its first unproven size).
 3. **Largest delay**: the same for the largest delay over ``--max-sizes``.
 4. **Heuristic gaps**: ``local-only``, ``s4-greedy`` and ``s4-search`` divided by the
    exact optimum, for the total delay (always proven: the assignment path) and for
@@ -131,26 +132,30 @@ def missed(table: pd.DataFrame, limit: float) -> list[str]:
 
 
 # -- table 2 ----------------------------------------------------------------------------
-def largest_proven_rows(sizes, ratios, policies, limit, seed, objective: str = "variance") -> pd.DataFrame:
-    """Per policy and ratio, the largest size whose ``objective`` optimum ``cpsat`` proves within the limit."""
+def largest_proven_rows(
+    sizes, ratios, policies, limit, seed, objective: str = "variance", solver: str = "cpsat"
+) -> pd.DataFrame:
+    """Per policy and ratio, the largest size whose ``objective`` optimum ``solver`` proves within the limit."""
     rows = []
     for policy in policies:
         for ratio in ratios:
             largest, note, times = None, "", []
             for n in sizes:
                 problem = instance(n, ratio, policy, objective, seed, None)
-                result = attempt(problem, "cpsat", time_limit=limit)
+                result = attempt(problem, solver, time_limit=limit)
                 if isinstance(result, str):
                     note = f"N={n}: {result}"
                     break
                 times.append(f"{n}: {result.runtime_s:.1f}")
-                print(f"{objective}: N={n} {policy} R={ratio} {result.status}", file=sys.stderr, flush=True)
+                print(f"{objective} ({solver}): N={n} {policy} R={ratio} {result.status} {result.runtime_s:.1f} s",
+                      file=sys.stderr, flush=True)  # fmt: skip
                 if result.status is not Status.OPTIMAL:
                     gap = "" if result.gap is None else f", gap {100 * result.gap:.1f}%"
                     note = f"N={n}: {result.status}{gap}"
                     break
                 largest = n
-            rows.append({"objective": objective, "policy": policy, "R": ratio, "largest_N_proven": largest,
+            rows.append({"solver": solver, "objective": objective, "policy": policy, "R": ratio,
+                         "largest_N_proven": largest,
                          "seconds_per_N": ", ".join(times), "first_miss": note})  # fmt: skip
     return pd.DataFrame(rows)
 
@@ -202,6 +207,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--policies", nargs="+", default=list(POLICIES), choices=POLICIES)
     parser.add_argument("--limit", type=float, default=60.0, help="seconds per exact run (also the target)")
     parser.add_argument("--variance-sizes", nargs="+", type=int, default=[5, 10, 15, 20, 30])
+    parser.add_argument("--variance-solvers", nargs="+", default=["cpsat", "bnb"], choices=("cpsat", "bnb"),
+                        help="exact solvers of the variance table (bnb: branch-and-bound over SJF ranks, ours)")
     parser.add_argument("--gap-sizes", nargs="+", type=int, default=[10, 30, 50])
     parser.add_argument("--gap-limit", type=float, default=20.0, help="seconds per exact run in the gap table")
     parser.add_argument("--seed", type=int, default=0)
@@ -219,9 +226,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         print("\n".join(lines) if lines else f"All {2 * len(table)} exact runs proven within {options.limit:g} s.")
         print()
     if "variance" not in options.skip:
-        print(markdown(largest_proven_rows(options.variance_sizes, ratios, options.policies, options.limit,
-                                           options.seed)))  # fmt: skip
-        print()
+        for solver in options.variance_solvers:
+            print(markdown(largest_proven_rows(options.variance_sizes, ratios, options.policies, options.limit,
+                                               options.seed, solver=solver)))  # fmt: skip
+            print()
     if "max" not in options.skip:
         print(markdown(largest_proven_rows(options.max_sizes, ratios, options.policies, options.limit,
                                            options.seed, objective="max")))  # fmt: skip

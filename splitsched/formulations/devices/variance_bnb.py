@@ -1,0 +1,446 @@
+"""The variance of S4's model by branch-and-bound over SJF ranks (ours): ``bnb`` for many devices.
+
+Problem: the paper's model (``s4``) under ``sjf`` or ``rr``, objective ``variance``
+(deadlines allowed). Every delay is an integer number of µs
+(:class:`~splitsched.formulations.devices.option_table.OptionTable`); the objective
+is the integer ``N sum D^2 - (sum D)^2 = N sum_i (D_i - mean)^2`` (µs²).
+
+**Why not CP-SAT.** Its bound on the variance stays near 0 as soon as the base
+station (BS) is shared (15 devices: gap 100 %): the LP of the squared deviations
+knows nothing of how SJF or processor sharing spreads the BS delays.
+
+**Branching: the number of offloaders, then by SJF rank.** The root branches on
+``M``, how many devices use the BS (a service ``> 0``). Below it the levels are
+decided in this order: first level 0 (which devices stay off the BS: all local,
+or a remainder of no work), then the service levels ``theta_1 < theta_2 < ...``
+in increasing order, and within a level the devices in index order: device ``j``
+joins the level (one child per distinct ready time ``a`` it has there) or not.
+That is SJF's order with its tie rule, so a device's delay is exact when it is
+placed:
+
+- off the BS: ``D = a``;
+- SJF: ``D = a + G`` with ``G`` the work of every device placed so far, itself included;
+- RR (processor sharing, ``R_i = sum_j min(s_j, s_i)``): ``D = a + W_<k + theta_k (M -
+  n_<k)``, ``W_<k`` and ``n_<k`` the work and number of devices on lower levels
+  (every device on level ``k`` or above contributes ``theta_k``; ``M`` is fixed).
+
+**Bound (ours).** ``sum_i (D_i - mean)^2 = min_mu sum_i (D_i - mu)^2``, so for mu in
+a cell ``[mu_a, mu_b]`` the objective is at least ``sum_i dist(D_i, cell)^2``, and
+for a device not yet placed ``D_i`` lies in an interval per option:
+
+- SJF, level ``l``: ``[a + G + theta_l, a + G + theta_l r]`` (``r`` offloaders left: only
+  those on levels ``<= l`` come before it, each with at most ``theta_l``);
+- RR, the current level ``k``: exact as above; a level ``l > k``: between every
+  other offloader left on level ``k`` and all of them on ``l`` or above.
+
+Per cell, the devices left are given their cheapest option subject to exactly
+``M`` offloaders (a sort per cell: the ``r`` cheapest switches to the BS), the
+placed devices their exact term; the node's bound is the least over cells that
+cover the possible means, refined (each cell split in :data:`SPLIT`) where it is
+below the incumbent. It relaxes only the sharing among the devices still to be
+placed, so it tightens as ranks are decided, and it is exact at a leaf. Float
+sums prune only with a relative margin of :data:`MARGIN` (a node is kept unless its
+bound is clearly at least the incumbent); leaves use exact integers.
+
+**Status.** ``optimal`` when the tree is exhausted; at the time limit the bound is
+the least bound of the nodes left open (their subtrees unexplored), with the
+incumbent: the better of :func:`~splitsched.formulations.devices.warm_start.best_start`
+and the leaves found.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from splitsched.core.deadline import Deadline
+from splitsched.core.errors import SolverError
+from splitsched.core.result import SolverOutput
+from splitsched.formulations.devices.option_table import (
+    OptionTable,
+    deadline_excess,
+    integer_objective,
+    reduced_table,
+)
+from splitsched.formulations.devices.output import devices_output, infeasible_output
+from splitsched.formulations.devices.s4_enum import s4_warm_up
+from splitsched.formulations.devices.variance_kernels import hungarian, node_bound
+from splitsched.formulations.devices.warm_start import best_start, search_seconds
+from splitsched.instances.devices.problem import DelayModel, DevicesProblem, Objective, Policy
+from splitsched.instances.devices.simulate import paper_bs_delays, simulate_devices
+
+CELLS = 16
+"""Cells over the possible means at a node before refinement."""
+
+SPLIT = 4
+"""Sub-cells per refined cell."""
+
+ROUNDS = 3
+"""Refinements of the cells whose bound is below the incumbent."""
+
+MARGIN = 1e-9
+"""Relative margin on float bounds: a node is pruned only if ``bound / (1 + MARGIN) >= incumbent``."""
+
+POSITION_ROUNDS = 2
+"""Rounds of cell refinement that also compute the position bound (a linear assignment per cell)."""
+
+SHAPE = np.array([CELLS, SPLIT, ROUNDS, POSITION_ROUNDS], dtype=np.int64)
+"""The cell parameters as :func:`~splitsched.formulations.devices.variance_kernels.node_bound` takes them."""
+
+CLOCK_EVERY = 64
+"""Nodes between two looks at the clock."""
+
+
+def refusal(problem: DevicesProblem) -> str | None:
+    """Why :func:`solve_variance` does not apply to ``problem``, or ``None``."""
+    if problem.delay_model is not DelayModel.S4:
+        return "bnb: only the paper's model (s4); the timed model has no rank decomposition"
+    if problem.objective is not Objective.VARIANCE:
+        return "bnb: only the variance of the delays (objective variance)"
+    return None
+
+
+@dataclass
+class _Device:
+    """One device's options grouped by level: ``local`` ready times, and ``{level: ready times}``."""
+
+    local: tuple[int, ...]
+    by_level: dict[int, tuple[int, ...]]
+    points: dict[tuple[int, int], int]  # (level, a) -> partition point (level 0: off the BS)
+    deadline: int | None
+
+
+@dataclass
+class VarianceResult:
+    """The answer of :func:`solve_variance`.
+
+    Parameters
+    ----------
+    partition
+        The best partition found, or ``None`` when none meets the deadlines (then
+        ``proven`` means: proven infeasible).
+    objective
+        Its integer objective (µs², ``N sum D^2 - (sum D)^2``), or ``None``.
+    proven
+        Whether the tree was exhausted.
+    bound
+        A lower bound on the integer objective (the objective when proven).
+    nodes
+        Nodes visited.
+    """
+
+    partition: tuple[int, ...] | None
+    objective: int | None
+    proven: bool
+    bound: int
+    nodes: int
+
+
+@dataclass
+class _Search:
+    """The branch-and-bound's state for one value of ``M`` (the number of offloaders)."""
+
+    devices: list[_Device]
+    thetas: list[int]  # theta_0 = 0, then the positive levels increasing
+    arrays: _Arrays
+    sjf: bool
+    m: int
+    incumbent: int | None
+    clock: Deadline
+    nodes: int = 0
+    best: list[tuple[int, int]] | None = None  # (level, a) per device
+    delay: list[int | None] = field(default_factory=list)
+    choice: list[tuple[int, int] | None] = field(default_factory=list)
+    stopped: bool = False
+    open_bound: float = math.inf  # least bound of the nodes abandoned at the time limit
+
+    decided: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    delays: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+
+    def __post_init__(self) -> None:
+        n = len(self.devices)
+        self.delay = [None] * n
+        self.choice = [None] * n
+        self.decided = np.zeros(n, dtype=bool)
+        self.delays = np.zeros(n)
+
+    # -- state at a node: level k, next device i, work and counts ---------------------
+    def run(self) -> None:
+        self._node(0, 0, 0, 0, 0, 0)
+
+    def _node(self, k: int, i: int, work: int, placed: int, below_work: int, below_count: int) -> None:
+        """Visit the node where level ``k`` is open at device ``i``.
+
+        ``work``: SJF's ``G`` (all placed work) or, under RR, the work placed on level
+        ``k``; ``placed``: offloaders placed; ``below_*``: RR's work and count on levels
+        below ``k``.
+        """
+        n = len(self.devices)
+        while True:
+            j = self._next_device(k, i)
+            if j is not None:
+                break
+            if k == 0 and n - sum(d is not None for d in self.delay) != self.m:
+                return  # the off-BS pass must leave exactly M devices for the BS
+            if k + 1 == len(self.thetas):
+                self._leaf()
+                return
+            if not self.sjf and k > 0:
+                below_work += work
+                below_count += (work // self.thetas[k]) if self.thetas[k] else 0
+                work = 0
+            k, i = k + 1, 0
+        self.nodes += 1
+        if self.nodes % CLOCK_EVERY == 0 and self.clock.expired():
+            self.stopped = True
+        bound = self._bound(k, j, work, placed, below_work, below_count)
+        if self.stopped:
+            self.open_bound = min(self.open_bound, bound)
+            return
+        if self._pruned(bound):
+            return
+        device = self.devices[j]
+        options = device.local if k == 0 else device.by_level[k]
+        for a in options:
+            d = self._placed_delay(k, a, work, below_work, below_count)
+            if device.deadline is not None and d > device.deadline:
+                continue
+            if k > 0 and placed + 1 > self.m:
+                break
+            self.delay[j], self.choice[j] = d, (k, a)
+            self.decided[j], self.delays[j] = True, d
+            theta = self.thetas[k]
+            self._node(k, j + 1, work + theta, placed + (k > 0), below_work, below_count)
+            self.delay[j] = self.choice[j] = None
+            self.decided[j] = False
+            if self.stopped:
+                self.open_bound = min(self.open_bound, bound)
+                return
+        if self._has_later(j, k):
+            self._node(k, j + 1, work, placed, below_work, below_count)
+
+    def _next_device(self, k: int, i: int) -> int | None:
+        for j in range(i, len(self.devices)):
+            if self.delay[j] is None and (self.devices[j].local if k == 0 else k in self.devices[j].by_level):
+                return j
+        return None
+
+    def _has_later(self, j: int, k: int) -> bool:
+        """Whether device ``j`` still has an option after skipping level ``k``."""
+        return any(level > k for level in self.devices[j].by_level)
+
+    def _placed_delay(self, k: int, a: int, work: int, below_work: int, below_count: int) -> int:
+        if k == 0:
+            return a
+        theta = self.thetas[k]
+        if self.sjf:
+            return a + work + theta
+        return a + below_work + theta * (self.m - below_count)
+
+    def _pruned(self, bound: float) -> bool:
+        return self.incumbent is not None and bound / (1 + MARGIN) >= self.incumbent
+
+    def _leaf(self) -> None:
+        delays = [d for d in self.delay if d is not None]
+        if len(delays) != len(self.devices):
+            return
+        value = integer_objective(Objective.VARIANCE, delays)
+        if self.incumbent is None or value < self.incumbent:
+            self.incumbent = value
+            self.best = [c for c in self.choice if c is not None]
+
+    # -- the bound ----------------------------------------------------------------------
+    def _bound(self, k: int, i: int, work: int, placed: int, below_work: int, below_count: int) -> float:
+        """``N`` times a lower bound on ``sum (D - mean)^2`` over the node's subtree, or ``inf`` (compiled)."""
+        state = np.array([k, i, work, placed, below_work, below_count, self.m], dtype=np.int64)
+        threshold = math.inf if self.incumbent is None else self.incumbent / len(self.devices)
+        return float(node_bound(self.arrays.opt_start, self.arrays.opt_level, self.arrays.opt_a, self.arrays.limits,
+                                self.decided, self.delays, self.arrays.thetas, state, self.sjf, threshold, SHAPE))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Arrays:
+    """The devices' options flat, for the compiled bound: device ``j``'s are ``opt_start[j]:opt_start[j + 1]``."""
+
+    opt_start: npt.NDArray[np.int64]
+    opt_level: npt.NDArray[np.int64]
+    opt_a: npt.NDArray[np.float64]
+    limits: npt.NDArray[np.float64]  # deadlines, inf for none
+    thetas: npt.NDArray[np.float64]
+
+    @classmethod
+    def of(cls, devices: list[_Device], thetas: list[int]) -> _Arrays:
+        starts, levels, readies = [0], [], []
+        for device in devices:
+            options = [(0, a) for a in device.local]
+            options += [(level, a) for level, values in device.by_level.items() for a in values]
+            levels += [level for level, _ in options]
+            readies += [a for _, a in options]
+            starts.append(len(levels))
+        limits = [math.inf if device.deadline is None else device.deadline for device in devices]
+        return cls(np.array(starts, dtype=np.int64), np.array(levels, dtype=np.int64),
+                   np.array(readies, dtype=np.float64), np.array(limits, dtype=np.float64),
+                   np.array(thetas, dtype=np.float64))  # fmt: skip
+
+
+def _devices(table: OptionTable, thetas: list[int]) -> list[_Device]:
+    """The table's options grouped by level (distinct ready times only, increasing)."""
+    index = {theta: level for level, theta in enumerate(thetas)}
+    devices = []
+    for points, ready, service, limit in zip(table.points, table.ready, table.service, table.deadline):
+        groups: dict[int, set[int]] = {}
+        where: dict[tuple[int, int], int] = {}
+        for p, a, s in zip(points, ready, service):
+            groups.setdefault(index[s], set()).add(a)
+            where.setdefault((index[s], a), p)
+        local = tuple(sorted(groups.pop(0, set())))
+        by_level = {level: tuple(sorted(groups[level])) for level in sorted(groups)}
+        devices.append(_Device(local, by_level, where, limit))
+    return devices
+
+
+def solve_variance(
+    problem: DevicesProblem, table: OptionTable, time_limit: float | None, incumbent: Sequence[int] | None
+) -> VarianceResult:
+    """Minimise the variance of S4's model by branch-and-bound over SJF ranks (module docstring).
+
+    Parameters
+    ----------
+    problem
+        The instance: paper's model, ``sjf`` or ``rr``, objective ``variance``.
+    table
+        Its option table (every option a device may take).
+    time_limit
+        Wall-clock seconds, or ``None``.
+    incumbent
+        A partition meeting the deadlines to start from, or ``None``.
+    """
+    clock = Deadline(time_limit)
+    thetas = [0, *sorted({s for row in table.service for s in row if s > 0})]
+    devices = _devices(table, thetas)
+    arrays = _Arrays.of(devices, thetas)
+    n = len(devices)
+    best_value: int | None = None
+    best_choice: list[tuple[int, int]] | None = None
+    if incumbent is not None:
+        delays = _paper_delays(table, thetas, devices, incumbent, problem.policy)
+        best_value = integer_objective(Objective.VARIANCE, delays)
+    sjf = problem.policy is Policy.SJF
+    old_limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old_limit, 4 * n * len(thetas) + 1000))
+    roots = []
+    nodes = 0
+    for m in range(n + 1):
+        search = _Search(devices, thetas, arrays, sjf, m, best_value, clock)
+        roots.append((search._bound(0, 0, 0, 0, 0, 0), m))
+    roots.sort()
+    open_bound = math.inf
+    try:
+        for position, (root, m) in enumerate(roots):
+            if best_value is not None and root / (1 + MARGIN) >= best_value:
+                break
+            if clock.expired():
+                open_bound = min(open_bound, min(bound for bound, _ in roots[position:]))
+                break
+            search = _Search(devices, thetas, arrays, sjf, m, best_value, clock)
+            search.run()
+            nodes += search.nodes
+            if search.best is not None:
+                best_value, best_choice = search.incumbent, search.best
+            if search.stopped:
+                rest = [bound for bound, _ in roots[position + 1 :]]
+                open_bound = min([open_bound, search.open_bound, *rest])
+                break
+    finally:
+        sys.setrecursionlimit(old_limit)
+    partition = None if incumbent is None else tuple(incumbent)
+    if best_choice is not None:
+        partition = tuple(device.points[choice] for device, choice in zip(devices, best_choice))
+    proven = math.isinf(open_bound)
+    if best_value is None:
+        return VarianceResult(None, None, proven, 0 if not proven else 0, nodes)
+    bound = best_value if proven else min(best_value, math.floor(open_bound / (1 + MARGIN)))
+    return VarianceResult(partition, best_value, proven, max(bound, 0), nodes)
+
+
+def _paper_delays(
+    table: OptionTable, thetas: list[int], devices: list[_Device], partition: Sequence[int], policy: Policy
+) -> list[int]:
+    """The delays (µs) of ``partition`` in S4's model, from the table (the simulator's rules)."""
+    ready, service = [], []
+    for i, p in enumerate(partition):
+        k = table.points[i].index(p)
+        ready.append(table.ready[i][k])
+        service.append(table.service[i][k])
+    bs = paper_bs_delays(service, policy)
+    return [a + r for a, r in zip(ready, bs)]
+
+
+def bnb_warm_up(_instance: object = None) -> None:
+    """Compile (or load from numba's cache) the position bound's assignment kernel, and ``s4-search``'s."""
+    hungarian(np.zeros((2, 2)))
+    one = np.ones(1, dtype=np.int64)
+    node_bound(np.array([0, 1]), one, np.ones(1), np.full(1, np.inf), np.zeros(1, dtype=bool), np.zeros(1),
+               np.array([0.0, 1.0]), np.array([0, 0, 0, 0, 0, 0, 1]), True, math.inf, SHAPE)  # fmt: skip
+    s4_warm_up()
+
+
+def devices_bnb_solver(
+    instance: DevicesProblem,
+    *,
+    time_limit: float | None = None,
+    seed: int | None = None,
+    search: float | None = None,
+) -> SolverOutput:
+    """The variance of S4's model, exactly, by branch-and-bound over SJF ranks (see the module docstring).
+
+    Parameters
+    ----------
+    instance
+        The many-devices problem: paper's model (``s4``), ``sjf`` or ``rr``, objective ``variance``.
+    time_limit
+        Wall-clock seconds, or ``None``; the incumbent search counts in it.
+    seed
+        ``s4-search``'s seed for the incumbent.
+    search
+        Seconds of ``s4-search`` (ours) for the incumbent; ``None``: as ``cpsat``
+        (:func:`~splitsched.formulations.devices.warm_start.search_seconds`); 0: none.
+
+    Raises
+    ------
+    SolverError
+        For another model or objective (one line saying which).
+    """
+    clock = Deadline(time_limit)
+    reason = refusal(instance)
+    if reason is not None:
+        raise SolverError(reason)
+    table = OptionTable.of(instance)
+    metadata: dict[str, Any] = {"model": str(instance.delay_model), "policy": str(instance.policy)}
+    if not all(table.points):
+        return infeasible_output("a device has no allowed partition point", metadata)
+    table = reduced_table(instance, table)
+    if not all(table.points):
+        device = instance.devices[next(i for i, points in enumerate(table.points) if not points)].name
+        return infeasible_output(f"device {device} misses its deadline at every point, even alone", metadata)
+    found = best_start(instance, table, search_seconds(time_limit) if search is None else search, seed)
+    start = None
+    if found is not None and not deadline_excess(table, simulate_devices(instance, found[0]).total_us):
+        start = found[0]
+    metadata["incumbent"] = "none" if start is None else found[1]  # type: ignore[index]
+    result = solve_variance(instance, table, clock.remaining(), start)
+    metadata["nodes"] = result.nodes
+    log = f"bnb over SJF ranks, {result.nodes} nodes, {'proven' if result.proven else 'stopped at the time limit'}"
+    if result.partition is None:
+        if result.proven:
+            return infeasible_output(log, metadata)
+        return devices_output(instance, None, proven=False, bound=result.bound, model_objective=None,
+                              log=log, metadata=metadata)  # fmt: skip
+    return devices_output(instance, result.partition, proven=result.proven, bound=result.bound,
+                          model_objective=result.objective, log=log, metadata=metadata)  # fmt: skip

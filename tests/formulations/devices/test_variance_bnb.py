@@ -1,0 +1,119 @@
+"""The branch-and-bound over SJF ranks for S4's variance (``bnb``) against enumerating every partition."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from splitsched import solve
+from splitsched.core.errors import SolverError
+from splitsched.core.result import Status
+from splitsched.formulations.devices.option_table import OptionTable, integer_objective, reduced_table
+from splitsched.formulations.devices.variance_bnb import solve_variance
+from splitsched.formulations.devices.variance_kernels import hungarian
+from splitsched.instances.devices.generators import generate_devices
+from splitsched.instances.devices.problem import DevicesProblem
+from splitsched.instances.devices.simulate import deadline_violation, simulate_devices
+from tests.formulations.devices.test_cpsat import enumerate_best, tiny_devices
+
+variance_problems = tiny_devices(objectives=("variance",))
+
+
+def table_of(problem: DevicesProblem) -> OptionTable:
+    return reduced_table(problem, OptionTable.of(problem))
+
+
+def value_of(problem: DevicesProblem, partition) -> int:
+    return integer_objective(problem.objective, simulate_devices(problem, partition).total_us)
+
+
+@st.composite
+def with_start(draw) -> tuple[DevicesProblem, tuple[int, ...] | None]:
+    """A tiny variance instance and an allowed partition meeting its deadlines (or ``None``)."""
+    problem = draw(variance_problems)
+    if not all(len(problem.options(i)) for i in range(problem.n_devices)):
+        return problem, None
+    start = tuple(draw(st.sampled_from(problem.options(i))) for i in range(problem.n_devices))
+    if draw(st.booleans()) or deadline_violation(problem, simulate_devices(problem, start)):
+        return problem, None
+    return problem, start
+
+
+@settings(max_examples=150, deadline=None)
+@given(with_start())
+def test_proves_the_enumerated_optimum_with_or_without_an_incumbent(case):
+    problem, start = case
+    expected = enumerate_best(problem)
+    table = table_of(problem)
+    if not all(table.points):
+        assert expected is None
+        return
+    result = solve_variance(problem, table, None, start)
+    assert result.proven
+    if expected is None:
+        assert result.partition is None
+        return
+    assert result.partition is not None
+    assert not deadline_violation(problem, simulate_devices(problem, result.partition))
+    assert value_of(problem, result.partition) == result.objective == result.bound == expected
+
+
+@settings(max_examples=40, deadline=None)
+@given(with_start())
+def test_no_time_keeps_the_incumbent_with_a_valid_bound(case):
+    problem, start = case
+    if start is None:
+        return
+    result = solve_variance(problem, table_of(problem), 0.0, start)
+    expected = enumerate_best(problem)
+    assert 0 <= result.bound <= expected
+    if result.proven:  # the roots' bounds alone may prove the incumbent optimal
+        assert result.bound == result.objective == expected
+    else:
+        assert result.partition == start
+        assert result.objective == value_of(problem, start) > result.bound
+
+
+@pytest.mark.parametrize("policy", ["sjf", "rr"])
+@pytest.mark.parametrize("ratio", [1, 100])
+def test_the_registered_solver_agrees_with_s4_enum_on_generated_instances(policy, ratio):
+    problem = generate_devices(5, 0, ratio=ratio, policy=policy, objective="variance")
+    reference = solve(problem, "s4-enum", max_candidates=10**7)
+    result = solve(problem, "bnb", time_limit=60)
+    assert result.status is Status.OPTIMAL
+    assert result.objective == pytest.approx(reference.objective, rel=1e-12)
+    assert result.bound == result.objective
+
+
+def test_deadlines_no_partition_meets_are_proven_infeasible():
+    problem = generate_devices(4, 0, ratio=1, policy="sjf", objective="variance", deadline_factor=0.01)
+    assert solve(problem, "bnb", time_limit=10).status is Status.INFEASIBLE
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"objective": "total"}, r"only the variance"),
+        ({"objective": "max"}, r"only the variance"),
+        ({"delay_model": "timed"}, r"only the paper's model \(s4\)"),
+    ],
+)
+def test_other_problems_are_refused(changes, message):
+    problem = generate_devices(3, 0, ratio=10, **({"policy": "sjf", "objective": "variance"} | changes))
+    with pytest.raises(SolverError, match=message):
+        solve(problem, "bnb", time_limit=5)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 6).flatmap(lambda n: st.lists(
+    st.lists(st.integers(0, 50), min_size=n, max_size=n), min_size=n, max_size=n)))  # fmt: skip
+def test_hungarian_finds_the_least_matching(rows):
+    cost = np.array(rows, dtype=np.float64)
+    n = len(rows)
+    best = min(sum(cost[i, p[i]] for i in range(n)) for p in itertools.permutations(range(n)))
+    assert math.isclose(hungarian(cost), best)
