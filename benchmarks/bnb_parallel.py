@@ -63,11 +63,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         client.run(bnb_warm_up, bundled_pfsp(names[0]))  # numba's cache loaded on the workers, outside the clock
         rows = [_solver_row(bundled_pfsp(name), options, client) for name in names]
         print(f"\n`bnb` (bnb_solver, seed {options.seed}, limit {options.limit:g} s, kernel {options.kernel}):\n")
-        _print_table(rows)
+        _print_table(rows, options.workers)
         if options.proof:
             proofs = [_proof_row(bundled_pfsp(name), row["order"], options, client) for name, row in zip(names, rows)]
             print("\nproof only (optimal order given, stage_pairs='all': the same tree in every set-up):\n")
-            _print_table(proofs)
+            _print_table(proofs, options.workers)
     print(f"\nload average after: {_load()}")
 
 
@@ -79,9 +79,10 @@ def _solver_row(instance: FlowShop, options: argparse.Namespace, client: Any) ->
         "dask": _timed(lambda: bnb_solver(instance, scheduler=client, **common)),
     }
     row: dict[str, Any] = {"instance": instance.name}
-    for label, (result, seconds) in runs.items():
+    for label, (result, seconds, cpu) in runs.items():
         assert isinstance(result, SolverOutput)
-        row[label] = (seconds, int(result.metadata["nodes"]), result.status is Status.OPTIMAL, result.objective)
+        cpu += float(result.metadata["task_cpu_seconds"])
+        row[label] = (seconds, int(result.metadata["nodes"]), result.status is Status.OPTIMAL, cpu)
     serial = runs["serial"][0]
     assert isinstance(serial, SolverOutput) and isinstance(serial.solution, FlowShopSolution)
     row["order"] = tuple(serial.solution.permutation)
@@ -97,29 +98,37 @@ def _proof_row(instance: FlowShop, order: tuple[int, ...], options: argparse.Nam
         "dask": _timed(lambda: branch_and_bound(times, scheduler=client, num_workers=None, **common)),
     }
     row: dict[str, Any] = {"instance": instance.name}
-    for label, (outcome, seconds) in runs.items():
+    for label, (outcome, seconds, cpu) in runs.items():
         assert isinstance(outcome, BnbOutcome)
-        row[label] = (seconds, outcome.nodes, outcome.proven, outcome.makespan)
+        row[label] = (seconds, outcome.nodes, outcome.proven, cpu + outcome.task_cpu_seconds)
     return row
 
 
-def _print_table(rows: list[dict[str, Any]]) -> None:
-    print("| instance | serial s | nodes | local s | nodes | Dask s | nodes | proven (s/l/d) | speed-up local | "
-          "speed-up Dask | Dask/local |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+def _print_table(rows: list[dict[str, Any]], workers: int) -> None:
+    """Wall seconds, nodes and processor seconds (this process plus the tasks) of each set-up, and the ratios.
+
+    "cores-free speed-up" is ``workers * serial CPU / parallel CPU``: the speed-up the
+    same work would give on otherwise idle cores with balanced workers (an estimate
+    for a shared machine, where wall-clock ratios depend on the other load).
+    """
+    print("| instance | serial s | nodes | CPU s | local s | nodes | CPU s | Dask s | nodes | CPU s | proven (s/l/d) "
+          "| speed-up local | speed-up Dask | Dask/local | cores-free speed-up local / Dask |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
-        (s_time, s_nodes, s_ok, _), (l_time, l_nodes, l_ok, _), (d_time, d_nodes, d_ok, _) = (
+        (s_time, s_nodes, s_ok, s_cpu), (l_time, l_nodes, l_ok, l_cpu), (d_time, d_nodes, d_ok, d_cpu) = (
             row["serial"], row["local"], row["dask"]
         )  # fmt: skip
         proven = "/".join("yes" if ok else "no" for ok in (s_ok, l_ok, d_ok))
-        print(f"| {row['instance']} | {s_time:.1f} | {s_nodes} | {l_time:.1f} | {l_nodes} | {d_time:.1f} | "
-              f"{d_nodes} | {proven} | {s_time / l_time:.2f}x | {s_time / d_time:.2f}x | {d_time / l_time:.2f}x |")
+        print(f"| {row['instance']} | {s_time:.1f} | {s_nodes} | {s_cpu:.1f} | {l_time:.1f} | {l_nodes} | {l_cpu:.1f} | "
+              f"{d_time:.1f} | {d_nodes} | {d_cpu:.1f} | {proven} | {s_time / l_time:.2f}x | {s_time / d_time:.2f}x "
+              f"| {d_time / l_time:.2f}x | {workers * s_cpu / l_cpu:.2f}x / {workers * s_cpu / d_cpu:.2f}x |")
 
 
-def _timed(run: Callable[[], object]) -> tuple[object, float]:
-    started = time.perf_counter()
+def _timed(run: Callable[[], object]) -> tuple[object, float, float]:
+    """The result, wall seconds and this process's processor seconds."""
+    started, cpu = time.perf_counter(), time.process_time()
     result = run()
-    return result, time.perf_counter() - started
+    return result, time.perf_counter() - started, time.process_time() - cpu
 
 
 def _load() -> str:

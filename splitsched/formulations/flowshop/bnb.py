@@ -41,6 +41,7 @@ expansions (about 50 ms each) and grows the node stack when needed.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import time
@@ -140,6 +141,8 @@ class BnbOutcome:
         Nodes expanded.
     root_bound
         The bound at the root, :func:`splitsched.formulations.flowshop.bounds.lower_bound`.
+    task_cpu_seconds
+        Processor seconds of the parallel search's tasks in all (0 for the serial search).
     """
 
     order: tuple[int, ...]
@@ -148,6 +151,7 @@ class BnbOutcome:
     proven: bool
     nodes: int
     root_bound: float
+    task_cpu_seconds: float = 0.0
 
 
 def branch_and_bound(
@@ -225,9 +229,9 @@ def branch_and_bound(
     runner = _runner(search, num_workers, scheduler, saved)
     if runner is None:
         search.run(clock, node_limit)
-    else:
-        _run_master(search, runner, clock, node_limit, saved, None)
-    return search.outcome()
+        return search.outcome()
+    report, _ = _run_master(search, runner, clock, node_limit, saved, None)
+    return dataclasses.replace(search.outcome(), task_cpu_seconds=report.task_cpu_seconds)
 
 
 def bnb_solver(
@@ -288,7 +292,8 @@ def bnb_solver(
         order: ``"neh"``, ``"iterated_greedy"``, ``"search"`` or ``"checkpoint"``),
         ``start_makespan`` (of the first incumbent), ``incumbent_seconds`` (iterated
         greedy, in all), ``search_seconds`` (wall clock), ``workers`` (processes or
-        worker threads that searched) and ``tasks`` (parallel search tasks run).
+        worker threads that searched), ``tasks`` (parallel search tasks run) and
+        ``task_cpu_seconds`` (their processor time, in all).
     """
     started = time.perf_counter()
     clock = Deadline(time_limit, started=started)
@@ -321,6 +326,7 @@ def bnb_solver(
         "search_seconds": time.perf_counter() - started - improver.seconds,
         "workers": 1 if report is None else report.workers,
         "tasks": 0 if report is None else report.tasks,
+        "task_cpu_seconds": 0.0 if report is None else report.task_cpu_seconds,
     }
     status = Status.OPTIMAL if outcome.proven else Status.TIME_LIMIT
     solution = FlowShopSolution(outcome.order)
@@ -753,11 +759,14 @@ def _restore(search: _Search, checkpoint: str | os.PathLike[str] | None) -> _Che
     if saved is None:
         return _CheckpointFile(path, key, False)
     value = float(makespan(search.times, saved.best_perm))
-    if value != saved.best_value:
+    if saved.best_value == math.inf:  # saved before the search had an incumbent
+        value = math.inf
+    elif value != saved.best_value:
         raise SolverError(f"bnb: checkpoint {path} is damaged (its incumbent's makespan is {value:g}, "
                           f"not the {saved.best_value:g} it records)")
     # The nodes were pruned against the saved incumbent: it (or a better one) must stay.
-    search.offer(saved.best_perm, value)
+    if value < math.inf:
+        search.offer(saved.best_perm, value)
     search.load_nodes(saved.nodes.below(float(search.best_value[0])), saved.expansions)
     return _CheckpointFile(path, key, True)
 

@@ -242,11 +242,13 @@ def _one_line(error: BaseException) -> str:
 
 @dataclass
 class MasterReport:
-    """How the parallel search went: tasks run, workers used."""
+    """How the parallel search went: tasks run, workers used, processor seconds of the tasks, largest pool."""
 
     tasks: int = 0
     workers: int = 0
     checkpoints: int = 0
+    task_cpu_seconds: float = 0.0
+    largest_pool: int = 0
 
 
 @dataclass
@@ -344,6 +346,8 @@ class Master:
             self._expansions += result.expansions
             self.search.offer(result.best_perm, result.best_value)
             self.report.tasks += 1
+            self.report.task_cpu_seconds += result.cpu_seconds
+            self.report.largest_pool = max(self.report.largest_pool, len(self._pool))
         del self._running[future]  # only now: an interruption above leaves its nodes counted, never lost
 
     def _open_nodes(self) -> Nodes:
@@ -387,7 +391,11 @@ class Master:
             count = min(max(len(self._pool) // (2 * self.runner.slots), 1), MOST_NODES_PER_TASK)
             nodes, self._pool = self._pool.split_least(count)
             best_value = float(self.search.best_value[0])
-            future = self.runner.submit(nodes, best_value, self.search.best_perm.copy(), seconds, limit)
+            try:
+                future = self.runner.submit(nodes, best_value, self.search.best_perm.copy(), seconds, limit)
+            except Exception as error:  # noqa: BLE001 - a broken pool, a closed client: say so in one line
+                self._pool = self._pool.plus(nodes)  # kept for the checkpoint
+                raise SolverError(f"bnb: cannot start a search task: {_one_line(error)}") from None
             self._running[future] = _Running(nodes, limit if self.node_limit is not None else 0)
             reserved += self._running[future].reserved
 

@@ -183,12 +183,15 @@ class TaskResult:
         That incumbent's order.
     expansions
         Nodes it expanded.
+    cpu_seconds
+        Processor time it took in its worker (what the cores did, whoever else ran on them).
     """
 
     open_nodes: Nodes
     best_value: float
     best_perm: IntArray
     expansions: int
+    cpu_seconds: float = 0.0
 
 
 def run_task(
@@ -199,6 +202,7 @@ def run_task(
     The nodes are pushed so that the least bound is expanded first; the clock is read
     between kernel calls of about 50 ms.
     """
+    cpu_started = time.thread_time()
     kernels = kernel_module(data.kernel)
     n_jobs, n_stages = data.times.shape
     stack = _Stack(len(nodes) + min(n_jobs * (n_jobs + 1) // 2 + 1, 4096) + n_jobs, n_jobs, n_stages)
@@ -224,7 +228,8 @@ def run_task(
             break
         batch = next_batch(batch, time.perf_counter() - started)
     left = stack.nodes(int(counters[kernels.STACK_SIZE])).below(float(best[0]))
-    return TaskResult(left, float(best[0]), perm, int(counters[kernels.EXPANSIONS]))
+    cpu = time.thread_time() - cpu_started
+    return TaskResult(left, float(best[0]), perm, int(counters[kernels.EXPANSIONS]), cpu)
 
 
 class _Stack:

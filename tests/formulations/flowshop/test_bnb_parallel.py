@@ -272,3 +272,15 @@ def test_dask_proves_ta001_and_ta011_as_the_serial_search_does(cluster: Any) -> 
     solved = bnb_solver(bundled_pfsp("ta011"), seed=1, scheduler=address)
     assert solved.status is Status.OPTIMAL and solved.objective == _best_known("ta011")
     assert solved.metadata["workers"] == 2
+
+
+def test_an_executor_that_cannot_run_tasks_is_one_line_and_keeps_the_checkpoint(tmp_path: Path) -> None:
+    closed = cf.ThreadPoolExecutor(1)
+    closed.shutdown()
+    times = bundled_pfsp("ta011").processing_times
+    path = tmp_path / "kept.npz"
+    with pytest.raises(SolverError, match="bnb: cannot start a search task") as raised:
+        branch_and_bound(times, scheduler=closed, num_workers=2, checkpoint=path)
+    assert "\n" not in str(raised.value)
+    resumed = branch_and_bound(times, checkpoint=path, num_workers=1)  # nothing was lost at the failure
+    _check(resumed, _best_known("ta011"))
