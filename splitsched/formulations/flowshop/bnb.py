@@ -54,7 +54,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from splitsched.core.deadline import Deadline, Slicer
+from splitsched.core.deadline import Deadline
 from splitsched.core.errors import SolverError
 from splitsched.core.progress import Ticker
 from splitsched.core.result import SolverOutput, Status
@@ -63,6 +63,7 @@ from splitsched.formulations.flowshop import bnb_kernels as kernels
 from splitsched.formulations.flowshop.bnb_parallel import (
     DaskRunner,
     ExecutorRunner,
+    Improvement,
     InlineRunner,
     LocalRunner,
     Master,
@@ -75,6 +76,7 @@ from splitsched.formulations.flowshop.bnb_pool import (
     Kernel,
     Nodes,
     SearchData,
+    improve_order,
     instance_key,
     kernel_module,
     read_checkpoint,
@@ -85,10 +87,8 @@ from splitsched.formulations.flowshop.bounds import (
     two_machine_with_lags_order,
 )
 from splitsched.heuristics.flowshop.iterated_greedy import (
-    destruct_construct,
     ig_temperature,
     iterated_greedy,
-    local_search,
 )
 from splitsched.heuristics.flowshop.kernels import as_kernel_order, as_kernel_times, makespan
 from splitsched.heuristics.flowshop.neh import neh_order_until
@@ -230,7 +230,7 @@ def branch_and_bound(
     if runner is None:
         search.run(clock, node_limit)
         return search.outcome()
-    report, _ = _run_master(search, runner, clock, node_limit, saved, None)
+    report, _, _ = _run_master(search, runner, clock, node_limit, saved, False)
     return dataclasses.replace(search.outcome(), task_cpu_seconds=report.task_cpu_seconds)
 
 
@@ -255,7 +255,7 @@ def bnb_solver(
     ta050 within a minute, which the search alone does not). Everything stops at
     ``time_limit``. With several workers the search after the probe is the parallel
     one of :mod:`splitsched.formulations.flowshop.bnb_parallel`, and iterated greedy
-    gets a tenth of 1, 2, 4, ... seconds in the master while the workers search.
+    runs as a task in a worker slot at 1, 2, 4, ... seconds for a tenth of that (at most 2 s).
 
     Parameters
     ----------
@@ -291,7 +291,8 @@ def bnb_solver(
         ``nodes``, ``root_bound``, ``incumbent_source`` (who found the final
         order: ``"neh"``, ``"iterated_greedy"``, ``"search"`` or ``"checkpoint"``),
         ``start_makespan`` (of the first incumbent), ``incumbent_seconds`` (iterated
-        greedy, in all), ``search_seconds`` (wall clock), ``workers`` (processes or
+        greedy, in all; in worker slots, processor seconds), ``search_seconds`` (wall
+        clock, less iterated greedy in this process), ``workers`` (processes or
         worker threads that searched), ``tasks`` (parallel search tasks run) and
         ``task_cpu_seconds`` (their processor time, in all).
     """
@@ -311,18 +312,18 @@ def bnb_solver(
     else:
         start_value, source = float(search.best_value[0]), "checkpoint"
     runner = _runner(search, num_workers, scheduler, saved)
-    report = None
+    report, ig_task_seconds = None, 0.0
     if runner is None:
         last_improver = _search_in_slices(search, improver, clock)
     else:
-        report, last_improver = _run_master(search, runner, clock, None, saved, improver)
+        report, last_improver, ig_task_seconds = _run_master(search, runner, clock, None, saved, seed)
     outcome = search.outcome()
     metadata = {
         "nodes": outcome.nodes,
         "root_bound": outcome.root_bound,
         "incumbent_source": last_improver or source,
         "start_makespan": start_value,
-        "incumbent_seconds": improver.seconds,
+        "incumbent_seconds": improver.seconds + ig_task_seconds,
         "search_seconds": time.perf_counter() - started - improver.seconds,
         "workers": 1 if report is None else report.workers,
         "tasks": 0 if report is None else report.tasks,
@@ -384,26 +385,27 @@ def _run_master(
     clock: Deadline,
     node_limit: int | None,
     saved: _CheckpointFile | None,
-    improver: _IncumbentImprover | None,
-) -> tuple[MasterReport, str | None]:
-    """The parallel search (closing ``runner`` after); who improved the incumbent last, as in :func:`_search_in_slices`."""
+    seed: int | None | Literal[False],
+) -> tuple[MasterReport, str | None, float]:
+    """The parallel search (closing ``runner`` after), with iterated greedy tasks unless ``seed`` is ``False``.
+
+    Returns the master's report, who improved the incumbent last (as
+    :func:`_search_in_slices`) and the processor seconds of iterated greedy.
+    """
     before = float(search.best_value[0])
-    improved_to = [math.inf]
-
-    def improve(budget: Deadline) -> None:
-        if improver is not None and improver.improve(search, budget):
-            improved_to[0] = float(search.best_value[0])
-
+    improvement = None if seed is False else Improvement(seed, IG_TEMPERATURE_FACTOR, IG_DESTROYED_JOBS)
     checkpoint = None if saved is None else (saved.path, saved.key)
-    master = Master(search, search.data(), runner, clock, node_limit, checkpoint, improve)
+    master = Master(search, search.data(), runner, clock, node_limit, checkpoint, improvement)
     try:
         report = master.run()
     finally:
         runner.close()
     final = float(search.best_value[0])
+    ig_seconds = 0.0 if improvement is None else improvement.seconds
     if final >= before:
-        return report, None
-    return report, "iterated_greedy" if final == improved_to[0] else "search"
+        return report, None, ig_seconds
+    by_ig = improvement is not None and final == improvement.improved_to
+    return report, "iterated_greedy" if by_ig else "search", ig_seconds
 
 
 def _search_in_slices(search: _Search, improver: _IncumbentImprover, clock: Deadline) -> str | None:
@@ -631,9 +633,8 @@ class _Search:
 class _IncumbentImprover:
     """Iterated greedy (Ruiz and Stützle 2007) restarted from the search's incumbent.
 
-    The same destruction, construction, local search and acceptance as
-    :func:`splitsched.heuristics.flowshop.iterated_greedy.iterated_greedy`, started from a
-    given order instead of NEH; ``seconds`` adds up its wall-clock time.
+    :func:`splitsched.formulations.flowshop.bnb_pool.improve_order` with this search's
+    generator, so that restarts continue its random stream; ``seconds`` adds up its wall-clock time.
     """
 
     def __init__(self, times: np.ndarray, seed: int | None):
@@ -647,26 +648,11 @@ class _IncumbentImprover:
         if budget.expired():
             return False
         started = time.perf_counter()
-        current = search.best_perm.copy()
-        slicer = Slicer(budget)  # the local search's passes take seconds on thousands of jobs
-        current_value = local_search(self.times, current, self.rng, slicer)
-        best, best_value = current.copy(), current_value
-        while not budget.expired():
-            candidate = destruct_construct(
-                self.times, current, min(IG_DESTROYED_JOBS, len(current)), self.rng
-            )
-            value = local_search(self.times, candidate, self.rng, slicer)
-            if value < current_value or self._accepts(value - current_value):
-                current, current_value = candidate, value
-                if value < best_value:
-                    best, best_value = candidate.copy(), value
+        best, best_value = improve_order(
+            self.times, search.best_perm, self.rng, self.temperature, IG_DESTROYED_JOBS, budget
+        )
         self.seconds += time.perf_counter() - started
         return search.offer(best, best_value)
-
-    def _accepts(self, increase: float) -> bool:
-        if self.temperature <= 0:
-            return increase <= 0
-        return self.rng.random() <= math.exp(-increase / self.temperature)
 
 
 def _next_batch(batch: int, seconds: float) -> int:

@@ -57,6 +57,7 @@ from splitsched.formulations.flowshop.bnb_pool import (
     Nodes,
     SearchData,
     TaskResult,
+    improve_task,
     run_task,
     write_checkpoint,
 )
@@ -110,6 +111,10 @@ class TaskRunner(Protocol):
 
     slots: int
 
+    def call(self, function: Callable[..., Any], *args: Any) -> cf.Future[Any]:
+        """Run ``function(data, *args)`` on a worker (``function`` importable there)."""
+        ...
+
     def submit(self, nodes: Nodes, best_value: float, best_perm: IntArray, seconds: float, limit: int) -> cf.Future[TaskResult]: ...
 
     def close(self) -> None: ...
@@ -125,6 +130,11 @@ class InlineRunner:
 
     def __init__(self, data: SearchData):
         self.data = data
+
+    def call(self, function: Callable[..., Any], *args: Any) -> cf.Future[Any]:
+        future: cf.Future[Any] = cf.Future()
+        future.set_result(function(self.data, *args))
+        return future
 
     def submit(self, nodes: Nodes, best_value: float, best_perm: IntArray, seconds: float, limit: int) -> cf.Future[TaskResult]:
         future: cf.Future[TaskResult] = cf.Future()
@@ -144,6 +154,11 @@ def _install(data: SearchData) -> None:
     _WORKER_DATA = data
 
 
+def _with_installed_data(function: Callable[..., Any], *args: Any) -> Any:
+    assert _WORKER_DATA is not None, "the pool's initializer installs the data"
+    return function(_WORKER_DATA, *args)
+
+
 def _installed_task(nodes: Nodes, best_value: float, best_perm: IntArray, seconds: float, limit: int) -> TaskResult:
     assert _WORKER_DATA is not None, "the pool's initializer installs the data"
     return run_task(_WORKER_DATA, nodes, best_value, best_perm, seconds, limit)
@@ -159,11 +174,15 @@ class LocalRunner:
             workers, mp_context=multiprocessing.get_context(method), initializer=_install, initargs=(data,)
         )
 
+    def call(self, function: Callable[..., Any], *args: Any) -> cf.Future[Any]:
+        return self.pool.submit(_with_installed_data, function, *args)
+
     def submit(self, nodes: Nodes, best_value: float, best_perm: IntArray, seconds: float, limit: int) -> cf.Future[TaskResult]:
         return self.pool.submit(_installed_task, nodes, best_value, best_perm, seconds, limit)
 
     def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        # Not waiting: a search task never outlives the master's wait, an iterated greedy ends within 2 s.
+        self.pool.shutdown(wait=False, cancel_futures=True)
 
 
 class ExecutorRunner:
@@ -173,6 +192,9 @@ class ExecutorRunner:
         self.data = data
         self.executor = executor
         self.slots = slots
+
+    def call(self, function: Callable[..., Any], *args: Any) -> cf.Future[Any]:
+        return self.executor.submit(function, self.data, *args)
 
     def submit(self, nodes: Nodes, best_value: float, best_perm: IntArray, seconds: float, limit: int) -> cf.Future[TaskResult]:
         return self.executor.submit(run_task, self.data, nodes, best_value, best_perm, seconds, limit)
@@ -207,6 +229,10 @@ class DaskRunner:
         except BaseException:
             self.close()
             raise
+
+    def call(self, function: Callable[..., Any], *args: Any) -> cf.Future[Any]:
+        future: cf.Future[Any] = self.executor.submit(function, self.data, *args)
+        return future
 
     def submit(self, nodes: Nodes, best_value: float, best_perm: IntArray, seconds: float, limit: int) -> cf.Future[TaskResult]:
         future: cf.Future[TaskResult] = self.executor.submit(run_task, self.data, nodes, best_value, best_perm, seconds, limit)
@@ -252,9 +278,22 @@ class MasterReport:
 
 
 @dataclass
+class Improvement:
+    """Iterated greedy between rounds (see :class:`Master`): its settings, and what it did."""
+
+    seed: int | None
+    temperature_factor: float
+    destroyed_jobs: int
+    rounds: int = 0
+    seconds: float = 0.0
+    improved_to: float = math.inf
+
+
+@dataclass
 class _Running:
     nodes: Nodes
     reserved: int
+    improvement: bool = False
 
 
 @dataclass
@@ -276,8 +315,10 @@ class Master:
         Most expansions in all (``None``: no limit), counted with the search's.
     checkpoint
         ``(path, instance key)`` to save the pool to, or ``None``.
-    improve
-        Called with a budget between rounds (iterated greedy on the incumbent), or ``None``.
+    improvement
+        Iterated greedy restarted from the incumbent as a task in a worker slot at 1, 2,
+        4, ... seconds, for a tenth of that time (as the serial adapter does between
+        its slices), or ``None``.
     """
 
     search: SearchState
@@ -286,11 +327,11 @@ class Master:
     clock: Deadline
     node_limit: int | None = None
     checkpoint: tuple[Path, str] | None = None
-    improve: Callable[[Deadline], object] | None = None
+    improvement: Improvement | None = None
     report: MasterReport = field(default_factory=MasterReport)
     _pool: Nodes = field(init=False)
     _expansions: int = field(init=False)
-    _running: dict[cf.Future[TaskResult], _Running] = field(init=False, default_factory=dict)
+    _running: dict[cf.Future[Any], _Running] = field(init=False, default_factory=dict)
     _failures: int = field(init=False, default=0)
 
     def run(self) -> MasterReport:
@@ -308,15 +349,15 @@ class Master:
                 self._pool = self._pool.below(float(self.search.best_value[0]))
                 if not self._stopping():
                     self._submit(time.perf_counter() - started)
-                if not self._running:
-                    break
+                searching = any(not task.improvement for task in self._running.values())
+                if not searching and (len(self._pool) == 0 or self._stopping()):
+                    break  # proven or stopped: a running iterated greedy changes neither
                 done, _ = cf.wait(list(self._running), timeout=1.0, return_when=cf.FIRST_COMPLETED)
                 for future in done:
                     self._merge(future)
                 ticker.tick(self._progress_line)
-                elapsed = time.perf_counter() - started
-                if self.improve is not None and elapsed >= next_improvement and not self._stopping():
-                    self.improve(self.clock.child(0.1 * next_improvement))
+                if time.perf_counter() - started >= next_improvement and not self._stopping():
+                    self._start_improvement(0.1 * next_improvement)
                     next_improvement *= 2
                 if self.checkpoint is not None and time.perf_counter() - last_saved >= CHECKPOINT_SECONDS:
                     self._save(self._open_nodes())
@@ -331,9 +372,26 @@ class Master:
                 self._save(pool)
         return self.report
 
-    def _merge(self, future: cf.Future[TaskResult]) -> None:
+    def _start_improvement(self, seconds: float) -> None:
+        """Iterated greedy from the incumbent in a worker slot (it may wait for one)."""
+        plan = self.improvement
+        remaining = self.clock.remaining()
+        seconds = min(seconds, TASK_SECONDS[1])  # a slot is held no longer than by a search task
+        if plan is None or (remaining is not None and remaining < seconds):
+            return
+        plan.rounds += 1
+        seed = None if plan.seed is None else plan.seed + plan.rounds
+        future = self.runner.call(
+            improve_task, self.search.best_perm.copy(), seconds, seed, plan.temperature_factor, plan.destroyed_jobs
+        )
+        self._running[future] = _Running(Nodes.empty(*self.data.times.shape), 0, improvement=True)
+
+    def _merge(self, future: cf.Future[Any]) -> None:
         """Take a finished task's result; a failed task's nodes go back to the pool."""
         task = self._running[future]
+        if task.improvement:
+            self._merge_improvement(future)
+            return
         try:
             result = future.result()
         except Exception as error:  # noqa: BLE001 - a lost worker, say: nothing of the task is lost
@@ -349,6 +407,17 @@ class Master:
             self.report.task_cpu_seconds += result.cpu_seconds
             self.report.largest_pool = max(self.report.largest_pool, len(self._pool))
         del self._running[future]  # only now: an interruption above leaves its nodes counted, never lost
+
+    def _merge_improvement(self, future: cf.Future[Any]) -> None:
+        del self._running[future]
+        assert self.improvement is not None
+        try:
+            result = future.result()
+        except Exception:  # noqa: BLE001 - only a heuristic: the search goes on without it
+            return
+        self.improvement.seconds += result.cpu_seconds
+        if self.search.offer(result.order, result.value):
+            self.improvement.improved_to = result.value
 
     def _open_nodes(self) -> Nodes:
         pool = self._pool

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import math
 import os
 import tempfile
 import time
@@ -27,7 +28,9 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from splitsched.core.deadline import Deadline, Slicer
 from splitsched.core.errors import SolverError
+from splitsched.heuristics.flowshop.iterated_greedy import destruct_construct, ig_temperature, local_search
 
 Kernel = Literal["v2", "v1"]
 KERNEL_MODULES: dict[str, str] = {
@@ -230,6 +233,55 @@ def run_task(
     left = stack.nodes(int(counters[kernels.STACK_SIZE])).below(float(best[0]))
     cpu = time.thread_time() - cpu_started
     return TaskResult(left, float(best[0]), perm, int(counters[kernels.EXPANSIONS]), cpu)
+
+
+def improve_order(
+    times: FloatArray, order: IntArray, rng: np.random.Generator, temperature: float, destroyed: int,
+    budget: Deadline,
+) -> tuple[IntArray, float]:  # fmt: skip
+    """Iterated greedy (Ruiz and Stützle 2007) from ``order`` until ``budget`` expires: the best order and makespan.
+
+    The same destruction of ``destroyed`` jobs, construction, local search and
+    acceptance at ``temperature`` as
+    :func:`splitsched.heuristics.flowshop.iterated_greedy.iterated_greedy`, started
+    from a given order instead of NEH.
+    """
+    current = order.copy()
+    slicer = Slicer(budget)  # the local search's passes take seconds on thousands of jobs
+    current_value = local_search(times, current, rng, slicer)
+    best, best_value = current.copy(), current_value
+    while not budget.expired():
+        candidate = destruct_construct(times, current, min(destroyed, len(current)), rng)
+        value = local_search(times, candidate, rng, slicer)
+        increase = value - current_value
+        accepted = increase < 0 or (
+            increase <= 0 if temperature <= 0 else rng.random() <= math.exp(-increase / temperature)
+        )
+        if accepted:
+            current, current_value = candidate, value
+            if value < best_value:
+                best, best_value = candidate.copy(), value
+    return best, float(best_value)
+
+
+@dataclass(frozen=True)
+class ImproveResult:
+    """What an iterated-greedy task returns: the best order, its makespan, processor seconds."""
+
+    order: IntArray
+    value: float
+    cpu_seconds: float
+
+
+def improve_task(
+    data: SearchData, order: IntArray, seconds: float, seed: int | None, temperature_factor: float, destroyed: int,
+) -> ImproveResult:  # fmt: skip
+    """Iterated greedy from ``order`` for ``seconds`` on a worker (see :func:`improve_order`)."""
+    cpu_started = time.thread_time()
+    temperature = ig_temperature(data.times, temperature_factor)
+    rng = np.random.default_rng(seed)
+    best, value = improve_order(data.times, order, rng, temperature, destroyed, Deadline(seconds))
+    return ImproveResult(best, value, time.thread_time() - cpu_started)
 
 
 class _Stack:

@@ -120,11 +120,16 @@ def test_a_node_limit_stop_bounds_the_optimum_from_below(
     assert outcome.proven == (outcome.lower_bound == outcome.makespan == optimum)
 
 
-def test_a_time_limit_stop_reports_a_bound_below_the_optimum() -> None:
-    result = bnb_solver(bundled_pfsp("ta021"), time_limit=1.5, seed=1, num_workers=2)
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_time_limit_stop_reports_a_bound_below_the_optimum(workers: int, tmp_path: Path) -> None:
+    """Past 1 s an iterated-greedy task takes a slot; with one worker the master runs it in between."""
+    path = tmp_path / "ta021.npz"  # with one worker, the checkpoint makes it the master loop
+    result = bnb_solver(bundled_pfsp("ta021"), time_limit=2.5, seed=1, num_workers=workers, checkpoint=str(path))
     assert result.status is Status.TIME_LIMIT
-    assert result.metadata["workers"] == 2
+    assert result.metadata["workers"] == workers
     assert result.bound is not None and result.bound <= _best_known("ta021") <= result.objective
+    resumed = branch_and_bound(bundled_pfsp("ta021").processing_times, checkpoint=path, node_limit=0)
+    assert resumed.lower_bound <= _best_known("ta021") <= resumed.makespan <= result.objective
 
 
 # -- checkpoints -------------------------------------------------------------------------------------------
