@@ -93,6 +93,9 @@ POSITION_ROUNDS = 2
 SHAPE = np.array([CELLS, SPLIT, ROUNDS, POSITION_ROUNDS], dtype=np.int64)
 """The cell parameters as :func:`~splitsched.formulations.devices.variance_kernels.node_bound` takes them."""
 
+ROOT_WINDOWS = 1
+"""Windows of possible means per ``M`` at the root (branching on the mean first)."""
+
 CLOCK_EVERY = 64
 """Nodes between two looks at the clock."""
 
@@ -153,6 +156,8 @@ class _Search:
     m: int
     incumbent: int | None
     clock: Deadline
+    window: tuple[float, float] = (-math.inf, math.inf)  # the means searched for (branching on the mean)
+    range: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros(2))  # the last node's possible means
     nodes: int = 0
     best: list[tuple[int, int]] | None = None  # (level, a) per device
     delay: list[int | None] = field(default_factory=list)
@@ -260,8 +265,10 @@ class _Search:
         """``N`` times a lower bound on ``sum (D - mean)^2`` over the node's subtree, or ``inf`` (compiled)."""
         state = np.array([k, i, work, placed, below_work, below_count, self.m], dtype=np.int64)
         threshold = math.inf if self.incumbent is None else self.incumbent / len(self.devices)
+        self.range = np.array(self.window, dtype=np.float64)
         return float(node_bound(self.arrays.opt_start, self.arrays.opt_level, self.arrays.opt_a, self.arrays.limits,
-                                self.decided, self.delays, self.arrays.thetas, state, self.sjf, threshold, SHAPE))  # fmt: skip
+                                self.decided, self.delays, self.arrays.thetas, state, self.sjf, threshold, SHAPE,
+                                self.range))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -334,27 +341,23 @@ def solve_variance(
     sjf = problem.policy is Policy.SJF
     old_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old_limit, 4 * n * len(thetas) + 1000))
-    roots = []
+    roots = _roots(devices, thetas, arrays, sjf, best_value, clock)
     nodes = 0
-    for m in range(n + 1):
-        search = _Search(devices, thetas, arrays, sjf, m, best_value, clock)
-        roots.append((search._bound(0, 0, 0, 0, 0, 0), m))
-    roots.sort()
     open_bound = math.inf
     try:
-        for position, (root, m) in enumerate(roots):
+        for position, (root, m, window) in enumerate(roots):
             if best_value is not None and root / (1 + MARGIN) >= best_value:
                 break
             if clock.expired():
-                open_bound = min(open_bound, min(bound for bound, _ in roots[position:]))
+                open_bound = min(open_bound, min(bound for bound, _, _ in roots[position:]))
                 break
-            search = _Search(devices, thetas, arrays, sjf, m, best_value, clock)
+            search = _Search(devices, thetas, arrays, sjf, m, best_value, clock, window)
             search.run()
             nodes += search.nodes
             if search.best is not None:
                 best_value, best_choice = search.incumbent, search.best
             if search.stopped:
-                rest = [bound for bound, _ in roots[position + 1 :]]
+                rest = [bound for bound, _, _ in roots[position + 1 :]]
                 open_bound = min([open_bound, search.open_bound, *rest])
                 break
     finally:
@@ -367,6 +370,27 @@ def solve_variance(
         return VarianceResult(None, None, proven, 0 if not proven else 0, nodes)
     bound = best_value if proven else min(best_value, math.floor(open_bound / (1 + MARGIN)))
     return VarianceResult(partition, best_value, proven, max(bound, 0), nodes)
+
+
+def _roots(
+    devices: list[_Device], thetas: list[int], arrays: _Arrays, sjf: bool, incumbent: int | None, clock: Deadline
+) -> list[tuple[float, int, tuple[float, float]]]:
+    """The subproblems (bound, ``M``, window of means), least bound first: each ``M``'s possible means in
+    :data:`ROOT_WINDOWS` equal windows (a window's bound knows the mean is in it, far tighter than one
+    bound over every mean)."""
+    roots = []
+    for m in range(len(devices) + 1):
+        search = _Search(devices, thetas, arrays, sjf, m, incumbent, clock)
+        if math.isinf(search._bound(0, 0, 0, 0, 0, 0)):
+            continue
+        low, high = (float(x) for x in search.range)
+        edges = np.linspace(low, high, ROOT_WINDOWS + 1)
+        for start, end in zip(edges[:-1], edges[1:]):
+            window = (float(start), float(end))
+            search = _Search(devices, thetas, arrays, sjf, m, incumbent, clock, window)
+            roots.append((search._bound(0, 0, 0, 0, 0, 0), m, window))
+    roots.sort(key=lambda root: (root[0], root[1], root[2]))
+    return roots
 
 
 def _paper_delays(
@@ -387,7 +411,8 @@ def bnb_warm_up(_instance: object = None) -> None:
     hungarian(np.zeros((2, 2)))
     one = np.ones(1, dtype=np.int64)
     node_bound(np.array([0, 1]), one, np.ones(1), np.full(1, np.inf), np.zeros(1, dtype=bool), np.zeros(1),
-               np.array([0.0, 1.0]), np.array([0, 0, 0, 0, 0, 0, 1]), True, math.inf, SHAPE)  # fmt: skip
+               np.array([0.0, 1.0]), np.array([0, 0, 0, 0, 0, 0, 1]), True, math.inf, SHAPE,
+               np.array([-math.inf, math.inf]))  # fmt: skip
     s4_warm_up()
 
 

@@ -87,6 +87,7 @@ def node_bound(
     sjf: bool,
     threshold: float,
     shape: npt.NDArray[np.int64],
+    window: npt.NDArray[np.float64],
 ) -> float:  # pragma: no cover - compiled
     """``N`` times a lower bound on ``sum_i (D_i - mean)^2`` over a node's subtree, or ``inf`` if it has no leaf.
 
@@ -94,7 +95,10 @@ def node_bound(
     and ready time; ``limits``: deadlines (``inf``: none); ``decided``/``delays``: the
     devices placed and their exact delays; ``state``: ``k, i, work, placed,
     below_work, below_count, m``; ``threshold``: the incumbent over ``N`` (cells at or
-    above it are not refined); ``shape``: cells, split, rounds, position rounds.
+    above it are not refined); ``shape``: cells, split, rounds, position rounds;
+    ``window``: the means ``[low, high]`` the subtree is searched for (the caller's
+    branching on the mean). Its first two entries are overwritten with the node's own
+    range of possible means within the window (a low above the high: none).
     """
     k, i, work, placed, below_work, below_count, m = state
     n = decided.shape[0]
@@ -183,8 +187,21 @@ def node_bound(
         if decided[j]:
             fixed[f] = delays[j]
             f += 1
-    mean_lo = (fixed_sum + dev_low[:free].sum()) / n
-    mean_hi = (fixed_sum + dev_high[:free].sum()) / n
+    # The t - 1 offloaders before position t have at least the t - 1 least services any device left can offload with.
+    least_service = np.full(free, np.inf)
+    for r in range(count):
+        if not r_local[r]:
+            least_service[r_dev[r]] = min(least_service[r_dev[r]], r_theta[r])
+    prefix = np.zeros(free + 1)
+    ordered_least = np.sort(least_service)
+    for t in range(free):
+        prefix[t + 1] = prefix[t] + (ordered_least[t] if ordered_least[t] < np.inf else 0.0)
+    mean_lo = max((fixed_sum + dev_low[:free].sum()) / n, window[0])
+    mean_hi = min((fixed_sum + dev_high[:free].sum()) / n, window[1])
+    window[0] = mean_lo
+    window[1] = mean_hi
+    if mean_lo > mean_hi:
+        return np.inf
     cells, split, rounds, position_rounds = shape
     width = (mean_hi - mean_lo) / cells
     starts = np.empty(cells)
@@ -228,7 +245,7 @@ def node_bound(
             value = max(total, floor[c])
             if round_ < position_rounds and left > 0 and value < threshold:
                 value = max(value, _positions(start, end, placed_part, r_dev, r_local, r_a, r_theta, r_limit, count,
-                                              local_cost, free, left, base, theta_min, sjf, matrix))  # fmt: skip
+                                              local_cost, free, left, base, prefix, sjf, matrix))  # fmt: skip
             values[c] = value
         keep = 0
         for c in range(values.shape[0]):
@@ -259,7 +276,7 @@ def node_bound(
 
 @numba.njit(cache=True)
 def _positions(start, end, placed_total, r_dev, r_local, r_a, r_theta, r_limit, count, local_cost, free, left, base,
-               theta_min, sjf, matrix) -> float:  # fmt: skip  # pragma: no cover - compiled
+               prefix, sjf, matrix) -> float:  # fmt: skip  # pragma: no cover - compiled
     """The position bound of one cell: the offloaders left take distinct positions ``t = 1..left`` (module docstring)."""
     for d in range(free):
         for col in range(free):
@@ -274,10 +291,10 @@ def _positions(start, end, placed_total, r_dev, r_local, r_a, r_theta, r_limit, 
         theta = r_theta[r]
         for t in range(1, left + 1):
             if sjf:
-                low = a + base + (t - 1) * theta_min + theta
+                low = a + base + prefix[t - 1] + theta
                 high = a + base + t * theta
             else:
-                low = a + base + (t - 1) * theta_min + (left - t + 1) * theta
+                low = a + base + prefix[t - 1] + (left - t + 1) * theta
                 high = a + base + left * theta
             if low > r_limit[r]:
                 continue
