@@ -39,8 +39,9 @@ placed devices their exact term; the node's bound is the least over cells that
 cover the possible means, refined (each cell split in :data:`SPLIT`) where it is
 below the incumbent. It relaxes only the sharing among the devices still to be
 placed, so it tightens as ranks are decided, and it is exact at a leaf. Float
-sums prune only with a relative margin of :data:`MARGIN` (a node is kept unless its
-bound is clearly at least the incumbent); leaves use exact integers.
+sums prune only with a margin (:func:`float_slack`: ``MARGIN N^2 span^2``, far above
+the rounding of sums of at most ``N`` squares of delays below ``span``); leaves use
+exact integers.
 
 **Status.** ``optimal`` when the tree is exhausted; at the time limit the bound is
 the least bound of the nodes left open (their subtrees unexplored), with the
@@ -85,7 +86,7 @@ ROUNDS = 3
 """Refinements of the cells whose bound is below the incumbent."""
 
 MARGIN = 1e-9
-"""Relative margin on float bounds: a node is pruned only if ``bound / (1 + MARGIN) >= incumbent``."""
+"""Margin on float bounds, relative to the largest possible objective (:func:`float_slack`)."""
 
 POSITION_ROUNDS = 2
 """Rounds of cell refinement that also compute the position bound (a linear assignment per cell)."""
@@ -157,6 +158,7 @@ class _Search:
     incumbent: int | None
     clock: Deadline
     window: tuple[float, float] = (-math.inf, math.inf)  # the means searched for (branching on the mean)
+    slack: float = 0.0  # float_slack: a node is pruned only if its bound exceeds the incumbent by more
     range: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros(2))  # the last node's possible means
     nodes: int = 0
     best: list[tuple[int, int]] | None = None  # (level, a) per device
@@ -249,7 +251,7 @@ class _Search:
         return a + below_work + theta * (self.m - below_count)
 
     def _pruned(self, bound: float) -> bool:
-        return self.incumbent is not None and bound / (1 + MARGIN) >= self.incumbent
+        return self.incumbent is not None and bound - self.slack >= self.incumbent
 
     def _leaf(self) -> None:
         delays = [d for d in self.delay if d is not None]
@@ -333,6 +335,7 @@ def solve_variance(
     devices = _devices(table, thetas)
     arrays = _Arrays.of(devices, thetas)
     n = len(devices)
+    slack = float_slack(table)
     best_value: int | None = None
     best_choice: list[tuple[int, int]] | None = None
     if incumbent is not None:
@@ -346,12 +349,12 @@ def solve_variance(
     open_bound = math.inf
     try:
         for position, (root, m, window) in enumerate(roots):
-            if best_value is not None and root / (1 + MARGIN) >= best_value:
+            if best_value is not None and root - slack >= best_value:
                 break
             if clock.expired():
                 open_bound = min(open_bound, min(bound for bound, _, _ in roots[position:]))
                 break
-            search = _Search(devices, thetas, arrays, sjf, m, best_value, clock, window)
+            search = _Search(devices, thetas, arrays, sjf, m, best_value, clock, window, slack)
             search.run()
             nodes += search.nodes
             if search.best is not None:
@@ -365,11 +368,22 @@ def solve_variance(
     partition = None if incumbent is None else tuple(incumbent)
     if best_choice is not None:
         partition = tuple(device.points[choice] for device, choice in zip(devices, best_choice))
-    proven = math.isinf(open_bound)
     if best_value is None:
-        return VarianceResult(None, None, proven, 0 if not proven else 0, nodes)
-    bound = best_value if proven else min(best_value, math.floor(open_bound / (1 + MARGIN)))
-    return VarianceResult(partition, best_value, proven, max(bound, 0), nodes)
+        return VarianceResult(None, None, math.isinf(open_bound), 0, nodes)
+    bound = best_value if math.isinf(open_bound) else max(0, min(best_value, math.floor(open_bound - slack)))
+    return VarianceResult(partition, best_value, bound == best_value, bound, nodes)
+
+
+def float_slack(table: OptionTable) -> float:
+    """How far a float bound must exceed the incumbent to prune: ``MARGIN N^2 span^2``.
+
+    ``span`` bounds every delay (the largest ready time plus every device's largest
+    service), so the objective ``N sum (D - mu)^2`` is below ``N^2 span^2`` and the
+    rounding of the kernel's sums (a few hundred operations at 2^-53 each) is far
+    below this margin.
+    """
+    span = max(max(row) for row in table.ready) + sum(max(row) for row in table.service)
+    return MARGIN * table.n**2 * float(span) ** 2
 
 
 def _roots(
