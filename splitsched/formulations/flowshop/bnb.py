@@ -37,6 +37,14 @@ Design (the literature's strong and simple choices, each measured with
 
 The node loop runs inside numba; Python only checks the clock between batches of
 expansions (about 50 ms each) and grows the node stack when needed.
+
+**Parallel and distributed** (``num_workers``, ``scheduler``, ``checkpoint``): a master
+keeps the pool of open nodes and hands a few least-bound ones at a time, with the
+incumbent, to worker processes or Dask workers that run the same kernel for a short
+budget and return the nodes they left open; see
+:mod:`splitsched.formulations.flowshop.bnb_parallel`. ``kernel="v1"`` selects the
+issue-3 kernel (:mod:`splitsched.formulations.flowshop.bnb_kernels_v1`), kept as a
+same-process baseline.
 """
 
 from __future__ import annotations
@@ -583,6 +591,7 @@ class _Search:
         return SearchData(
             self.kernel, self.times, self.head, self.tail, self.pairs, self.pair_order, self.pair_lag,
             self.pair_rank.copy(), self.bound_mode, self.bidirectional, self.ranked_pairs, self.full_every,
+            self.counters.copy(),
         )  # fmt: skip
 
     def open_nodes(self) -> Nodes:

@@ -13,6 +13,7 @@ given, which is what keeps a parallel proof a proof.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib
 import math
@@ -42,6 +43,7 @@ KERNEL_MODULES: dict[str, str] = {
 _FIRST_BATCH = 256
 _BATCH_SECONDS = 0.05
 _CHECKPOINT_FORMAT = 1
+_NO_LIMIT = int(np.iinfo(np.int64).max)
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -154,8 +156,11 @@ class SearchData:
     """What every task of one search needs, sent to each worker once.
 
     The arrays are those :class:`splitsched.formulations.flowshop.bnb._Search`
-    precomputes; ``pair_rank`` is the learned stage-pair ranking, which a worker
-    keeps updating across its tasks (it only orders the pairs, never changes a bound's validity).
+    precomputes. ``pair_rank`` (the learned stage-pair ranking) and ``learned`` (the
+    kernel's counters: expansions, two-machine evaluations and prunings, from which
+    a kernel may decide whether the two-machine pass pays) are what a worker has
+    learned so far: they carry over between its tasks, as they do between the serial
+    search's kernel calls. Neither changes a bound's validity.
     """
 
     kernel: str
@@ -170,6 +175,7 @@ class SearchData:
     bidirectional: bool
     ranked_pairs: int
     full_every: int
+    learned: IntArray = dataclasses.field(default_factory=lambda: np.zeros(0, np.int64))
 
 
 @dataclass(frozen=True)
@@ -211,7 +217,11 @@ def run_task(
     stack = _Stack(len(nodes) + min(n_jobs * (n_jobs + 1) // 2 + 1, 4096) + n_jobs, n_jobs, n_stages)
     stack.push(nodes.stack_order())
     counters = np.zeros(kernels.N_COUNTERS, np.int64)
+    if data.learned.shape == counters.shape:
+        counters[:] = data.learned
     counters[kernels.STACK_SIZE] = len(nodes)
+    already = int(counters[kernels.EXPANSIONS])
+    max_expansions = min(max_expansions, _NO_LIMIT - already) + already  # the kernel counts on from ``already``
     best = np.array([best_value])
     perm = np.array(best_perm, dtype=np.int64)
     deadline = time.perf_counter() + seconds
@@ -231,8 +241,10 @@ def run_task(
             break
         batch = next_batch(batch, time.perf_counter() - started)
     left = stack.nodes(int(counters[kernels.STACK_SIZE])).below(float(best[0]))
+    counters[kernels.STACK_SIZE] = 0
+    data.learned = counters.copy()
     cpu = time.thread_time() - cpu_started
-    return TaskResult(left, float(best[0]), perm, int(counters[kernels.EXPANSIONS]), cpu)
+    return TaskResult(left, float(best[0]), perm, int(counters[kernels.EXPANSIONS]) - already, cpu)
 
 
 def improve_order(
