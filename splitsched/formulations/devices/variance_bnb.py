@@ -94,8 +94,8 @@ POSITION_ROUNDS = 2
 SHAPE = np.array([CELLS, SPLIT, ROUNDS, POSITION_ROUNDS], dtype=np.int64)
 """The cell parameters as :func:`~splitsched.formulations.devices.variance_kernels.node_bound` takes them."""
 
-ROOT_WINDOWS = 1
-"""Windows of possible means per ``M`` at the root (branching on the mean first)."""
+WORK_WINDOWS = 1
+"""Windows of the total BS work ``W`` per ``M`` at the root (branching on ``W`` first)."""
 
 CLOCK_EVERY = 64
 """Nodes between two looks at the clock."""
@@ -157,9 +157,9 @@ class _Search:
     m: int
     incumbent: int | None
     clock: Deadline
-    window: tuple[float, float] = (-math.inf, math.inf)  # the means searched for (branching on the mean)
+    window: tuple[float, ...] = (-math.inf, math.inf, -math.inf, math.inf)  # the means and BS works searched for
     slack: float = 0.0  # float_slack: a node is pruned only if its bound exceeds the incumbent by more
-    range: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros(2))  # the last node's possible means
+    range: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros(4))  # the last node's means and works
     nodes: int = 0
     best: list[tuple[int, int]] | None = None  # (level, a) per device
     delay: list[int | None] = field(default_factory=list)
@@ -388,19 +388,18 @@ def float_slack(table: OptionTable) -> float:
 
 def _roots(
     devices: list[_Device], thetas: list[int], arrays: _Arrays, sjf: bool, incumbent: int | None, clock: Deadline
-) -> list[tuple[float, int, tuple[float, float]]]:
-    """The subproblems (bound, ``M``, window of means), least bound first: each ``M``'s possible means in
-    :data:`ROOT_WINDOWS` equal windows (a window's bound knows the mean is in it, far tighter than one
-    bound over every mean)."""
+) -> list[tuple[float, int, tuple[float, ...]]]:
+    """The subproblems (bound, ``M``, window), least bound first: each ``M``'s possible BS work ``W`` in
+    :data:`WORK_WINDOWS` equal windows (a window's bound knows ``W``, which pins the last SJF positions)."""
     roots = []
     for m in range(len(devices) + 1):
         search = _Search(devices, thetas, arrays, sjf, m, incumbent, clock)
         if math.isinf(search._bound(0, 0, 0, 0, 0, 0)):
             continue
-        low, high = (float(x) for x in search.range)
-        edges = np.linspace(low, high, ROOT_WINDOWS + 1)
+        low, high = float(search.range[2]), float(search.range[3])
+        edges = np.linspace(low, high, WORK_WINDOWS + 1) if m > 0 else np.array([low, high])
         for start, end in zip(edges[:-1], edges[1:]):
-            window = (float(start), float(end))
+            window = (-math.inf, math.inf, math.floor(start), math.ceil(end))  # W is an integer
             search = _Search(devices, thetas, arrays, sjf, m, incumbent, clock, window)
             roots.append((search._bound(0, 0, 0, 0, 0, 0), m, window))
     roots.sort(key=lambda root: (root[0], root[1], root[2]))
@@ -426,7 +425,7 @@ def bnb_warm_up(_instance: object = None) -> None:
     one = np.ones(1, dtype=np.int64)
     node_bound(np.array([0, 1]), one, np.ones(1), np.full(1, np.inf), np.zeros(1, dtype=bool), np.zeros(1),
                np.array([0.0, 1.0]), np.array([0, 0, 0, 0, 0, 0, 1]), True, math.inf, SHAPE,
-               np.array([-math.inf, math.inf]))  # fmt: skip
+               np.array([-math.inf, math.inf, -math.inf, math.inf]))  # fmt: skip
     s4_warm_up()
 
 

@@ -196,6 +196,44 @@ def node_bound(
     ordered_least = np.sort(least_service)
     for t in range(free):
         prefix[t + 1] = prefix[t] + (ordered_least[t] if ordered_least[t] < np.inf else 0.0)
+    # The total BS work W of all offloaders: what is placed, plus the services of the ``left`` still to come.
+    most_service = np.full(free, -np.inf)
+    for r in range(count):
+        if not r_local[r]:
+            most_service[r_dev[r]] = max(most_service[r_dev[r]], r_theta[r])
+    work_lo = float(base)
+    work_hi = float(base)
+    optional_least = np.empty(free)
+    optional_most = np.empty(free)
+    s = 0
+    theta_max = 0.0
+    for d in range(free):
+        if most_service[d] > theta_max:
+            theta_max = most_service[d]
+        if forced[d]:
+            work_lo += least_service[d]
+            work_hi += most_service[d]
+        elif least_service[d] < np.inf:
+            optional_least[s] = least_service[d]
+            optional_most[s] = most_service[d]
+            s += 1
+    if need > s:
+        return np.inf
+    if need > 0:
+        work_lo += np.sort(optional_least[:s])[:need].sum()
+        work_hi += np.sort(optional_most[:s])[s - need :].sum()
+    work_lo = max(work_lo, window[2])
+    work_hi = min(work_hi, window[3])
+    window[2] = work_lo
+    window[3] = work_hi
+    if work_lo > work_hi:
+        return np.inf
+    for r in range(count):
+        # Every BS delay is at most W (SJF: a prefix of the work; RR: sum_j min(s_j, s_i) <= sum_j s_j).
+        if not r_local[r]:
+            r_high[r] = min(r_high[r], r_a[r] + work_hi)
+            if r_low[r] > r_high[r]:
+                r_low[r] = np.inf
     mean_lo = max((fixed_sum + dev_low[:free].sum()) / n, window[0])
     mean_hi = min((fixed_sum + dev_high[:free].sum()) / n, window[1])
     window[0] = mean_lo
@@ -245,7 +283,8 @@ def node_bound(
             value = max(total, floor[c])
             if round_ < position_rounds and left > 0 and value < threshold:
                 value = max(value, _positions(start, end, placed_part, r_dev, r_local, r_a, r_theta, r_limit, count,
-                                              local_cost, free, left, base, prefix, sjf, matrix))  # fmt: skip
+                                              local_cost, free, left, base, prefix, sjf, matrix, work_lo, work_hi,
+                                              theta_max))  # fmt: skip
             values[c] = value
         keep = 0
         for c in range(values.shape[0]):
@@ -276,7 +315,7 @@ def node_bound(
 
 @numba.njit(cache=True)
 def _positions(start, end, placed_total, r_dev, r_local, r_a, r_theta, r_limit, count, local_cost, free, left, base,
-               prefix, sjf, matrix) -> float:  # fmt: skip  # pragma: no cover - compiled
+               prefix, sjf, matrix, work_lo, work_hi, theta_max) -> float:  # fmt: skip  # pragma: no cover - compiled
     """The position bound of one cell: the offloaders left take distinct positions ``t = 1..left`` (module docstring)."""
     for d in range(free):
         for col in range(free):
@@ -290,12 +329,14 @@ def _positions(start, end, placed_total, r_dev, r_local, r_a, r_theta, r_limit, 
         a = r_a[r]
         theta = r_theta[r]
         for t in range(1, left + 1):
+            # From the end: the left - t after position t have services between its own and theta_max, and
+            # the last one ends at W (SJF); under RR each of them adds its service minus the own one less.
             if sjf:
-                low = a + base + prefix[t - 1] + theta
-                high = a + base + t * theta
+                low = a + max(base + prefix[t - 1] + theta, work_lo - (left - t) * theta_max)
+                high = a + min(base + t * theta, work_hi - (left - t) * theta)
             else:
-                low = a + base + prefix[t - 1] + (left - t + 1) * theta
-                high = a + base + left * theta
+                low = a + max(base + prefix[t - 1] + (left - t + 1) * theta, work_lo - (left - t) * (theta_max - theta))
+                high = a + min(base + left * theta, work_hi)
             if low > r_limit[r]:
                 continue
             g = _gap2(low, min(high, r_limit[r]), start, end)
