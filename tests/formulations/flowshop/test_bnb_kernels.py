@@ -105,6 +105,8 @@ KERNEL_SETTINGS: list[dict[str, int | bool]] = [
     {"rate_percent": 0},
     {"head_tail": True, "rate_percent": 0},
     {"rate_percent": 10**6},
+    {"rule": kernels.MIN_MIN},
+    {"rule": kernels.MIN_MIN, "head_tail": True, "rate_percent": 0},
 ]
 
 
