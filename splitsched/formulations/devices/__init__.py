@@ -12,5 +12,7 @@ __all__ = [
     "option_table",
     "output",
     "s4_enum",
+    "variance_bnb",
+    "variance_kernels",
     "warm_start",
 ]

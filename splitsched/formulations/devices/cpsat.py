@@ -33,6 +33,10 @@ bound fixed, devices that can stay local do, the EDF cuts become linear and the
 remainders form one ``NoOverlap``; it proves what one model with the objective
 could not (30 and 40 devices at ``R = 10``). ``descent=False`` keeps the one model.
 
+**Variance**: CP-SAT's bound stays near 0 once the base station is shared; the
+solver ``bnb`` for devices (:mod:`splitsched.formulations.devices.variance_bnb`,
+ours) proves far larger instances of S4's model.
+
 **Status.** ``optimal`` only when CP-SAT proves it (then the bound is the
 objective); ``infeasible`` when CP-SAT proves that no choice meets the deadlines;
 ``time_limit`` otherwise, with the incumbent (CP-SAT's, else the warm start when
