@@ -170,19 +170,29 @@ class LocalRunner:
     def __init__(self, data: SearchData, workers: int):
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
         self.slots = workers
+        self.futures: list[cf.Future[Any]] = []
         self.pool = cf.ProcessPoolExecutor(
             workers, mp_context=multiprocessing.get_context(method), initializer=_install, initargs=(data,)
         )
 
     def call(self, function: Callable[..., Any], *args: Any) -> cf.Future[Any]:
-        return self.pool.submit(_with_installed_data, function, *args)
+        future = self.pool.submit(_with_installed_data, function, *args)
+        self.futures.append(future)
+        return future
 
     def submit(self, nodes: Nodes, best_value: float, best_perm: IntArray, seconds: float, limit: int) -> cf.Future[TaskResult]:
-        return self.pool.submit(_installed_task, nodes, best_value, best_perm, seconds, limit)
+        future = self.pool.submit(_installed_task, nodes, best_value, best_perm, seconds, limit)
+        if len(self.futures) > 64:
+            self.futures = [known for known in self.futures if not known.done()]
+        self.futures.append(future)
+        return future
 
     def close(self) -> None:
-        # Not waiting: a search task never outlives the master's wait, an iterated greedy ends within 2 s.
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        """End the workers; one still running (an iterated greedy, or a task the master gave up on) is terminated."""
+        if not all(future.done() for future in self.futures):
+            for process in list(getattr(self.pool, "_processes", {}).values()):
+                process.terminate()
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 class ExecutorRunner:
@@ -444,19 +454,27 @@ class Master:
             self._expansions += result.expansions
 
     def _submit(self, elapsed: float) -> None:
-        """Fill the free slots with tasks of the least-bound nodes."""
+        """Fill the free slots with tasks of the least-bound nodes, and queue as many again.
+
+        The queued tasks start as soon as a worker is done, without waiting for the
+        master (measured on ta043: workers were in tasks 91 % of the time without).
+        Not near the time limit, where a queued task would start late and overrun it,
+        nor under a node limit, which is shared out among the running tasks.
+        """
+        seconds = min(max(0.1 * elapsed, TASK_SECONDS[0]), TASK_SECONDS[1])
+        remaining = self.clock.remaining()
+        if remaining is not None:
+            seconds = max(min(seconds, remaining), 0.0)
+        queue = self.node_limit is None and (remaining is None or remaining > 3 * seconds)
+        in_flight = self.runner.slots * (2 if queue else 1)
         reserved = sum(task.reserved for task in self._running.values())
-        while len(self._running) < self.runner.slots and len(self._pool) > 0:
+        while len(self._running) < in_flight and len(self._pool) > 0:
             limit = _NO_LIMIT
             if self.node_limit is not None:
                 left = self.node_limit - self._expansions - reserved
                 if left <= 0:
                     return
-                limit = -(-left // (self.runner.slots - len(self._running)))
-            seconds = min(max(0.1 * elapsed, TASK_SECONDS[0]), TASK_SECONDS[1])
-            remaining = self.clock.remaining()
-            if remaining is not None:
-                seconds = max(min(seconds, remaining), 0.0)
+                limit = -(-left // (in_flight - len(self._running)))
             count = min(max(len(self._pool) // (2 * self.runner.slots), 1), MOST_NODES_PER_TASK)
             nodes, self._pool = self._pool.split_least(count)
             best_value = float(self.search.best_value[0])
