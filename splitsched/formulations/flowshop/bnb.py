@@ -752,6 +752,9 @@ def _restore(search: _Search, checkpoint: str | os.PathLike[str] | None) -> _Che
     key = instance_key(search.times)
     saved = read_checkpoint(path, key, *search.times.shape)
     if saved is None:
+        folder = path.parent
+        if not folder.is_dir() or not os.access(folder, os.W_OK):  # refused now, not after hours of search
+            raise SolverError(f"bnb: checkpoint {path} cannot be written: {folder} is not a writable folder")
         return _CheckpointFile(path, key, False)
     value = float(makespan(search.times, saved.best_perm))
     if saved.best_value == math.inf:  # saved before the search had an incumbent

@@ -361,9 +361,16 @@ def write_checkpoint(path: Path, key: str, state: Checkpoint) -> None:
         handle, temporary = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent or ".")
         with os.fdopen(handle, "wb") as file:
             np.savez(file, **payload)
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp's 0600 would outlive the replace
         os.replace(temporary, path)
     except OSError as error:
         raise SolverError(f"bnb: cannot write the checkpoint {path}: {error.strerror or error}") from None
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def read_checkpoint(path: Path, key: str, n_jobs: int, n_stages: int) -> Checkpoint | None:

@@ -191,6 +191,13 @@ def test_an_unreadable_checkpoint_is_refused(tmp_path: Path, content: bytes) -> 
     assert "\n" not in str(raised.value)
 
 
+def test_a_checkpoint_in_a_missing_folder_is_refused_before_the_search(tmp_path: Path) -> None:
+    path = tmp_path / "missing" / "search.npz"
+    with pytest.raises(SolverError, match=r"checkpoint .*search\.npz cannot be written") as raised:
+        bnb_solver(bundled_pfsp("ta011"), checkpoint=str(path), num_workers=1)
+    assert "\n" not in str(raised.value)
+
+
 def test_a_tampered_checkpoint_is_refused(tmp_path: Path) -> None:
     times = bundled_pfsp("ta011").processing_times
     path = tmp_path / "tampered.npz"
