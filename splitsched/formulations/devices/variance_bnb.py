@@ -1,7 +1,8 @@
 """The variance of S4's model by branch-and-bound over SJF ranks (ours): ``bnb`` for many devices.
 
 Problem: the paper's model (``s4``) under ``sjf`` or ``rr``, objective ``variance``
-(deadlines allowed). Every delay is an integer number of µs
+(deadlines allowed); the registered solver hands the total and the largest delay to
+``cpsat``'s methods for them (:func:`devices_bnb_solver`). Every delay is an integer number of µs
 (:class:`~splitsched.formulations.devices.option_table.OptionTable`); the objective
 is the integer ``N sum D^2 - (sum D)^2 = N sum_i (D_i - mean)^2`` (µs²).
 
@@ -74,7 +75,7 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -83,6 +84,7 @@ import numpy.typing as npt
 from splitsched.core.deadline import Deadline
 from splitsched.core.errors import SolverError
 from splitsched.core.result import SolverOutput
+from splitsched.formulations.devices.cpsat import devices_cpsat_solver
 from splitsched.formulations.devices.option_table import (
     OptionTable,
     deadline_excess,
@@ -122,11 +124,9 @@ CLOCK_EVERY = 64
 
 
 def refusal(problem: DevicesProblem) -> str | None:
-    """Why :func:`solve_variance` does not apply to ``problem``, or ``None``."""
+    """Why ``bnb`` does not apply to ``problem``, or ``None``."""
     if problem.delay_model is not DelayModel.S4:
-        return "bnb: only the paper's model (s4); the timed model has no rank decomposition"
-    if problem.objective is not Objective.VARIANCE:
-        return "bnb: only the variance of the delays (objective variance)"
+        return "bnb: only the paper's model (s4); the timed model has no rank decomposition (use cpsat or s4-enum)"
     return None
 
 
@@ -456,12 +456,17 @@ def devices_bnb_solver(
     seed: int | None = None,
     search: float | None = None,
 ) -> SolverOutput:
-    """The variance of S4's model, exactly, by branch-and-bound over SJF ranks (see the module docstring).
+    """S4's model exactly: the variance by branch-and-bound over SJF ranks (see the module docstring).
+
+    The total and the largest delay go to ``cpsat``'s methods for them (the linear
+    assignment without deadlines, the descent of
+    :mod:`~splitsched.formulations.devices.minmax` for SJF's largest delay, else its
+    model), so that ``bnb`` answers every objective of the paper's model exactly.
 
     Parameters
     ----------
     instance
-        The many-devices problem: paper's model (``s4``), ``sjf`` or ``rr``, objective ``variance``.
+        The many-devices problem: paper's model (``s4``), ``sjf`` or ``rr``.
     time_limit
         Wall-clock seconds, or ``None``; the incumbent search counts in it.
     seed
@@ -473,12 +478,17 @@ def devices_bnb_solver(
     Raises
     ------
     SolverError
-        For another model or objective (one line saying which).
+        For the timed model (one line saying so).
     """
     clock = Deadline(time_limit)
     reason = refusal(instance)
     if reason is not None:
         raise SolverError(reason)
+    if instance.objective is not Objective.VARIANCE:
+        # Already proven at N = 50 by cpsat's own methods (the linear assignment, the descent): no second copy.
+        output = devices_cpsat_solver(instance, time_limit=time_limit, seed=seed, search=search)
+        return replace(output, log=f"bnb: {instance.objective} delay by cpsat's method; {output.log}",
+                       metadata={**output.metadata, "method": "cpsat"})  # fmt: skip
     table = OptionTable.of(instance)
     metadata: dict[str, Any] = {"model": str(instance.delay_model), "policy": str(instance.policy)}
     if not all(table.points):

@@ -145,7 +145,8 @@ SOLVERS = (
     SolverEntry("cpsat", f"{_EXACT}.cpsat:devices_cpsat_solver", exact=True, description="many devices (S4)"),
     SolverEntry("bnb", f"{_EXACT}.variance_bnb:devices_bnb_solver", exact=True, jit=True,
                 warm_up=f"{_EXACT}.variance_bnb:bnb_warm_up",
-                description="many devices: S4's variance by branch-and-bound over SJF ranks (ours), sjf or rr"),
+                description="many devices (S4's model): the variance by branch-and-bound over SJF ranks (ours); "
+                "total and largest delay by cpsat's methods"),
     SolverEntry("local-only", f"{_HEURISTICS}.s4_greedy:devices_local_only_solver", exact=False,
                 description="S4's all-local: every device runs whole up to its cap"),
     SolverEntry("s4-greedy", f"{_HEURISTICS}.s4_greedy:s4_greedy_solver", exact=False, jit=True, warm_up=_WARM_UP,

@@ -95,18 +95,21 @@ def test_deadlines_no_partition_meets_are_proven_infeasible():
     assert solve(problem, "bnb", time_limit=10).status is Status.INFEASIBLE
 
 
-@pytest.mark.parametrize(
-    ("changes", "message"),
-    [
-        ({"objective": "total"}, r"only the variance"),
-        ({"objective": "max"}, r"only the variance"),
-        ({"delay_model": "timed"}, r"only the paper's model \(s4\)"),
-    ],
-)
-def test_other_problems_are_refused(changes, message):
-    problem = generate_devices(3, 0, ratio=10, **({"policy": "sjf", "objective": "variance"} | changes))
-    with pytest.raises(SolverError, match=message):
+def test_the_timed_model_is_refused():
+    problem = generate_devices(3, 0, ratio=10, policy="sjf", objective="variance", delay_model="timed")
+    with pytest.raises(SolverError, match=r"only the paper's model \(s4\)"):
         solve(problem, "bnb", time_limit=5)
+
+
+@pytest.mark.parametrize("objective", ["total", "max"])
+@pytest.mark.parametrize("policy", ["sjf", "rr"])
+def test_total_and_largest_delay_are_cpsats_proven_optima(objective, policy):
+    problem = generate_devices(5, 1, ratio=10, policy=policy, objective=objective)
+    reference = solve(problem, "s4-enum", max_candidates=10**7)
+    result = solve(problem, "bnb", time_limit=60)
+    assert result.status is Status.OPTIMAL
+    assert result.objective == pytest.approx(reference.objective, rel=1e-12)
+    assert result.metadata["method"] == "cpsat"
 
 
 @settings(max_examples=60, deadline=None)
