@@ -359,7 +359,7 @@ def solve_variance(
     best_value: int | None = None
     best_choice: list[tuple[int, int]] | None = None
     if incumbent is not None:
-        delays = _paper_delays(table, thetas, devices, incumbent, problem.policy)
+        delays = _paper_delays(table, incumbent, problem.policy)
         best_value = integer_objective(Objective.VARIANCE, delays)
     sjf = problem.policy is Policy.SJF
     old_limit = sys.getrecursionlimit()
@@ -426,9 +426,7 @@ def _roots(
     return roots
 
 
-def _paper_delays(
-    table: OptionTable, thetas: list[int], devices: list[_Device], partition: Sequence[int], policy: Policy
-) -> list[int]:
+def _paper_delays(table: OptionTable, partition: Sequence[int], policy: Policy) -> list[int]:
     """The delays (µs) of ``partition`` in S4's model, from the table (the simulator's rules)."""
     ready, service = [], []
     for i, p in enumerate(partition):
