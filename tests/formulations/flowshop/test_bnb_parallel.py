@@ -49,10 +49,11 @@ def executor() -> Iterator[cf.Executor]:
         yield pool
 
 
-@pytest.fixture
-def tiny_tasks(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture(params=[True, False], ids=["deepest-first", "least-bound-first"])
+def tiny_tasks(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
     """Tasks of one kernel call each, so that nearly every task returns open nodes to the pool."""
     monkeypatch.setattr(bnb_parallel, "TASK_SECONDS", (1e-6, 1e-6))
+    monkeypatch.setattr(bnb_parallel, "DEPTH_FIRST", request.param)
 
 
 @functools.cache
@@ -305,3 +306,30 @@ def test_an_executor_that_cannot_run_tasks_is_one_line_and_keeps_the_checkpoint(
     assert "\n" not in str(raised.value)
     resumed = branch_and_bound(times, checkpoint=path, num_workers=1)  # nothing was lost at the failure
     _check(resumed, _best_known("ta011"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3), st.integers(0, 5)), min_size=0, max_size=12),
+    count=st.integers(1, 14),
+)
+def test_splitting_the_pool_partitions_it(rows: list[tuple[int, int, int]], count: int) -> None:
+    """Each split hands out ``count`` nodes (the deepest, or the least-bound) and keeps the rest: none lost."""
+    n_jobs = 8
+    nodes = Nodes(
+        np.tile(np.arange(n_jobs), (len(rows), 1)),
+        np.array([(prefix, n_jobs - suffix) for prefix, suffix, _ in rows], np.int64).reshape(-1, 2),
+        np.zeros((len(rows), 2)), np.zeros((len(rows), 2)), np.array([float(b) for *_, b in rows]),
+    )  # fmt: skip
+    ident = [(int(c[0]), int(c[1]), float(b)) for c, b in zip(nodes.cut, nodes.bound)]
+    for taken, kept in (nodes.split_deepest(count), nodes.split_least(count)):
+        assert len(taken) == min(count, len(nodes))
+        together = [(int(c[0]), int(c[1]), float(b)) for part in (taken, kept) for c, b in zip(part.cut, part.bound)]
+        assert sorted(together) == sorted(ident)
+    deepest, rest = nodes.split_deepest(count)
+    if len(rest) and len(deepest):
+        depth = lambda part: part.cut[:, 0] + n_jobs - part.cut[:, 1]  # noqa: E731
+        assert depth(deepest).min() >= depth(rest).max()
+    least, rest = nodes.split_least(count)
+    if len(rest) and len(least):
+        assert least.bound.max() <= rest.bound.min()
