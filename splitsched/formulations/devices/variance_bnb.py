@@ -117,7 +117,10 @@ SHAPE = np.array([CELLS, SPLIT, ROUNDS, POSITION_ROUNDS], dtype=np.int64)
 """The cell parameters as :func:`~splitsched.formulations.devices.variance_kernels.node_bound` takes them."""
 
 WORK_WINDOWS = 1
-"""Windows of the total BS work ``W`` per ``M`` at the root (branching on ``W`` first)."""
+"""Windows of the total BS work ``W`` per ``M`` at the root, levels upwards (branching on ``W`` first)."""
+
+DESCENDING_WINDOWS = 16
+"""The same, SJF's levels from the top down (a placed device's delay is then known up to its window)."""
 
 CLOCK_EVERY = 64
 """Nodes between two looks at the clock."""
@@ -189,6 +192,8 @@ class _Search:
 
     decided: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
     delays: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    after: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))  # descending: work placed before
+    descending: bool = False
 
     def __post_init__(self) -> None:
         n = len(self.devices)
@@ -196,6 +201,7 @@ class _Search:
         self.choice = [None] * n
         self.decided = np.zeros(n, dtype=bool)
         self.delays = np.zeros(n)
+        self.after = np.full(n, -1.0)
 
     # -- state at a node: level k, next device i, work and counts ---------------------
     def run(self) -> None:
@@ -290,7 +296,95 @@ class _Search:
         self.range = np.array(self.window, dtype=np.float64)
         return float(node_bound(self.arrays.opt_start, self.arrays.opt_level, self.arrays.opt_a, self.arrays.limits,
                                 self.decided, self.delays, self.arrays.thetas, state, self.sjf, threshold, SHAPE,
-                                self.range))  # fmt: skip
+                                self.range, self.after, self.descending))  # fmt: skip
+
+
+@dataclass
+class _DescendingSearch(_Search):
+    """SJF only: after the off-BS pass, the levels from the top down, each in decreasing index (module docstring).
+
+    A placed offloader ends at ``W - after[j]`` (the work placed before it comes
+    later in SJF's order), so its delay is known up to the window of ``W``; exact
+    at a leaf, where ``W`` is the work placed.
+    """
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.descending = True
+
+    def run(self) -> None:
+        self._visit(0, 0, 0, 0)
+
+    def _visit(self, k: int, i: int, work: int, placed: int) -> None:
+        """The node where level ``k`` is open below index ``i`` (the off-BS pass: from index ``i`` up)."""
+        n, top = len(self.devices), len(self.thetas) - 1
+        while True:
+            j = self._next_device(0, i) if k == 0 else self._previous_device(k, i)
+            if j is not None:
+                break
+            if k == 0:
+                if self.decided.sum() != n - self.m:
+                    return  # the off-BS pass must leave exactly M devices for the BS
+                k, i = top, n
+            elif k == 1:
+                self._descending_leaf(work)
+                return
+            else:
+                k, i = k - 1, n
+            if k == 0:  # no positive level at all
+                self._descending_leaf(work)
+                return
+        self.nodes += 1
+        if self.nodes % CLOCK_EVERY == 0 and self.clock.expired():
+            self.stopped = True
+        bound = self._bound(k, j + (k > 0), work, placed, 0, 0)  # level k stays open to j itself
+        if self.stopped:
+            self.open_bound = min(self.open_bound, bound)
+            return
+        if self._pruned(bound):
+            return
+        device = self.devices[j]
+        for a in device.local if k == 0 else device.by_level[k]:
+            self.delay[j], self.choice[j] = a, (k, a)
+            self.decided[j], self.delays[j] = True, a
+            self.after[j] = -1.0 if k == 0 else work
+            if k == 0:
+                self._visit(0, j + 1, work, placed)
+            else:
+                self._visit(k, j, work + self.thetas[k], placed + 1)
+            self.delay[j] = self.choice[j] = None
+            self.decided[j], self.after[j] = False, -1.0
+            if self.stopped:
+                self.open_bound = min(self.open_bound, bound)
+                return
+        if k == 0:
+            if device.by_level:
+                self._visit(0, j + 1, work, placed)
+        elif any(level < k for level in device.by_level):
+            self._visit(k, j, work, placed)
+
+    def _previous_device(self, k: int, i: int) -> int | None:
+        for j in range(i - 1, -1, -1):
+            if self.delay[j] is None and k in self.devices[j].by_level:
+                return j
+        return None
+
+    def _descending_leaf(self, total: int) -> None:
+        """Every device placed: ``W`` is the work placed; skip a ``W`` outside the window (another covers it)."""
+        if self.decided.sum() != len(self.devices) or not self.window[2] <= total <= self.window[3]:
+            return
+        delays = []
+        for j, device in enumerate(self.devices):
+            a = self.delay[j]
+            assert a is not None
+            delay = a if self.after[j] < 0 else a + total - int(self.after[j])
+            if device.deadline is not None and delay > device.deadline:
+                return
+            delays.append(delay)
+        value = integer_objective(Objective.VARIANCE, delays)
+        if self.incumbent is None or value < self.incumbent:
+            self.incumbent = value
+            self.best = [c for c in self.choice if c is not None]
 
 
 @dataclass(frozen=True)
@@ -335,7 +429,11 @@ def _devices(table: OptionTable, thetas: list[int]) -> list[_Device]:
 
 
 def solve_variance(
-    problem: DevicesProblem, table: OptionTable, time_limit: float | None, incumbent: Sequence[int] | None
+    problem: DevicesProblem,
+    table: OptionTable,
+    time_limit: float | None,
+    incumbent: Sequence[int] | None,
+    descending: bool = True,
 ) -> VarianceResult:
     """Minimise the variance of S4's model by branch-and-bound over SJF ranks (module docstring).
 
@@ -349,6 +447,9 @@ def solve_variance(
         Wall-clock seconds, or ``None``.
     incumbent
         A partition meeting the deadlines to start from, or ``None``.
+    descending
+        Under SJF, place the levels from the top down (:class:`_DescendingSearch`);
+        ``False``: upwards, as under RR.
     """
     clock = Deadline(time_limit)
     thetas = [0, *sorted({s for row in table.service for s in row if s > 0})]
@@ -364,7 +465,8 @@ def solve_variance(
     sjf = problem.policy is Policy.SJF
     old_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old_limit, 4 * n * len(thetas) + 1000))
-    roots = _roots(devices, thetas, arrays, sjf, best_value, clock)
+    kind = _DescendingSearch if sjf and descending else _Search
+    roots = _roots(devices, thetas, arrays, sjf, best_value, clock, kind)
     nodes = 0
     open_bound = math.inf
     try:
@@ -374,7 +476,7 @@ def solve_variance(
             if clock.expired():
                 open_bound = min(open_bound, min(bound for bound, _, _ in roots[position:]))
                 break
-            search = _Search(devices, thetas, arrays, sjf, m, best_value, clock, window, slack)
+            search = kind(devices, thetas, arrays, sjf, m, best_value, clock, window, slack)
             search.run()
             nodes += search.nodes
             if search.best is not None:
@@ -407,20 +509,22 @@ def float_slack(table: OptionTable) -> float:
 
 
 def _roots(
-    devices: list[_Device], thetas: list[int], arrays: _Arrays, sjf: bool, incumbent: int | None, clock: Deadline
+    devices: list[_Device], thetas: list[int], arrays: _Arrays, sjf: bool, incumbent: int | None, clock: Deadline,
+    kind: type[_Search],
 ) -> list[tuple[float, int, tuple[float, ...]]]:
     """The subproblems (bound, ``M``, window), least bound first: each ``M``'s possible BS work ``W`` in
-    :data:`WORK_WINDOWS` equal windows (a window's bound knows ``W``, which pins the last SJF positions)."""
+    windows (:data:`WORK_WINDOWS`, :data:`DESCENDING_WINDOWS`): a window's bound knows ``W``."""
     roots: list[tuple[float, int, tuple[float, ...]]] = []
+    windows = DESCENDING_WINDOWS if kind is _DescendingSearch else WORK_WINDOWS
     for m in range(len(devices) + 1):
-        search = _Search(devices, thetas, arrays, sjf, m, incumbent, clock)
+        search = kind(devices, thetas, arrays, sjf, m, incumbent, clock)
         if math.isinf(search._bound(0, 0, 0, 0, 0, 0)):
             continue
         low, high = float(search.range[2]), float(search.range[3])
-        edges = np.linspace(low, high, WORK_WINDOWS + 1) if m > 0 else np.array([low, high])
+        edges = np.linspace(low, high, windows + 1) if m > 0 else np.array([low, high])
         for start, end in zip(edges[:-1], edges[1:]):
             window: tuple[float, ...] = (-math.inf, math.inf, math.floor(start), math.ceil(end))  # W: an integer
-            search = _Search(devices, thetas, arrays, sjf, m, incumbent, clock, window)
+            search = kind(devices, thetas, arrays, sjf, m, incumbent, clock, window)
             roots.append((search._bound(0, 0, 0, 0, 0, 0), m, window))
     roots.sort(key=lambda root: (root[0], root[1], root[2]))
     return roots
@@ -443,7 +547,7 @@ def bnb_warm_up(_instance: object = None) -> None:
     one = np.ones(1, dtype=np.int64)
     node_bound(np.array([0, 1]), one, np.ones(1), np.full(1, np.inf), np.zeros(1, dtype=bool), np.zeros(1),
                np.array([0.0, 1.0]), np.array([0, 0, 0, 0, 0, 0, 1]), True, math.inf, SHAPE,
-               np.array([-math.inf, math.inf, -math.inf, math.inf]))  # fmt: skip
+               np.array([-math.inf, math.inf, -math.inf, math.inf]), np.full(1, -1.0), False)  # fmt: skip
     s4_warm_up()
 
 

@@ -88,6 +88,8 @@ def node_bound(
     threshold: float,
     shape: npt.NDArray[np.int64],
     window: npt.NDArray[np.float64],
+    after: npt.NDArray[np.float64],
+    descending: bool,
 ) -> float:  # pragma: no cover - compiled
     """``N`` times a lower bound on ``sum_i (D_i - mean)^2`` over a node's subtree, or ``inf`` if it has no leaf.
 
@@ -97,8 +99,14 @@ def node_bound(
     below_work, below_count, m``; ``threshold``: the incumbent over ``N`` (cells at or
     above it are not refined); ``shape``: cells, split, rounds, position rounds;
     ``window``: the means ``[low, high]`` the subtree is searched for (the caller's
-    branching on the mean). Its first two entries are overwritten with the node's own
-    range of possible means within the window (a low above the high: none).
+    branching on the mean) and the total BS works ``W``; overwritten with the node's
+    own ranges within them (a low above the high: none).
+
+    ``descending`` (SJF only): the offload levels are placed from the top down, each
+    level's devices in decreasing index, so a placed offloader ``j`` ends at ``W -
+    after[j]`` (``after[j]``: the work placed before it, all of it later in SJF's
+    order; ``delays[j]`` is then its ready time) and the state's ``work`` is the
+    work placed; level ``k``'s devices left are those below index ``i``.
     """
     k, i, work, placed, below_work, below_count, m = state
     n = decided.shape[0]
@@ -142,10 +150,16 @@ def node_bound(
                 high = a
                 has_local = True
             else:
-                if level < k or (level == k and j < i):
+                if descending:
+                    if k > 0 and (level > k or (level == k and j >= i)):
+                        continue
+                elif level < k or (level == k and j < i):
                     continue
                 theta = thetas[level]
-                if sjf:
+                if descending:
+                    low = theta  # its end: W - work placed - the work left after it (set once W is bounded)
+                    high = np.inf
+                elif sjf:
                     low = work + theta
                     high = work + theta * max(left, 1)
                 elif level == current:
@@ -181,12 +195,6 @@ def node_bound(
     need = left - n_forced
     if need < 0 or need > free - n_forced:
         return np.inf
-    fixed = np.empty(n - free)
-    f = 0
-    for j in range(n):
-        if decided[j]:
-            fixed[f] = delays[j]
-            f += 1
     # The t - 1 offloaders before position t have at least the t - 1 least services any device left can offload with.
     least_service = np.full(free, np.inf)
     for r in range(count):
@@ -229,13 +237,40 @@ def node_bound(
     if work_lo > work_hi:
         return np.inf
     for r in range(count):
-        # Every BS delay is at most W (SJF: a prefix of the work; RR: sum_j min(s_j, s_i) <= sum_j s_j).
-        if not r_local[r]:
+        if r_local[r]:
+            continue
+        if descending:
+            # It ends at W - work placed - the work left after it (at most left - 1 services of theta_max).
+            r_low[r] = r_a[r] + max(r_theta[r], work_lo - base - (left - 1) * theta_max)
+            r_high[r] = min(r_a[r] + work_hi - base, r_limit[r])
+        else:
+            # Every BS delay is at most W (SJF: a prefix of the work; RR: sum_j min(s_j, s_i) <= sum_j s_j).
             r_high[r] = min(r_high[r], r_a[r] + work_hi)
-            if r_low[r] > r_high[r]:
-                r_low[r] = np.inf
-    mean_lo = max((fixed_sum + dev_low[:free].sum()) / n, window[0])
-    mean_hi = min((fixed_sum + dev_high[:free].sum()) / n, window[1])
+        if r_low[r] > r_high[r]:
+            r_low[r] = np.inf
+    dev_low[:free] = np.inf
+    dev_high[:free] = -np.inf
+    for r in range(count):
+        if r_low[r] < np.inf:
+            dev_low[r_dev[r]] = min(dev_low[r_dev[r]], r_low[r])
+            dev_high[r_dev[r]] = max(dev_high[r_dev[r]], r_high[r])
+    for d in range(free):
+        if dev_low[d] == np.inf:
+            return np.inf
+    fixed_lo = np.empty(n - free)
+    fixed_hi = np.empty(n - free)
+    f = 0
+    for j in range(n):
+        if decided[j]:
+            if after[j] >= 0:  # descending: placed offloaders end at W - after[j]
+                fixed_lo[f] = delays[j] + work_lo - after[j]
+                fixed_hi[f] = delays[j] + work_hi - after[j]
+            else:
+                fixed_lo[f] = delays[j]
+                fixed_hi[f] = delays[j]
+            f += 1
+    mean_lo = max((fixed_lo.sum() + dev_low[:free].sum()) / n, window[0])
+    mean_hi = min((fixed_hi.sum() + dev_high[:free].sum()) / n, window[1])
     window[0] = mean_lo
     window[1] = mean_hi
     if mean_lo > mean_hi:
@@ -257,8 +292,8 @@ def node_bound(
             start = starts[c]
             end = start + width
             placed_part = 0.0
-            for x in fixed:
-                placed_part += _gap2(x, x, start, end)
+            for x in range(fixed_lo.shape[0]):
+                placed_part += _gap2(fixed_lo[x], fixed_hi[x], start, end)
             total = placed_part
             local_cost[:] = np.inf
             off_cost[:] = np.inf
@@ -284,7 +319,7 @@ def node_bound(
             if round_ < position_rounds and left > 0 and value < threshold:
                 value = max(value, _positions(start, end, placed_part, r_dev, r_local, r_a, r_theta, r_limit, count,
                                               local_cost, free, left, base, prefix, sjf, matrix, work_lo, work_hi,
-                                              theta_max))  # fmt: skip
+                                              theta_max, descending))  # fmt: skip
             values[c] = value
         keep = 0
         for c in range(values.shape[0]):
@@ -315,7 +350,7 @@ def node_bound(
 
 @numba.njit(cache=True)
 def _positions(start, end, placed_total, r_dev, r_local, r_a, r_theta, r_limit, count, local_cost, free, left, base,
-               prefix, sjf, matrix, work_lo, work_hi, theta_max) -> float:  # fmt: skip  # pragma: no cover - compiled
+               prefix, sjf, matrix, work_lo, work_hi, theta_max, descending) -> float:  # fmt: skip  # pragma: no cover - compiled
     """The position bound of one cell: the offloaders left take distinct positions ``t = 1..left`` (module docstring)."""
     for d in range(free):
         for col in range(free):
@@ -331,7 +366,11 @@ def _positions(start, end, placed_total, r_dev, r_local, r_a, r_theta, r_limit, 
         for t in range(1, left + 1):
             # From the end: the left - t after position t have services between its own and theta_max, and
             # the last one ends at W (SJF); under RR each of them adds its service minus the own one less.
-            if sjf:
+            if descending:
+                # t counts from the last of the offloaders left: t - 1 end after it, base is the work placed.
+                low = a + max(prefix[left - t] + theta, work_lo - base - (t - 1) * theta_max)
+                high = a + work_hi - base - (t - 1) * theta
+            elif sjf:
                 low = a + max(base + prefix[t - 1] + theta, work_lo - (left - t) * theta_max)
                 high = a + min(base + t * theta, work_hi - (left - t) * theta)
             else:

@@ -44,16 +44,18 @@ def with_start(draw) -> tuple[DevicesProblem, tuple[int, ...] | None]:
     return problem, start
 
 
+@pytest.mark.parametrize("descending", [True, False])
 @settings(max_examples=150, deadline=None)
-@given(with_start())
-def test_proves_the_enumerated_optimum_with_or_without_an_incumbent(case):
+@given(case=with_start())
+def test_proves_the_enumerated_optimum_with_or_without_an_incumbent(case, descending):
+    """SJF both ways (levels from the top down, or upwards as RR always is)."""
     problem, start = case
     expected = enumerate_best(problem)
     table = table_of(problem)
     if not all(table.points):
         assert expected is None
         return
-    result = solve_variance(problem, table, None, start)
+    result = solve_variance(problem, table, None, start, descending=descending)
     assert result.proven
     if expected is None:
         assert result.partition is None
@@ -88,6 +90,18 @@ def test_the_registered_solver_agrees_with_s4_enum_on_generated_instances(policy
     assert result.status is Status.OPTIMAL
     assert result.objective == pytest.approx(reference.objective, rel=1e-12)
     assert result.bound == result.objective
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("ratio", [1, 10, 1000])
+def test_sjf_top_down_and_upwards_prove_s4_enums_optimum(seed, ratio):
+    problem = generate_devices(6, seed, ratio=ratio, policy="sjf", objective="variance")
+    reference = solve(problem, "s4-enum", max_candidates=10**8)
+    table = table_of(problem)
+    for descending in (True, False):
+        result = solve_variance(problem, table, None, None, descending=descending)
+        assert result.proven
+        assert result.objective / (6 * 6 * 10**6) == pytest.approx(reference.objective, rel=1e-12)
 
 
 def test_deadlines_no_partition_meets_are_proven_infeasible():
