@@ -68,6 +68,7 @@ from splitsched.core.progress import Ticker
 from splitsched.core.result import SolverOutput, Status
 from splitsched.core.solution import job_indices
 from splitsched.formulations.flowshop import bnb_kernels as kernels
+from splitsched.formulations.flowshop.bnb_climb import climb
 from splitsched.formulations.flowshop.bnb_parallel import (
     DaskRunner,
     ExecutorRunner,
@@ -106,6 +107,7 @@ from splitsched.instances.flowshop.solution import FlowShopSolution
 Bound = Literal["two-machine", "one-machine"]
 Branching = Literal["bidirectional", "forward"]
 StagePairs = Literal["learned", "all", "adjacent"]
+Strategy = Literal["depth-first", "climb"]
 
 IG_TIME_SHARE = 0.05
 """Share of the time limit given to iterated greedy for the incumbent."""
@@ -252,6 +254,7 @@ def bnb_solver(
     num_workers: int | None = None,
     scheduler: str | Any | None = None,
     checkpoint: str | os.PathLike[str] | None = None,
+    strategy: Strategy = "depth-first",
 ) -> SolverOutput:
     """Registry adapter: the search of :func:`branch_and_bound`, fed incumbents by iterated greedy.
 
@@ -290,6 +293,12 @@ def bnb_solver(
     checkpoint
         A ``.npz`` file to save the search to every few seconds and at the end, and
         to resume from if it exists (it must be of the same instance).
+    strategy
+        ``"depth-first"`` (default), or ``"climb"``: after the first incumbent,
+        exhaust the search below rising cutoffs
+        (:mod:`~splitsched.formulations.flowshop.bnb_climb`), so that at a time limit
+        the bound is the last cutoff proven (proofs take up to about twice as
+        long). Climbing runs on one core, without ``scheduler`` or ``checkpoint``.
 
     Returns
     -------
@@ -307,6 +316,7 @@ def bnb_solver(
     started = time.perf_counter()
     clock = Deadline(time_limit, started=started)
     _check_parallel_options(kernel, num_workers, scheduler, checkpoint)
+    _check_strategy(strategy, num_workers, scheduler, checkpoint)
     times = as_kernel_times(instance.processing_times)
     # The root bounds first (not interruptible: about 2 s on 5000 x 20), then NEH in
     # what time is left (NEH alone takes seconds there), offered as the incumbent.
@@ -319,9 +329,11 @@ def bnb_solver(
         start_value, source = _first_incumbent(search, times, clock, improver, seed)
     else:
         start_value, source = float(search.best_value[0]), "checkpoint"
-    runner = _runner(search, num_workers, scheduler, saved)
+    runner = None if strategy == "climb" else _runner(search, num_workers, scheduler, saved)
     report, ig_task_seconds = None, 0.0
-    if runner is None:
+    if strategy == "climb":
+        last_improver = "search" if not search.is_closed() and climb(search, clock) else None
+    elif runner is None:
         last_improver = _search_in_slices(search, improver, clock)
     else:
         report, last_improver, ig_task_seconds = _run_master(search, runner, clock, None, saved, seed)
@@ -529,6 +541,10 @@ class _Search:
         self.stack_back = np.empty((capacity, n_stages))
         self.stack_bound = np.empty(capacity)
         self.counters = np.zeros(self.kernels.N_COUNTERS, np.int64)
+        self.proven_bound = -math.inf
+        """A lower bound proven outside the open nodes (by :func:`~splitsched.formulations.flowshop.bnb_climb.climb`)."""
+        self.shown_incumbent: float | None = None
+        """The incumbent progress lines show while ``best_value`` holds a climbing cutoff."""
         self._push_root()
 
     @property
@@ -560,9 +576,10 @@ class _Search:
 
     def progress_line(self) -> str:
         """One line for ``--verbose``: nodes expanded, incumbent, least open bound, open nodes."""
-        bound = min(self._least_open_bound(), float(self.best_value[0]))
-        return (f"bnb: {self.expansions} nodes, incumbent {self.best_value[0]:g}, "
-                f"bound {max(bound, self.root_bound):g}, {self._stack_size()} open")
+        incumbent = float(self.best_value[0]) if self.shown_incumbent is None else self.shown_incumbent
+        bound = max(min(self._least_open_bound(), incumbent), self.root_bound, self.proven_bound)
+        return (f"bnb: {self.expansions} nodes, incumbent {incumbent:g}, "
+                f"bound {min(bound, incumbent):g}, {self._stack_size()} open")
 
     def is_closed(self) -> bool:
         """Whether no open node can hold a better schedule than the incumbent."""
@@ -581,8 +598,8 @@ class _Search:
         value = float(makespan(self.times, self.best_perm))
         # Open nodes whose bound reaches the incumbent are pruned: the proof holds then too.
         open_bound = self._least_open_bound()
-        proven = open_bound >= value
-        global_bound = value if proven else max(self.root_bound, open_bound)
+        proven = open_bound >= value or self.proven_bound >= value
+        global_bound = value if proven else max(self.root_bound, self.proven_bound, open_bound)
         order = tuple(int(job) for job in self.best_perm)
         return BnbOutcome(order, value, min(global_bound, value), proven, self.expansions, self.root_bound)
 
@@ -614,6 +631,14 @@ class _Search:
             array[:size] = rows
         self.counters[self.kernels.STACK_SIZE] = size
         self.counters[self.kernels.EXPANSIONS] = expansions
+
+    def restart(self) -> None:
+        """Put the root back as the only open node (the incumbent stays)."""
+        self._push_root()
+
+    def least_open_bound(self) -> float:
+        """The least bound of the open nodes (infinity if none)."""
+        return self._least_open_bound()
 
     def _least_open_bound(self) -> float:
         size = self._stack_size()
@@ -780,6 +805,13 @@ def _check_parallel_options(kernel: str, num_workers: object, scheduler: object,
         raise SolverError(f"bnb: scheduler must be a Dask scheduler address or client, got {scheduler!r}")
     if checkpoint is not None and not (isinstance(checkpoint, str | os.PathLike) and str(checkpoint).strip()):
         raise SolverError(f"bnb: checkpoint must be a file path, got {checkpoint!r}")
+
+
+def _check_strategy(strategy: str, num_workers: object, scheduler: object, checkpoint: object) -> None:
+    if strategy not in ("depth-first", "climb"):
+        raise SolverError(f"bnb: strategy must be one of ('depth-first', 'climb'), got {strategy!r}")
+    if strategy == "climb" and (scheduler is not None or checkpoint is not None or num_workers not in (None, 1)):
+        raise SolverError("bnb: strategy 'climb' searches on one core: leave num_workers, scheduler and checkpoint unset")
 
 
 def _check_options(bound: str, branching: str, stage_pairs: str, node_limit: int | None) -> None:
