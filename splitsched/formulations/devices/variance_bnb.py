@@ -119,6 +119,9 @@ SHAPE = np.array([CELLS, SPLIT, ROUNDS, POSITION_ROUNDS], dtype=np.int64)
 WORK_WINDOWS = 1
 """Windows of the total BS work ``W`` per ``M`` at the root, levels upwards (branching on ``W`` first)."""
 
+ASCENDING_SHARE = 0.25
+"""Under SJF, the share of the time the upward search gets before the top-down one (when it has not proven)."""
+
 DESCENDING_WINDOWS = 16
 """The same, SJF's levels from the top down (a placed device's delay is then known up to its window)."""
 
@@ -448,8 +451,9 @@ def solve_variance(
     incumbent
         A partition meeting the deadlines to start from, or ``None``.
     descending
-        Under SJF, place the levels from the top down (:class:`_DescendingSearch`);
-        ``False``: upwards, as under RR.
+        Under SJF, place the levels from the top down (:class:`_DescendingSearch`),
+        after :data:`ASCENDING_SHARE` of the time upwards when there is a limit;
+        ``False``: upwards only, as under RR.
     """
     clock = Deadline(time_limit)
     thetas = [0, *sorted({s for row in table.service for s in row if s > 0})]
@@ -465,34 +469,47 @@ def solve_variance(
     sjf = problem.policy is Policy.SJF
     old_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old_limit, 4 * n * len(thetas) + 1000))
-    kind = _DescendingSearch if sjf and descending else _Search
-    roots = _roots(devices, thetas, arrays, sjf, best_value, clock, kind)
+    phases: list[tuple[type[_Search], float | None]] = [(_Search, None)]
+    if sjf and descending:
+        # Upwards is far better at R = 1, the top down at R >= 10: upwards first for a share of the time.
+        remaining = clock.remaining()
+        phases = [(_DescendingSearch, None)]  # without a limit: the top down alone
+        if remaining is not None:
+            phases.insert(0, (_Search, ASCENDING_SHARE * remaining))
     nodes = 0
-    open_bound = math.inf
+    lower = 0.0  # the best bound of a phase stopped by the clock (each is valid alone)
+    proven = False
     try:
-        for position, (root, m, window) in enumerate(roots):
-            if best_value is not None and root - slack >= best_value:
+        for kind, seconds in phases:
+            phase_clock = clock.child(seconds)
+            roots = _roots(devices, thetas, arrays, sjf, best_value, phase_clock, kind)
+            open_bound = math.inf
+            for position, (root, m, window) in enumerate(roots):
+                if best_value is not None and root - slack >= best_value:
+                    break
+                if phase_clock.expired():
+                    open_bound = min(bound for bound, _, _ in roots[position:])
+                    break
+                search = kind(devices, thetas, arrays, sjf, m, best_value, phase_clock, window, slack)
+                search.run()
+                nodes += search.nodes
+                if search.best is not None:
+                    best_value, best_choice = search.incumbent, search.best
+                if search.stopped:
+                    open_bound = min([search.open_bound, *(bound for bound, _, _ in roots[position + 1 :])])
+                    break
+            if math.isinf(open_bound):
+                proven = True
                 break
-            if clock.expired():
-                open_bound = min(open_bound, min(bound for bound, _, _ in roots[position:]))
-                break
-            search = kind(devices, thetas, arrays, sjf, m, best_value, clock, window, slack)
-            search.run()
-            nodes += search.nodes
-            if search.best is not None:
-                best_value, best_choice = search.incumbent, search.best
-            if search.stopped:
-                rest = [bound for bound, _, _ in roots[position + 1 :]]
-                open_bound = min([open_bound, search.open_bound, *rest])
-                break
+            lower = max(lower, open_bound - slack)
     finally:
         sys.setrecursionlimit(old_limit)
     partition = None if incumbent is None else tuple(incumbent)
     if best_choice is not None:
         partition = tuple(device.points[choice] for device, choice in zip(devices, best_choice))
     if best_value is None:
-        return VarianceResult(None, None, math.isinf(open_bound), 0, nodes)
-    bound = best_value if math.isinf(open_bound) else max(0, min(best_value, math.floor(open_bound - slack)))
+        return VarianceResult(None, None, proven, 0, nodes)
+    bound = best_value if proven else max(0, min(best_value, math.floor(lower)))
     return VarianceResult(partition, best_value, bound == best_value, bound, nodes)
 
 

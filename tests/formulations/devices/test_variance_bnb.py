@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from splitsched import solve
 from splitsched.core.errors import SolverError
 from splitsched.core.result import Status
+from splitsched.formulations.devices import variance_bnb
 from splitsched.formulations.devices.option_table import OptionTable, integer_objective, reduced_table
 from splitsched.formulations.devices.variance_bnb import solve_variance
 from splitsched.formulations.devices.variance_kernels import hungarian
@@ -102,6 +103,22 @@ def test_sjf_top_down_and_upwards_prove_s4_enums_optimum(seed, ratio):
         result = solve_variance(problem, table, None, None, descending=descending)
         assert result.proven
         assert result.objective / (6 * 6 * 10**6) == pytest.approx(reference.objective, rel=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(case=with_start(), share=st.sampled_from([0.0, 1e-4]))
+def test_sjf_with_a_limit_proves_top_down_after_the_upward_share(case, share):
+    """The upward phase gets (almost) no time; the top-down one then proves the optimum."""
+    problem, start = case
+    table = table_of(problem)
+    expected = enumerate_best(problem)
+    if not all(table.points) or expected is None or problem.policy != "sjf":
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(variance_bnb, "ASCENDING_SHARE", share)
+        result = solve_variance(problem, table, 60.0, start)
+    assert result.proven
+    assert value_of(problem, result.partition) == result.objective == result.bound == expected
 
 
 def test_deadlines_no_partition_meets_are_proven_infeasible():
