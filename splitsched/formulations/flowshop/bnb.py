@@ -262,14 +262,18 @@ def bnb_solver(
 
     The search first probes for 10 ms from the NEH incumbent (enough to prove most
     small instances). If that leaves the proof open, iterated greedy runs for
-    ``min(5 % of time_limit, 0.5 s)`` and at most ``10 n`` rounds. The search then runs in slices of 1, 2, 4, ... seconds; after
-    each slice that leaves the proof open, iterated greedy restarted from the
-    incumbent gets a tenth of that slice (measured: this closes Taillard's ta043 and
-    ta050 within a minute, which the search alone does not). Everything stops at
-    ``time_limit``. With several local workers the search runs one second serially
-    (most instances close within it), then it is the parallel one of
-    :mod:`splitsched.formulations.flowshop.bnb_parallel` (with a scheduler, at once), and iterated greedy
-    runs as a task in a worker slot at 1, 2, 4, ... seconds for a tenth of that (at most 2 s).
+    ``min(5 % of time_limit, 0.5 s)`` and at most ``10 n`` rounds. The search then
+    runs in slices of 1, 2, 4, ... seconds; after each slice that leaves the proof
+    open, iterated greedy restarted from the incumbent gets a tenth of that slice
+    (measured: this closes Taillard's ta043 and ta050 within a minute, which the
+    search alone does not). Everything stops at ``time_limit``.
+
+    With several local workers the search runs one second serially (most instances
+    close within it), then it is the parallel one of
+    :mod:`splitsched.formulations.flowshop.bnb_parallel` (with a scheduler, at
+    once), and iterated greedy runs as a task in a worker slot at 1, 2, 4, ...
+    seconds for a tenth of that (at most 2 s). ``strategy="climb"`` replaces the
+    slices by :func:`~splitsched.formulations.flowshop.bnb_climb.climb`.
 
     Parameters
     ----------
