@@ -6,24 +6,28 @@ Design (the literature's strong and simple choices, each measured with
 - **Branching**: bidirectional (Potts 1980; Ladhari and Haouari 2005; Gmys,
   Mezmaz, Melab and Tuyttens 2020). A node fixes a prefix and a suffix; a child
   appends one open job to the prefix or prepends one to the suffix. At each node
-  both families of children get the one-machine bound and the family with fewer
-  children left after pruning is branched on (Gmys et al.'s "MinBranch"; ties: the
-  larger sum of bounds, then forward).
-- **Bounds**: every child gets the one-machine bound with the heads and tails of
-  its prefix and suffix; the children that survive it get the two-machine bound of
-  Lageweg, Lenstra and Rinnooy Kan (1978): for a stage pair ``(k, l)``, the
-  two-machine flow shop with time lags solved in Mitten-Johnson order, stage ``k``
-  and ``l`` released at the node's heads, plus the node's tail after ``l``. The
-  Mitten-Johnson order of every pair is computed once; a node only filters it to
-  its open jobs. See :mod:`splitsched.formulations.flowshop.bounds` (root form) and
-  :mod:`splitsched.formulations.flowshop.bnb_kernels` (node form).
+  both families of children get the edge bound and the family with fewer children
+  left after pruning is branched on (Gmys et al.'s "MinBranch"; ties: the larger
+  sum of bounds, then forward; MinMin measured slower).
+- **Bounds**: every child gets the edge bound (the one-machine bound from its
+  prefix's completion times, its suffix's and the open jobs' work, O(m) per child);
+  the children that survive it get the two-machine bound of Lageweg, Lenstra and
+  Rinnooy Kan (1978): for a stage pair ``(k, l)``, the two-machine flow shop with
+  time lags solved in Mitten-Johnson order, stage ``k`` and ``l`` released at the
+  node's heads, plus the node's tail after ``l``. The Mitten-Johnson order of every
+  pair is computed once; a node filters it to its open jobs once per pair and gets
+  every child's bound from that pass, in O(1) per child. The two-machine pass runs
+  while it prunes at least one child per two nodes (it halves the time on
+  Taillard 20x10 and slows 50x10 down). See
+  :mod:`splitsched.formulations.flowshop.bounds` (root form) and
+  :mod:`splitsched.formulations.flowshop.bnb_kernels` (node form, and what each
+  choice was measured to gain).
 - **Stage pairs** (``stage_pairs="learned"``, the default): all ``m (m - 1) / 2``
-  pairs cost ``O(m^2 n)`` per child and, measured on Taillard 20x10 and 50x10, made
-  the search slower than the one-machine bound alone, while on ``m >= 15`` and on
-  some ``m = 10`` instances they cut the tree 10-150x. So the pairs are ranked
-  (strongest root bound first; a pair that prunes moves to the front), a child is
-  bounded with the ``m`` best-ranked pairs, and every 16th evaluation uses all pairs
-  so that the ranking keeps learning. ``"all"`` and ``"adjacent"`` are available.
+  pairs cost ``O(m^2 n)`` per node and, measured on 20-stage instances, took 3.5x
+  the time for 6 % fewer nodes. So the pairs are ranked (strongest root bound first;
+  a pair that prunes moves to the front), a node uses the ``m`` best-ranked pairs,
+  and every 16th node at which the pass runs uses all pairs so that the ranking
+  keeps learning. ``"all"`` and ``"adjacent"`` are available.
 - **Incumbent**: NEH (S0 Alg. 2), then iterated greedy (Ruiz and Stützle 2007) for
   a short budget; the search improves it whenever it reaches a better leaf, and the
   adapter :func:`bnb_solver` restarts iterated greedy from it between search slices
@@ -39,12 +43,13 @@ The node loop runs inside numba; Python only checks the clock between batches of
 expansions (about 50 ms each) and grows the node stack when needed.
 
 **Parallel and distributed** (``num_workers``, ``scheduler``, ``checkpoint``): a master
-keeps the pool of open nodes and hands a few least-bound ones at a time, with the
+keeps the pool of open nodes and hands a few of the deepest at a time, with the
 incumbent, to worker processes or Dask workers that run the same kernel for a short
 budget and return the nodes they left open; see
 :mod:`splitsched.formulations.flowshop.bnb_parallel`. ``kernel="v1"`` selects the
 issue-3 kernel (:mod:`splitsched.formulations.flowshop.bnb_kernels_v1`), kept as a
-same-process baseline.
+same-process baseline. ``strategy="climb"`` (:mod:`splitsched.formulations.flowshop.bnb_climb`)
+exhausts the search below rising cutoffs, for a strong bound at a time limit.
 """
 
 from __future__ import annotations
@@ -129,7 +134,7 @@ SERIAL_FIRST_SECONDS = 1.0
 IG_SLICE_SHARE = 0.1
 """After a search slice, iterated greedy from the incumbent gets this share of its length."""
 FULL_PAIR_SWEEP_EVERY = 16
-"""With learned stage pairs, every 16th two-machine evaluation uses all pairs."""
+"""With learned stage pairs, every 16th node at which the two-machine pass runs uses all pairs."""
 
 _FIRST_BATCH = 256
 _BATCH_SECONDS = 0.05
@@ -192,13 +197,14 @@ def branch_and_bound(
     incumbent
         A starting job order (e.g. from NEH); ``None`` starts without one.
     bound
-        ``"two-machine"`` (default): the one-machine bound, then the two-machine
-        bound on the children that survive it; ``"one-machine"``: the first only.
+        ``"two-machine"`` (default): the edge (one-machine) bound, then the
+        two-machine bound on the children that survive it; ``"one-machine"``: the
+        first only.
     branching
         ``"bidirectional"`` (default) or ``"forward"`` (append to the prefix only).
     stage_pairs
         Stage pairs of the two-machine bound: ``"learned"`` (default; the ``m``
-        best-ranked of all pairs, all of them every 16th evaluation), ``"all"``, or
+        best-ranked of all pairs, all of them at every 16th node), ``"all"``, or
         ``"adjacent"`` (``(k, k + 1)`` and ``(0, m - 1)``).
     node_limit
         Stop after this many node expansions (``None``: no limit); like the time
