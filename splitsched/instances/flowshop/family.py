@@ -166,8 +166,9 @@ SOLVERS = (
     SolverEntry("brute-force", f"{_EXACT}.brute_force:brute_force_flowshop", exact=True,
                 description="reference: enumerates every permutation / placement and schedule (small instances)"),
     SolverEntry("bnb", f"{_EXACT}.bnb:bnb_solver", exact=True, jit=True, warm_up=f"{_EXACT}.bnb:bnb_warm_up",
-                description="branch-and-bound for Fm|prmu|Cmax: bidirectional, one-/two-machine bounds, "
-                "NEH+IG incumbent; parallel on all cores (num_workers) or a Dask cluster (scheduler), checkpoint"),
+                description="branch-and-bound for Fm|prmu|Cmax: bidirectional, edge and two-machine bounds, "
+                "NEH+IG incumbent; parallel on all cores (num_workers) or a Dask cluster (scheduler), checkpoint; "
+                "strategy=climb for a strong bound at a time limit"),
     SolverEntry("mip-positional", f"{_EXACT}.mip_positional:mip_positional_solver", exact=True,
                 description="S0 eq. (5): positional MIP with idle and waiting times, m stages, CBC "
                 "(the papers' baseline)"),
