@@ -25,6 +25,19 @@ placed:
   n_<k)``, ``W_<k`` and ``n_<k`` the work and number of devices on lower levels
   (every device on level ``k`` or above contributes ``theta_k``; ``M`` is fixed).
 
+**SJF from the top down (the default under SJF).** After the off-BS pass, the
+levels can also be placed from the highest service down, each level's devices in
+decreasing index (:class:`_DescendingSearch`), within a window ``[W_lo, W_hi]`` of the
+total BS work ``W`` (the root splits each ``M``'s range of ``W`` in
+:data:`DESCENDING_WINDOWS`). A placed device ``j`` ends at ``W - after_j``, ``after_j``
+the work placed before it (all of it later in SJF's order), so its delay is known
+up to the window, and the devices with the largest delays, which weigh most in
+the variance, are placed first. A leaf, where ``W`` is the work placed, is exact,
+and one outside its window is left to the window that holds it. With a time
+limit the upward search runs first for :data:`ASCENDING_SHARE` of it (it proves
+``R = 1`` far sooner), then the top-down one; a phase stopped by the clock gives
+a valid bound alone, and the better one is reported.
+
 **Bound (ours; compiled:** :func:`~splitsched.formulations.devices.variance_kernels.node_bound`**).**
 ``sum_i (D_i - mean)^2 = min_mu sum_i (D_i - mu)^2``, so for mu in a cell ``[mu_a,
 mu_b]`` the objective is at least ``sum_i dist(D_i, cell)^2``. A placed device has
@@ -36,7 +49,9 @@ its exact term; a device left lies, per option, in an interval of delays:
   other offloader left on level ``k`` and all of them on ``l`` or above;
 - either policy: at most ``a + W_hi``, ``W`` the total BS work (a prefix of it under
   SJF; ``sum_j min(s_j, s_i) <= sum_j s_j`` under RR), ``W_hi`` the placed work plus
-  the largest services the offloaders left can have.
+  the largest services the offloaders left can have;
+- SJF top down: ``a + [max(theta_l, W_lo - A - (r - 1) theta_max), W_hi - A]``, ``A``
+  the work placed (everything placed ends after it).
 
 Per cell: the cheap bound gives every device left its nearest option, with
 exactly ``M`` offloaders (a sort: the ``r`` cheapest switches to the BS); the
@@ -44,7 +59,8 @@ position bound then assigns the offloaders left to distinct SJF positions ``t = 
 (a linear assignment, :func:`~splitsched.formulations.devices.variance_kernels.hungarian`):
 at position ``t`` a device of service ``theta`` ends after the ``t - 1`` least
 services any device left can have plus its own, at most ``t theta``, and (from the
-end) within ``(r - t) theta_max`` below ``W``. The node's bound is the least over
+end) within ``(r - t) theta_max`` below ``W`` (top down, positions count from the
+last of the devices left, mirrored). The node's bound is the least over
 cells covering its possible means, refined (each cell split in :data:`SPLIT`) where
 it is below the incumbent. It relaxes only the sharing among the devices still to
 be placed, so it tightens as ranks are decided, and it is exact at a leaf. Float
@@ -53,16 +69,18 @@ the rounding of sums of at most ``N`` squares of delays below ``span``); leaves 
 exact integers.
 
 **Measured** (``python -m benchmarks.devices_exact --skip exact max gaps
---variance-solvers bnb``, 60 s, shared 2-core machine): the largest ``N`` of
-10, 15, 20, 25, 30, 40, 50 proven is 50 under RR at ``R = 1`` (16 s), 40 at ``R =
-1000``, 30 at ``R = 100``, 10 at ``R = 10``; under SJF 30 at ``R = 1000``, 25 at ``R =
-100``, 10 at ``R = 1`` and ``R = 10`` (``cpsat``: 5–10, 20 at ``R = 1000``). Where it stops
-the root relaxation is loose: at the optimal mean and ``M`` it is about 0 under SJF
-at ``R = 1`` (every device can still reach the mean from some position) and 93 % at
-``R = 1000``. The position bound cuts the tree 200-fold at ``R = 1`` and not at all
-at ``R = 100``. Tried and not kept: searching windows of the mean or of ``W`` one
-at a time (:data:`WORK_WINDOWS`; slower in every case measured), the position bound
-in every refinement round (half the nodes at ``R = 100``, 4x the time per node).
+--variance-sizes 10 15 20 25 30 40 50 --variance-solvers bnb``, 60 s each including
+the incumbent search, ``generate_devices(N, 0, ratio=R)``, shared 2-core machine):
+the largest ``N`` proven is, under SJF, 10 / 15 / 25 / 30 at ``R`` = 1 / 10 / 100 / 1000
+and, under RR, 50 (10.7 s) / 10 / 30 / 40 (``cpsat``: SJF 10 / 10 / 10 / 20, RR 5 / 10 /
+10 / 20). Where it stops the root relaxation is loose: at the optimal mean and ``M``
+it is about 0 under SJF at ``R = 1`` (every device can still reach the mean from some
+position) and 93 % at ``R = 1000``. The position bound cuts the tree 200-fold at ``R =
+1`` and not at all at ``R = 100``; the top-down order proves SJF at ``R = 10`` with 13
+devices in 8 s where upwards is unproven after 60 s, but not 13 at ``R = 1`` (upwards:
+2 s). Tried and not kept: searching windows of the mean or of ``W`` one at a time
+upwards (:data:`WORK_WINDOWS`; slower in every case measured), the position bound in
+every refinement round (half the nodes at ``R = 100``, 4x the time per node).
 
 **Status.** ``optimal`` when the tree is exhausted; at the time limit the bound is
 the least bound of the nodes left open (their subtrees unexplored), with the
