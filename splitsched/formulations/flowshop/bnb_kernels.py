@@ -57,7 +57,11 @@ What makes this kernel several times faster than the first one
   node to stay measured).
 
 The kernel runs a bounded number of expansions per call, so that the Python driver
-can check the wall clock and grow the node stack between calls.
+can check the wall clock and grow the node stack between calls. The node operations
+it did not change (appending and prepending a job, starts and gaps, the one-machine
+bound, the node form of the bounds, pushing the children) are the first kernel's,
+imported from :mod:`~splitsched.formulations.flowshop.bnb_kernels_v1`, which stays
+frozen as the baseline: a change to one of them for this kernel starts with a copy.
 """
 
 from __future__ import annotations
@@ -65,6 +69,20 @@ from __future__ import annotations
 import numba
 import numpy as np
 import numpy.typing as npt
+
+from splitsched.formulations.flowshop.bnb_kernels_v1 import (
+    _alive,
+    _leaf_makespan,
+    _least_two,
+    _push_children,
+    append_job,
+    one_machine_bound,
+    prepend_job,
+    starts_and_gaps,
+)
+from splitsched.formulations.flowshop.bnb_kernels_v1 import (
+    node_bound as node_bound,  # re-exported: the node form for partial_schedule_bound
+)
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -99,205 +117,6 @@ EXPANSIONS = 1
 PRUNED_BY_TWO_MACHINE = 2
 TWO_MACHINE_EVALUATIONS = 3
 N_COUNTERS = 4
-
-
-@numba.njit(cache=True)
-def append_job(times: FloatArray, job: int, front: FloatArray, out: FloatArray) -> None:
-    """``out[k]``: completion on stage ``k`` after appending ``job`` to a prefix with ``front``."""
-    ready = 0.0
-    for stage in range(times.shape[1]):
-        ready = max(ready, front[stage]) + times[job, stage]
-        out[stage] = ready
-
-
-@numba.njit(cache=True)
-def prepend_job(times: FloatArray, job: int, back: FloatArray, out: FloatArray) -> None:
-    """``out[k]``: the ``back`` of the suffix after putting ``job`` in front of it."""
-    after = 0.0
-    for stage in range(times.shape[1] - 1, -1, -1):
-        after = max(after, back[stage]) + times[job, stage]
-        out[stage] = after
-
-
-@numba.njit(cache=True)
-def _least_two(
-    values: FloatArray, jobs: IntArray, n_jobs: int, least: FloatArray, least_job: IntArray,
-    second: FloatArray,
-) -> None:  # fmt: skip
-    """Per column ``k``: the smallest and second smallest of ``values[jobs[:n_jobs], k]``.
-
-    ``least_job[k]`` is the job holding the smallest, so that the smallest over
-    ``J`` minus one job is ``second[k]`` when that job is removed, else ``least[k]``.
-    """
-    for stage in range(values.shape[1]):
-        least[stage] = np.inf
-        second[stage] = np.inf
-        least_job[stage] = -1
-    for index in range(n_jobs):
-        job = jobs[index]
-        for stage in range(values.shape[1]):
-            value = values[job, stage]
-            if value < least[stage]:
-                second[stage] = least[stage]
-                least[stage] = value
-                least_job[stage] = job
-            elif value < second[stage]:
-                second[stage] = value
-
-
-@numba.njit(cache=True)
-def _without(least: FloatArray, least_job: IntArray, second: FloatArray, stage: int, job: int) -> float:
-    return second[stage] if least_job[stage] == job else least[stage]
-
-
-@numba.njit(cache=True)
-def starts_and_gaps(
-    front: FloatArray, back: FloatArray, removed: int, stats: FloatArray, least_job: IntArray,
-    start: FloatArray, gap: FloatArray,
-) -> None:  # fmt: skip
-    """Earliest start ``start[k]`` and least finishing gap ``gap[k]`` of ``J`` minus ``removed``.
-
-    ``stats`` rows: 0/1 least and second least time per stage, 2/3 of head sums,
-    4/5 of tail sums; ``least_job`` rows: the job of each least value.
-    """
-    n_stages = front.shape[0]
-    start[0] = front[0]
-    for stage in range(1, n_stages):
-        through_previous = start[stage - 1] + _without(stats[0], least_job[0], stats[1], stage - 1, removed)
-        through_first = front[0] + _without(stats[2], least_job[1], stats[3], stage, removed)
-        start[stage] = max(front[stage], through_previous, through_first)
-    last = n_stages - 1
-    gap[last] = back[last]
-    for stage in range(last - 1, -1, -1):
-        through_next = gap[stage + 1] + _without(stats[0], least_job[0], stats[1], stage + 1, removed)
-        through_last = back[last] + _without(stats[4], least_job[2], stats[5], stage, removed)
-        gap[stage] = max(back[stage], through_next, through_last)
-
-
-@numba.njit(cache=True)
-def one_machine_bound(
-    times: FloatArray, removed: int, remaining_work: FloatArray, start: FloatArray, gap: FloatArray,
-) -> float:  # fmt: skip
-    """``max_k start[k] + work of J minus removed on stage k + gap[k]`` (``removed = -1``: none)."""
-    best = 0.0
-    for stage in range(times.shape[1]):
-        work = remaining_work[stage] - (times[removed, stage] if removed >= 0 else 0.0)
-        best = max(best, start[stage] + work + gap[stage])
-    return best
-
-
-@numba.njit(cache=True)
-def two_machine_bound(
-    times: FloatArray, pairs: IntArray, pair_order: IntArray, pair_lag: FloatArray, pair_jobs: IntArray,
-    pair_stamp: IntArray, stamp: int, unscheduled: BoolArray, n_jobs: int, removed: int, start: FloatArray,
-    gap: FloatArray, cutoff: float, pair_rank: IntArray, n_ranked: int,
-) -> float:  # fmt: skip
-    """Largest two-machine bound of ``J`` minus ``removed`` over the first ``n_ranked`` ranked pairs.
-
-    ``pair_jobs[p, :n_jobs]`` holds ``J`` in the Mitten-Johnson order of pair ``p``
-    once ``pair_stamp[p] == stamp`` (filtered on first use at a node). Stops at
-    the first pair whose bound reaches ``cutoff`` (the child is pruned anyway) and
-    moves that pair to the front of ``pair_rank``, since a pair that prunes one
-    child tends to prune its siblings and cousins.
-    """
-    best = 0.0
-    for rank in range(n_ranked):
-        pair = pair_rank[rank]
-        if pair_stamp[pair] != stamp:
-            _filter_pair_order(pair_order, pair, unscheduled, pair_jobs)
-            pair_stamp[pair] = stamp
-        first, second = pairs[pair, 0], pairs[pair, 1]
-        first_done = start[first]
-        second_done = start[second]
-        for index in range(n_jobs):
-            job = pair_jobs[pair, index]
-            if job == removed:
-                continue
-            first_done += times[job, first]
-            second_done = max(second_done, first_done + pair_lag[pair, job]) + times[job, second]
-        value = second_done + gap[second]
-        best = max(best, value)
-        if best >= cutoff:
-            for shift in range(rank, 0, -1):
-                pair_rank[shift] = pair_rank[shift - 1]
-            pair_rank[0] = pair
-            return best
-    return best
-
-
-@numba.njit(cache=True)
-def node_bound(
-    times: FloatArray, head: FloatArray, tail: FloatArray, pairs: IntArray, pair_order: IntArray,
-    pair_lag: FloatArray, open_jobs: IntArray, front: FloatArray, back: FloatArray, two_machine: bool,
-) -> float:  # fmt: skip
-    """The bound of one node with open jobs ``open_jobs`` between ``front`` and ``back``.
-
-    The same bounds as the search gives a child (one-machine, and if
-    ``two_machine`` the two-machine bound over all ``pairs``), for checking and
-    teaching; the search itself computes them per child, incrementally.
-    """
-    n_jobs, n_stages = times.shape
-    n_open = open_jobs.shape[0]
-    unscheduled = np.zeros(n_jobs, np.bool_)
-    remaining_work = np.empty(n_stages)
-    stats = np.empty((6, n_stages))
-    least_job = np.empty((3, n_stages), np.int64)
-    start = np.empty(n_stages)
-    gap = np.empty(n_stages)
-    _open_job_statistics(times, head, tail, open_jobs, n_open, unscheduled, remaining_work, stats, least_job)
-    starts_and_gaps(front, back, -1, stats, least_job, start, gap)
-    value = one_machine_bound(times, -1, remaining_work, start, gap)
-    if two_machine and pairs.shape[0] > 0:
-        pair_jobs = np.empty((pairs.shape[0], n_jobs), np.int64)
-        pair_stamp = np.full(pairs.shape[0], -1, np.int64)
-        pair_rank = np.arange(pairs.shape[0])
-        value = max(value, two_machine_bound(
-            times, pairs, pair_order, pair_lag, pair_jobs, pair_stamp, 0, unscheduled, n_open, -1,
-            start, gap, np.inf, pair_rank, pairs.shape[0],
-        ))  # fmt: skip
-    return value
-
-
-@numba.njit(cache=True)
-def _sort_by_bound(bounds: FloatArray, keys: IntArray, count: int) -> None:
-    """Sort ``keys[:count]`` by ``bounds[keys]`` ascending, stable (insertion sort)."""
-    for i in range(1, count):
-        key = keys[i]
-        value = bounds[key]
-        j = i - 1
-        while j >= 0 and bounds[keys[j]] > value:
-            keys[j + 1] = keys[j]
-            j -= 1
-        keys[j + 1] = key
-
-
-@numba.njit(cache=True)
-def _open_job_statistics(
-    times: FloatArray, head: FloatArray, tail: FloatArray, open_jobs: IntArray, n_open: int,
-    unscheduled: BoolArray, remaining_work: FloatArray, stats: FloatArray, least_job: IntArray,
-) -> None:  # fmt: skip
-    """Mark the open jobs, sum their work per stage, and find the least values of
-    their times, heads and tails (see :func:`starts_and_gaps`)."""
-    remaining_work[:] = 0.0
-    for index in range(n_open):
-        job = open_jobs[index]
-        unscheduled[job] = True
-        for stage in range(times.shape[1]):
-            remaining_work[stage] += times[job, stage]
-    _least_two(times, open_jobs, n_open, stats[0], least_job[0], stats[1])
-    _least_two(head, open_jobs, n_open, stats[2], least_job[1], stats[3])
-    _least_two(tail, open_jobs, n_open, stats[4], least_job[2], stats[5])
-
-
-@numba.njit(cache=True)
-def _filter_pair_order(pair_order: IntArray, pair: int, unscheduled: BoolArray, pair_jobs: IntArray) -> None:
-    """``pair_jobs[pair]``: the open jobs in the precomputed Mitten-Johnson order of ``pair``."""
-    count = 0
-    for index in range(pair_order.shape[1]):
-        job = pair_order[pair, index]
-        if unscheduled[job]:
-            pair_jobs[pair, count] = job
-            count += 1
 
 
 @numba.njit(cache=True)
@@ -534,61 +353,6 @@ def _choose_forward(
         if balance != 0:
             return balance < 0
     return alive_forward < alive_backward or (alive_forward == alive_backward and sum_forward >= sum_backward)
-
-
-@numba.njit(cache=True)
-def _alive(bounds: FloatArray, n_open: int, cutoff: float) -> tuple[int, float]:
-    """How many children are below ``cutoff``, and the sum of all their bounds."""
-    count = 0
-    total = 0.0
-    for index in range(n_open):
-        total += bounds[index]
-        if bounds[index] < cutoff:
-            count += 1
-    return count, total
-
-
-@numba.njit(cache=True)
-def _leaf_makespan(
-    times: FloatArray, job: int, front: FloatArray, back: FloatArray, scratch: FloatArray,
-) -> float:  # fmt: skip
-    """Makespan of the complete schedule prefix + ``job`` + suffix."""
-    append_job(times, job, front, scratch)
-    value = 0.0
-    for stage in range(times.shape[1]):
-        value = max(value, scratch[stage] + back[stage])
-    return value
-
-
-@numba.njit(cache=True)
-def _push_children(
-    perm: IntArray, first_open: int, suffix_start: int, front: FloatArray, back: FloatArray, forward: bool,
-    child_edge: FloatArray, bounds: FloatArray, survivors: IntArray, n_survivors: int, stack_perm: IntArray,
-    stack_cut: IntArray, stack_front: FloatArray, stack_back: FloatArray, stack_bound: FloatArray,
-    counters: IntArray,
-) -> None:  # fmt: skip
-    """Push the surviving children, worst bound first, so that the best is expanded next."""
-    _sort_by_bound(bounds, survivors, n_survivors)
-    for rank in range(n_survivors - 1, -1, -1):
-        index = survivors[rank]
-        slot = counters[STACK_SIZE]
-        counters[STACK_SIZE] = slot + 1
-        stack_perm[slot] = perm
-        # The chosen open job swaps places with the first (forward) or last (backward) open slot.
-        target = first_open if forward else suffix_start - 1
-        stack_perm[slot, target] = perm[first_open + index]
-        stack_perm[slot, first_open + index] = perm[target]
-        if forward:
-            stack_cut[slot, 0] = first_open + 1
-            stack_cut[slot, 1] = suffix_start
-            stack_front[slot] = child_edge[index]
-            stack_back[slot] = back
-        else:
-            stack_cut[slot, 0] = first_open
-            stack_cut[slot, 1] = suffix_start - 1
-            stack_front[slot] = front
-            stack_back[slot] = child_edge[index]
-        stack_bound[slot] = bounds[index]
 
 
 @numba.njit(cache=True)
