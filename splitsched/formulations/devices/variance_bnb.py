@@ -250,14 +250,9 @@ class _Search:
                 below_count += (work // self.thetas[k]) if self.thetas[k] else 0
                 work = 0
             k, i = k + 1, 0
-        self.nodes += 1
-        if self.nodes % CLOCK_EVERY == 0 and self.clock.expired():
-            self.stopped = True
+        self._count_node()
         bound = self._bound(k, j, work, placed, below_work, below_count)
-        if self.stopped:
-            self.open_bound = min(self.open_bound, bound)
-            return
-        if self._pruned(bound):
+        if self._closed(bound):
             return
         device = self.devices[j]
         options = device.local if k == 0 else device.by_level[k]
@@ -299,6 +294,19 @@ class _Search:
 
     def _pruned(self, bound: float) -> bool:
         return self.incumbent is not None and bound - self.slack >= self.incumbent
+
+    def _count_node(self) -> None:
+        """Count a node; every :data:`CLOCK_EVERY` nodes, stop if the time is up."""
+        self.nodes += 1
+        if self.nodes % CLOCK_EVERY == 0 and self.clock.expired():
+            self.stopped = True
+
+    def _closed(self, bound: float) -> bool:
+        """Whether the node ends here: the search stopped (its bound stays open) or it is pruned."""
+        if self.stopped:
+            self.open_bound = min(self.open_bound, bound)
+            return True
+        return self._pruned(bound)
 
     def _leaf(self) -> None:
         delays = [d for d in self.delay if d is not None]
@@ -355,14 +363,9 @@ class _DescendingSearch(_Search):
             if k == 0:  # no positive level at all
                 self._descending_leaf(work)
                 return
-        self.nodes += 1
-        if self.nodes % CLOCK_EVERY == 0 and self.clock.expired():
-            self.stopped = True
+        self._count_node()
         bound = self._bound(k, j + (k > 0), work, placed, 0, 0)  # level k stays open to j itself
-        if self.stopped:
-            self.open_bound = min(self.open_bound, bound)
-            return
-        if self._pruned(bound):
+        if self._closed(bound):
             return
         device = self.devices[j]
         for a in device.local if k == 0 else device.by_level[k]:

@@ -90,6 +90,7 @@ from splitsched.formulations.flowshop.bnb_pool import (
     Kernel,
     Nodes,
     SearchData,
+    doubled,
     improve_order,
     instance_key,
     kernel_module,
@@ -681,10 +682,7 @@ class _Search:
 
     def _grow(self) -> None:
         for name in ("stack_perm", "stack_cut", "stack_front", "stack_back", "stack_bound"):
-            old = getattr(self, name)
-            new = np.empty((2 * old.shape[0], *old.shape[1:]), old.dtype)
-            new[: old.shape[0]] = old
-            setattr(self, name, new)
+            setattr(self, name, doubled(getattr(self, name)))
 
 
 class _IncumbentImprover:

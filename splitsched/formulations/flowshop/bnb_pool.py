@@ -333,10 +333,7 @@ class _Stack:
 
     def grow(self) -> None:
         for name in ("perm", "cut", "front", "back", "bound"):
-            old = getattr(self, name)
-            new = np.empty((2 * old.shape[0], *old.shape[1:]), old.dtype)
-            new[: old.shape[0]] = old
-            setattr(self, name, new)
+            setattr(self, name, doubled(getattr(self, name)))
 
 
 # --- checkpoints ---------------------------------------------------------------------------------------
@@ -454,3 +451,10 @@ def _checkpoint(path: Path, arrays: dict[str, np.ndarray], n_jobs: int, n_stages
 
 def _one_line(error: BaseException) -> str:
     return " ".join(str(error).split()) or type(error).__name__
+
+
+def doubled(rows: np.ndarray) -> np.ndarray:
+    """``rows`` with room for twice as many: the first half copied, the rest unset."""
+    grown = np.empty((2 * rows.shape[0], *rows.shape[1:]), rows.dtype)
+    grown[: rows.shape[0]] = rows
+    return grown
