@@ -392,6 +392,9 @@ def read_checkpoint(path: Path, key: str, n_jobs: int, n_stages: int) -> Checkpo
     """
     if not path.exists():
         return None
+    if path.is_file() and not zipfile.is_zipfile(path):
+        # np.load would take it for a pickle and suggest loading it unsafely.
+        raise SolverError(f"bnb: checkpoint {path} is not a checkpoint (not an .npz archive)")
     try:
         with np.load(path, allow_pickle=False) as saved:
             stored = {name: saved[name] for name in saved.files}

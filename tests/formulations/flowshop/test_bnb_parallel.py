@@ -190,6 +190,7 @@ def test_an_unreadable_checkpoint_is_refused(tmp_path: Path, content: bytes) -> 
     with pytest.raises(SolverError, match=r"bnb: checkpoint .*bad\.npz") as raised:
         bnb_solver(bundled_pfsp("ta001"), checkpoint=str(path), num_workers=1)
     assert "\n" not in str(raised.value)
+    assert "pickle" not in str(raised.value)  # numpy's advice to load it unsafely is not ours to give
 
 
 def test_a_checkpoint_in_a_missing_folder_is_refused_before_the_search(tmp_path: Path) -> None:
