@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 import pulp
@@ -173,13 +173,16 @@ def test_an_expired_clock_skips_the_remaining_baselines_and_warm_starts() -> Non
     assert len(layers_cpsat.candidate_placements(instance)) > 1
 
 
-def test_tiling_cpsat_out_of_time_claims_no_bound_it_has_not_computed() -> None:
+@pytest.mark.parametrize(
+    "solver, over_tilings", [("cpsat", exact_over_tilings), ("mip", mip_over_tilings)], ids=["cpsat", "mip"]
+)
+def test_tiling_out_of_time_claims_no_bound_it_has_not_computed(solver: str, over_tilings: Any) -> None:
     problem = tiling_recipe("tiny-yolov2", max_grid=(3, 3))
-    result = solve(problem, "cpsat", time_limit=EXPIRED)
+    result = solve(problem, solver, time_limit=EXPIRED)
     assert result.status is Status.TIME_LIMIT and result.bound is None
     assert result.metadata["built"] == 1 < result.metadata["tilings"]
     chains = problem_chains(problem)
-    partial = exact_over_tilings(chains[:2], Deadline(None), total=len(chains))
+    partial = over_tilings(chains[:2], Deadline(None), total=len(chains))
     assert not partial.bounded and not partial.all_proven
 
 
@@ -300,13 +303,3 @@ def test_the_load_bound_stopped_by_the_clock_is_a_weaker_bound() -> None:
     for ticks in range(1, 12):
         partial = load_bound(problem, Ticks(ticks))
         assert partial is not None and partial <= full
-
-
-def test_tiling_mip_out_of_time_claims_no_bound_it_has_not_computed() -> None:
-    problem = tiling_recipe("tiny-yolov2", max_grid=(3, 3))
-    result = solve(problem, "mip", time_limit=EXPIRED)
-    assert result.status is Status.TIME_LIMIT and result.bound is None
-    assert result.metadata["built"] == 1 < result.metadata["tilings"]
-    chains = problem_chains(problem)
-    partial = mip_over_tilings(chains[:2], Deadline(None), total=len(chains))
-    assert not partial.bounded and not partial.all_proven

@@ -424,8 +424,8 @@ def search(
     least_job = np.empty((3, n_stages), np.int64)
     child_front = np.empty((n_jobs, n_stages))
     child_back = np.empty((n_jobs, n_stages))
-    start_forward = np.empty((n_jobs, n_stages))
-    gap_forward = np.empty((n_jobs, n_stages))
+    child_start = np.empty((n_jobs, n_stages))
+    child_gap = np.empty((n_jobs, n_stages))
     bound_forward = np.empty(n_jobs)
     bound_backward = np.empty(n_jobs)
     survivors = np.empty(n_jobs, np.int64)
@@ -471,8 +471,6 @@ def search(
             forward = _choose_forward(bound_forward, bound_backward, n_open, cutoff, rule)
         bounds = bound_forward if forward else bound_backward
         child_edge = child_front if forward else child_back
-        child_start = start_forward
-        child_gap = gap_forward
         _refine_children(
             times, head, tail, open_jobs, n_open, front, back, forward, child_edge, remaining_work, stats,
             least_job, child_start, child_gap, bounds, cutoff, head_tail,
